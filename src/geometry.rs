@@ -1,0 +1,290 @@
+//! Plane geometry on the level canvas. All coordinates are millimetres, origin at the canvas's
+//! top-left corner, x to the right, y downwards (towards the back of the head).
+
+use serde::{Deserialize, Serialize};
+
+/// A point on the canvas, in mm. Written in files as a tuple `(x, y)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "(f64, f64)", into = "(f64, f64)")]
+pub struct Point {
+    /// Horizontal position, mm from the left edge.
+    pub x_mm: f64,
+    /// Vertical position, mm from the front (top) edge.
+    pub y_mm: f64,
+}
+
+impl From<(f64, f64)> for Point {
+    fn from((x_mm, y_mm): (f64, f64)) -> Self {
+        Self { x_mm, y_mm }
+    }
+}
+
+impl From<Point> for (f64, f64) {
+    fn from(p: Point) -> Self {
+        (p.x_mm, p.y_mm)
+    }
+}
+
+impl Point {
+    /// A point at (`x_mm`, `y_mm`).
+    pub const fn new(x_mm: f64, y_mm: f64) -> Self {
+        Self { x_mm, y_mm }
+    }
+
+    /// Euclidean distance to `other`, mm.
+    pub fn distance(self, other: Point) -> f64 {
+        self.distance_sq(other).sqrt()
+    }
+
+    /// Squared distance to `other`, mm².
+    pub fn distance_sq(self, other: Point) -> f64 {
+        let dx = self.x_mm - other.x_mm;
+        let dy = self.y_mm - other.y_mm;
+        dx * dx + dy * dy
+    }
+
+    /// Whether both coordinates are finite numbers.
+    pub fn is_finite(self) -> bool {
+        self.x_mm.is_finite() && self.y_mm.is_finite()
+    }
+}
+
+/// An axis-aligned rectangle in mm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Smallest corner.
+    pub min: Point,
+    /// Largest corner.
+    pub max: Point,
+}
+
+impl Rect {
+    /// Width, mm.
+    pub fn width_mm(&self) -> f64 {
+        self.max.x_mm - self.min.x_mm
+    }
+    /// Height, mm.
+    pub fn height_mm(&self) -> f64 {
+        self.max.y_mm - self.min.y_mm
+    }
+    /// Whether `p` lies inside or on the border.
+    pub fn contains(&self, p: Point) -> bool {
+        p.x_mm >= self.min.x_mm && p.x_mm <= self.max.x_mm && p.y_mm >= self.min.y_mm && p.y_mm <= self.max.y_mm
+    }
+}
+
+/// A simple closed polygon (the last vertex joins the first), vertices in mm.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Polygon {
+    /// Vertices in order; at least three for a valid polygon (see [`Polygon::problem`]).
+    pub vertices: Vec<Point>,
+}
+
+impl Polygon {
+    /// A polygon from its vertices.
+    pub fn new(vertices: Vec<Point>) -> Self {
+        Self { vertices }
+    }
+
+    /// An axis-aligned rectangle as a polygon.
+    pub fn rectangle(min: Point, max: Point) -> Self {
+        Self::new(vec![min, Point::new(max.x_mm, min.y_mm), max, Point::new(min.x_mm, max.y_mm)])
+    }
+
+    /// What makes this polygon unusable, if anything: too few vertices, a non-finite vertex,
+    /// no area, or edges that cross.
+    pub fn problem(&self) -> Option<String> {
+        let n = self.vertices.len();
+        if n < 3 {
+            return Some(format!("a polygon needs at least 3 vertices, this one has {n}"));
+        }
+        if let Some(i) = self.vertices.iter().position(|p| !p.is_finite()) {
+            return Some(format!("vertex {i} is not a finite number"));
+        }
+        if self.area_mm2() < 1e-6 {
+            return Some("the polygon has no area".into());
+        }
+        // Edge crossings: O(n²) is fine for hand-written level polygons (tens of vertices).
+        for i in 0..n {
+            for j in i + 1..n {
+                let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+                if adjacent {
+                    continue;
+                }
+                let (a, b) = (self.vertices[i], self.vertices[(i + 1) % n]);
+                let (c, d) = (self.vertices[j], self.vertices[(j + 1) % n]);
+                if segments_cross(a, b, c, d) {
+                    return Some(format!("edges {i} and {j} cross each other"));
+                }
+            }
+        }
+        None
+    }
+
+    /// Enclosed area, mm² (absolute value of the shoelace formula).
+    pub fn area_mm2(&self) -> f64 {
+        let n = self.vertices.len();
+        if n < 3 {
+            return 0.0;
+        }
+        let mut twice = 0.0;
+        for i in 0..n {
+            let a = self.vertices[i];
+            let b = self.vertices[(i + 1) % n];
+            twice += a.x_mm * b.y_mm - b.x_mm * a.y_mm;
+        }
+        (twice * 0.5).abs()
+    }
+
+    /// Whether `p` lies inside (even-odd rule).
+    pub fn contains(&self, p: Point) -> bool {
+        let v = &self.vertices;
+        let n = v.len();
+        if n < 3 {
+            return false;
+        }
+        let mut inside = false;
+        let mut j = n - 1;
+        for i in 0..n {
+            let (a, b) = (v[i], v[j]);
+            if (a.y_mm > p.y_mm) != (b.y_mm > p.y_mm) {
+                let x = (b.x_mm - a.x_mm) * (p.y_mm - a.y_mm) / (b.y_mm - a.y_mm) + a.x_mm;
+                if p.x_mm < x {
+                    inside = !inside;
+                }
+            }
+            j = i;
+        }
+        inside
+    }
+
+    /// The bounding rectangle (zero-sized at the origin when empty).
+    pub fn bounds(&self) -> Rect {
+        bounds_of(&self.vertices)
+    }
+
+    /// Distance from `p` to the nearest edge, mm.
+    pub fn distance_to_edge(&self, p: Point) -> f64 {
+        let n = self.vertices.len();
+        (0..n)
+            .map(|i| distance_to_segment(p, self.vertices[i], self.vertices[(i + 1) % n]))
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// An open polyline (e.g. a hairline), vertices in mm.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Polyline {
+    /// Vertices in order; at least two for a valid line.
+    pub vertices: Vec<Point>,
+}
+
+impl Polyline {
+    /// Distance from `p` to the line, mm.
+    pub fn distance(&self, p: Point) -> f64 {
+        self.closest(p).1
+    }
+
+    /// Arc-length position (mm from the first vertex) of the point on the line closest to `p`,
+    /// and the distance to it, mm.
+    pub fn closest(&self, p: Point) -> (f64, f64) {
+        let mut best = (0.0, f64::INFINITY);
+        let mut walked = 0.0;
+        for w in self.vertices.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let len = a.distance(b);
+            let t = segment_param(p, a, b);
+            let q = Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t);
+            let d = p.distance(q);
+            if d < best.1 {
+                best = (walked + t * len, d);
+            }
+            walked += len;
+        }
+        best
+    }
+
+    /// Total length, mm.
+    pub fn length_mm(&self) -> f64 {
+        self.vertices.windows(2).map(|w| w[0].distance(w[1])).sum()
+    }
+}
+
+/// The bounding rectangle of a set of points.
+pub fn bounds_of(points: &[Point]) -> Rect {
+    let Some(first) = points.first() else {
+        return Rect { min: Point::default(), max: Point::default() };
+    };
+    let mut r = Rect { min: *first, max: *first };
+    for p in points {
+        r.min.x_mm = r.min.x_mm.min(p.x_mm);
+        r.min.y_mm = r.min.y_mm.min(p.y_mm);
+        r.max.x_mm = r.max.x_mm.max(p.x_mm);
+        r.max.y_mm = r.max.y_mm.max(p.y_mm);
+    }
+    r
+}
+
+fn segment_param(p: Point, a: Point, b: Point) -> f64 {
+    let (dx, dy) = (b.x_mm - a.x_mm, b.y_mm - a.y_mm);
+    let len_sq = dx * dx + dy * dy;
+    if len_sq <= 0.0 {
+        return 0.0;
+    }
+    (((p.x_mm - a.x_mm) * dx + (p.y_mm - a.y_mm) * dy) / len_sq).clamp(0.0, 1.0)
+}
+
+/// Distance from `p` to the segment `a`–`b`, mm.
+pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
+    let t = segment_param(p, a, b);
+    p.distance(Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t))
+}
+
+fn orientation(a: Point, b: Point, c: Point) -> f64 {
+    (b.x_mm - a.x_mm) * (c.y_mm - a.y_mm) - (b.y_mm - a.y_mm) * (c.x_mm - a.x_mm)
+}
+
+fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+    let (o1, o2) = (orientation(a, b, c), orientation(a, b, d));
+    let (o3, o4) = (orientation(c, d, a), orientation(c, d, b));
+    o1 * o2 < 0.0 && o3 * o4 < 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square() -> Polygon {
+        Polygon::rectangle(Point::new(0.0, 0.0), Point::new(10.0, 10.0))
+    }
+
+    #[test]
+    fn square_area_and_containment() {
+        let s = square();
+        assert_eq!(s.area_mm2(), 100.0);
+        assert!(s.contains(Point::new(5.0, 5.0)));
+        assert!(!s.contains(Point::new(15.0, 5.0)));
+        assert!(s.problem().is_none());
+    }
+
+    #[test]
+    fn bow_tie_is_rejected() {
+        let p = Polygon::new(vec![
+            Point::new(0.0, 0.0),
+            Point::new(10.0, 10.0),
+            Point::new(10.0, 0.0),
+            Point::new(0.0, 10.0),
+        ]);
+        assert!(p.problem().unwrap().contains("cross"));
+    }
+
+    #[test]
+    fn polyline_distance_and_arc_position() {
+        let l = Polyline { vertices: vec![Point::new(0.0, 0.0), Point::new(10.0, 0.0), Point::new(10.0, 10.0)] };
+        let (s, d) = l.closest(Point::new(12.0, 5.0));
+        assert!((s - 15.0).abs() < 1e-9 && (d - 2.0).abs() < 1e-9);
+        assert_eq!(l.length_mm(), 20.0);
+    }
+}

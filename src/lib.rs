@@ -1,0 +1,27 @@
+//! smp-trainer's engine-free core: a virtual scalp for scalp micropigmentation (SMP) training.
+//!
+//! Pen samples become needle impressions ([`needle`]), the skin decides where their pigment
+//! lands ([`skin`]), [`healing`] says how each looks on any day, [`score`] judges an attempt
+//! against its level's [`plan`], [`attempt`] files record everything needed to replay it, and
+//! [`render`] draws it all to pixels. No game engine is needed for any of it.
+
+pub mod attempt;
+pub mod files;
+pub mod geometry;
+pub mod healing;
+pub mod levels;
+pub mod needle;
+pub mod pen;
+pub mod persona;
+pub mod plan;
+pub mod render;
+pub mod replay;
+pub mod rng;
+pub mod score;
+pub mod skin;
+pub mod spatial;
+
+pub use attempt::Attempt;
+pub use levels::Level;
+pub use plan::ReferencePlan;
+pub use score::Score;

@@ -1,0 +1,368 @@
+//! The CPU compositor: draws the skin (tone, pores, existing stubble, scars) and every
+//! impression as it looks on a given day, into RGBA pixels. Any pixel rectangle can be drawn on
+//! its own, so a viewer can redraw only the area an impression touched.
+
+use crate::geometry::{Point, Rect};
+use crate::healing::Appearance;
+use crate::plan::ReferencePlan;
+use crate::replay::Replay;
+use crate::rng::{Purpose, Stream};
+use crate::skin::ScarRegion;
+
+/// Largest image side the compositor draws, px.
+pub const MAX_SIDE_PX: u32 = 16_384;
+
+/// Why an image cannot be drawn.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum RenderError {
+    /// The requested image is empty or too large.
+    #[error("an image of {width} × {height} px is outside 1–{MAX_SIDE_PX} px per side: choose another --px-per-mm")]
+    Size {
+        /// Width, px.
+        width: f64,
+        /// Height, px.
+        height: f64,
+    },
+}
+
+/// One impression ready to draw: where and how it looks on the chosen day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    /// Centre, mm.
+    pub at: Point,
+    /// Look on the day.
+    pub look: Appearance,
+    /// Length over width of the dot (oblique entry).
+    pub elongation: f64,
+    /// Direction of the long axis, rad.
+    pub direction_rad: f64,
+    /// Drag tail vector, mm.
+    pub tail: Point,
+}
+
+/// Every impression of `replay` as it looks `days_after` days after the last session.
+pub fn dots_on_day(replay: &Replay, days_after: f64) -> Vec<Dot> {
+    let last = replay.last_session_day();
+    replay
+        .impressions
+        .iter()
+        .map(|p| Dot {
+            at: p.impression.at,
+            look: p.healing.appearance(last - p.made_on_day + days_after),
+            elongation: p.impression.elongation,
+            direction_rad: p.impression.tilt_direction_rad,
+            tail: p.impression.tail,
+        })
+        .collect()
+}
+
+/// A small mark of the skin itself (pore or hair stubble).
+#[derive(Clone, Copy)]
+struct Mark {
+    at: Point,
+    diameter_mm: f64,
+    rgb: [f32; 3],
+    opacity: f32,
+}
+
+/// The level's skin, prepared once: tone, scars and the procedural pores and stubble.
+pub struct Compositor {
+    canvas_mm: (f64, f64),
+    skin_rgb: [f32; 3],
+    scars: Vec<(ScarRegion, Rect)>,
+    marks: Vec<Mark>,
+    noise_seed: u64,
+}
+
+fn srgb_to_linear(c: u8) -> f32 {
+    let c = c as f32 / 255.0;
+    if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+}
+
+/// Linear 0..1 → sRGB byte, through a 4096-entry table (a powf per channel is too slow for
+/// 16-megapixel images).
+struct ToSrgb([u8; 4096]);
+
+impl ToSrgb {
+    fn new() -> Self {
+        Self(std::array::from_fn(|i| {
+            let c = i as f32 / 4095.0;
+            let s = if c <= 0.003_130_8 { c * 12.92 } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 };
+            (s * 255.0 + 0.5).clamp(0.0, 255.0) as u8
+        }))
+    }
+    fn get(&self, c: f32) -> u8 {
+        self.0[((c.clamp(0.0, 1.0) * 4095.0) + 0.5) as usize]
+    }
+}
+
+fn hash2(seed: u64, x: i64, y: i64) -> f32 {
+    // SplitMix-style mixing: a fixed function of its inputs on every platform.
+    let mut z = seed ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 40) as f32 / (1u64 << 24) as f32
+}
+
+/// Smooth value noise in -1..1 with features of `scale_mm`.
+fn value_noise(seed: u64, x_mm: f64, y_mm: f64, scale_mm: f64) -> f32 {
+    let (u, v) = (x_mm / scale_mm, y_mm / scale_mm);
+    let (x0, y0) = (u.floor(), v.floor());
+    let (fx, fy) = ((u - x0) as f32, (v - y0) as f32);
+    let (sx, sy) = (fx * fx * (3.0 - 2.0 * fx), fy * fy * (3.0 - 2.0 * fy));
+    let (ix, iy) = (x0 as i64, y0 as i64);
+    let a = hash2(seed, ix, iy);
+    let b = hash2(seed, ix + 1, iy);
+    let c = hash2(seed, ix, iy + 1);
+    let d = hash2(seed, ix + 1, iy + 1);
+    let top = a + (b - a) * sx;
+    let bottom = c + (d - c) * sx;
+    (top + (bottom - top) * sy) * 2.0 - 1.0
+}
+
+impl Compositor {
+    /// Prepares the skin of `plan`. Pores and stubble come from a stream seeded by the level id,
+    /// so a level always shows the same scalp.
+    pub fn new(plan: &ReferencePlan) -> Self {
+        let tone = plan.skin.fitzpatrick.skin_rgb();
+        let noise_seed = plan.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let mut rng = Stream::new(noise_seed, Purpose::SkinTexture, 0);
+        let (w, h) = plan.canvas_mm;
+        let mut marks = Vec::new();
+        // Pores: about 40 per cm², faint.
+        let pores = (w * h / 100.0 * 40.0).min(2.0e6) as usize;
+        for _ in 0..pores {
+            let at = Point::new(rng.range(0.0, w), rng.range(0.0, h));
+            marks.push(Mark { at, diameter_mm: rng.range(0.05, 0.09), rgb: [0.18, 0.1, 0.08], opacity: rng.range(0.08, 0.18) as f32 });
+        }
+        // Existing hair: stubble dots at the region's density.
+        for region in &plan.skin.hair {
+            let b = region.outline.bounds();
+            let n = (b.width_mm() * b.height_mm() / 100.0 * region.density_per_cm2).min(2.0e6) as usize;
+            for _ in 0..n {
+                let at = Point::new(rng.range(b.min.x_mm, b.max.x_mm), rng.range(b.min.y_mm, b.max.y_mm));
+                if region.outline.contains(at) {
+                    marks.push(Mark { at, diameter_mm: rng.range(0.07, 0.11), rgb: [0.02, 0.018, 0.016], opacity: rng.range(0.75, 0.95) as f32 });
+                }
+            }
+        }
+        Self {
+            canvas_mm: plan.canvas_mm,
+            skin_rgb: tone.map(srgb_to_linear),
+            scars: plan.skin.scars.iter().map(|s| (s.clone(), s.outline.bounds())).collect(),
+            marks,
+            noise_seed,
+        }
+    }
+
+    /// Image size in px for a scale, or why it cannot be drawn.
+    pub fn size_px(&self, px_per_mm: f64) -> Result<(u32, u32), RenderError> {
+        let (w, h) = (self.canvas_mm.0 * px_per_mm, self.canvas_mm.1 * px_per_mm);
+        let ok = |v: f64| v.is_finite() && v >= 1.0 && v <= MAX_SIDE_PX as f64;
+        if ok(w) && ok(h) { Ok((w.round() as u32, h.round() as u32)) } else { Err(RenderError::Size { width: w, height: h }) }
+    }
+
+    /// Draws the whole canvas at `px_per_mm` with `dots`, as RGBA8 rows (top row first).
+    /// Uses the machine's cores on horizontal bands; the result does not depend on how many.
+    pub fn render(&self, dots: &[Dot], px_per_mm: f64) -> Result<(u32, u32, Vec<u8>), RenderError> {
+        let (w, h) = self.size_px(px_per_mm)?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let band = (h as usize).div_ceil(threads * 4).max(16);
+        let bands: Vec<(u32, u32)> = (0..h).step_by(band).map(|y0| (y0, (y0 + band as u32).min(h))).collect();
+        // Which dots touch which band, in dot order (drawing order must not depend on threads).
+        let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); bands.len()];
+        for (i, d) in dots.iter().enumerate() {
+            let r = reach_mm(d) * px_per_mm;
+            let y_lo = ((d.at.y_mm * px_per_mm - r).floor().max(0.0) as usize) / band;
+            let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / band).min(bands.len().saturating_sub(1));
+            for b in per_band.iter_mut().take(y_hi + 1).skip(y_lo) {
+                b.push(i as u32);
+            }
+        }
+        let mut pixels = vec![0u8; w as usize * h as usize * 4];
+        let lut = ToSrgb::new();
+        let chunks: Vec<&mut [u8]> = pixels.chunks_mut(band * w as usize * 4).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work: Vec<std::sync::Mutex<Option<&mut [u8]>>> = chunks.into_iter().map(|c| std::sync::Mutex::new(Some(c))).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(bands.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if b >= bands.len() {
+                            break;
+                        }
+                        let Some(out) = work[b].lock().ok().and_then(|mut g| g.take()) else { continue };
+                        let (y0, y1) = bands[b];
+                        let rect = PixelRect { x: 0, y: y0, width: w, height: y1 - y0 };
+                        self.paint(dots, per_band[b].iter().map(|&i| i as usize), px_per_mm, rect, out, &lut);
+                    }
+                });
+            }
+        });
+        Ok((w, h, pixels))
+    }
+
+    /// Draws one pixel rectangle of the canvas at `px_per_mm` into `out` (RGBA8, `rect.width`
+    /// px per row). `candidates` are the indices of `dots` that may touch it; others are skipped.
+    pub fn render_rect(&self, dots: &[Dot], candidates: impl Iterator<Item = usize>, px_per_mm: f64, rect: PixelRect, out: &mut [u8]) {
+        self.paint(dots, candidates, px_per_mm, rect, out, &ToSrgb::new());
+    }
+
+    fn paint(&self, dots: &[Dot], candidates: impl Iterator<Item = usize>, px_per_mm: f64, rect: PixelRect, out: &mut [u8], lut: &ToSrgb) {
+        let (w, h) = (rect.width as usize, rect.height as usize);
+        let mut buf = vec![[0f32; 3]; w * h];
+        self.background(&mut buf, px_per_mm, rect);
+        let mm_per_px = 1.0 / px_per_mm;
+        let view = Rect {
+            min: Point::new(rect.x as f64 * mm_per_px, rect.y as f64 * mm_per_px),
+            max: Point::new((rect.x + rect.width) as f64 * mm_per_px, (rect.y + rect.height) as f64 * mm_per_px),
+        };
+        for m in &self.marks {
+            let r = m.diameter_mm;
+            if m.at.x_mm + r < view.min.x_mm || m.at.x_mm - r > view.max.x_mm || m.at.y_mm + r < view.min.y_mm || m.at.y_mm - r > view.max.y_mm {
+                continue;
+            }
+            splat(&mut buf, rect, px_per_mm, m.at, 0.5 * m.diameter_mm, 1.0, 0.0, 0.3, m.rgb, m.opacity);
+        }
+        for i in candidates {
+            let Some(d) = dots.get(i) else { continue };
+            draw_dot(&mut buf, rect, px_per_mm, d);
+        }
+        for (px, o) in buf.iter().zip(out.chunks_exact_mut(4)) {
+            o[0] = lut.get(px[0]);
+            o[1] = lut.get(px[1]);
+            o[2] = lut.get(px[2]);
+            o[3] = 255;
+        }
+    }
+
+    fn background(&self, buf: &mut [[f32; 3]], px_per_mm: f64, rect: PixelRect) {
+        let mm_per_px = 1.0 / px_per_mm;
+        let scar_tint = [1.12f32, 0.98, 0.96];
+        for row in 0..rect.height as usize {
+            let y = (rect.y as f64 + row as f64 + 0.5) * mm_per_px;
+            for col in 0..rect.width as usize {
+                let x = (rect.x as f64 + col as f64 + 0.5) * mm_per_px;
+                // Mottling at two scales, a few per cent of the tone.
+                let n = 0.035 * value_noise(self.noise_seed, x, y, 6.0) + 0.02 * value_noise(self.noise_seed ^ 0x55, x, y, 1.3);
+                let mut c = self.skin_rgb.map(|v| v * (1.0 + n));
+                for (scar, b) in &self.scars {
+                    let p = Point::new(x, y);
+                    if b.contains(p) && scar.outline.contains(p) {
+                        // Scar tissue: paler, pinker and smoother.
+                        c = std::array::from_fn(|i| (self.skin_rgb[i] * scar_tint[i]).min(1.0));
+                    }
+                }
+                buf[row * rect.width as usize + col] = c;
+            }
+        }
+    }
+}
+
+/// A rectangle of pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelRect {
+    /// Left column, px.
+    pub x: u32,
+    /// Top row, px.
+    pub y: u32,
+    /// Width, px.
+    pub width: u32,
+    /// Height, px.
+    pub height: u32,
+}
+
+/// How far from its centre a dot can colour pixels, mm (redness halo and tail included).
+pub fn reach_mm(d: &Dot) -> f64 {
+    let r = 0.5 * d.look.diameter_mm * d.elongation * (1.0 + d.look.softness);
+    let halo = if d.look.redness > 0.01 { 1.5 * d.look.diameter_mm } else { 0.0 };
+    r.max(halo) + d.tail.x_mm.hypot(d.tail.y_mm) + 0.05
+}
+
+fn draw_dot(buf: &mut [[f32; 3]], rect: PixelRect, px_per_mm: f64, d: &Dot) {
+    let look = &d.look;
+    let r = 0.5 * look.diameter_mm;
+    if look.redness > 0.01 {
+        splat(buf, rect, px_per_mm, d.at, 1.5 * look.diameter_mm, 1.0, 0.0, 1.0, [0.75, 0.18, 0.15], (0.3 * look.redness) as f32);
+    }
+    let rgb = look.rgb.map(|v| v as f32);
+    splat(buf, rect, px_per_mm, d.at, r, d.elongation, d.direction_rad, look.softness, rgb, look.opacity as f32);
+    // A dragged needle leaves a fading tail of pigment.
+    let len = d.tail.x_mm.hypot(d.tail.y_mm);
+    if len > 0.02 {
+        let steps = ((len / (0.5 * r.max(0.02))).ceil() as usize).clamp(1, 24);
+        for k in 1..=steps {
+            let t = k as f64 / steps as f64;
+            let at = Point::new(d.at.x_mm + d.tail.x_mm * t, d.at.y_mm + d.tail.y_mm * t);
+            splat(buf, rect, px_per_mm, at, r * (1.0 - 0.4 * t), 1.0, 0.0, look.softness, rgb, (look.opacity * (1.0 - 0.6 * t)) as f32);
+        }
+    }
+}
+
+/// Blends an elliptical spot of `rgb` at `opacity` into `buf`. Spots smaller than a pixel keep
+/// their true amount of ink spread over the pixels they touch, so fine dots stay fine at low zoom.
+#[allow(clippy::too_many_arguments)]
+fn splat(
+    buf: &mut [[f32; 3]],
+    rect: PixelRect,
+    px_per_mm: f64,
+    at: Point,
+    radius_mm: f64,
+    elongation: f64,
+    direction_rad: f64,
+    softness: f64,
+    rgb: [f32; 3],
+    opacity: f32,
+) {
+    if !(radius_mm > 0.0) || opacity <= 0.0 {
+        return;
+    }
+    let r_px = radius_mm * px_per_mm;
+    let (cx, cy) = (at.x_mm * px_per_mm - rect.x as f64, at.y_mm * px_per_mm - rect.y as f64);
+    let long = r_px * elongation;
+    let edge = (softness * r_px).max(0.6);
+    let reach = long + edge;
+    let x0 = (cx - reach).floor().max(0.0) as i64;
+    let x1 = ((cx + reach).ceil() as i64).min(rect.width as i64 - 1);
+    let y0 = (cy - reach).floor().max(0.0) as i64;
+    let y1 = ((cy + reach).ceil() as i64).min(rect.height as i64 - 1);
+    if x0 > x1 || y0 > y1 {
+        return;
+    }
+    let (cos, sin) = (direction_rad.cos(), direction_rad.sin());
+    let coverage = |px: i64, py: i64| -> f64 {
+        let (dx, dy) = (px as f64 + 0.5 - cx, py as f64 + 0.5 - cy);
+        let (u, v) = ((dx * cos + dy * sin) / elongation, -dx * sin + dy * cos);
+        let dist = u.hypot(v);
+        ((r_px + 0.5 * edge - dist) / edge).clamp(0.0, 1.0)
+    };
+    // Normalize sub-pixel spots to their true area in px² (the whole spot when it is on screen).
+    let true_area = std::f64::consts::PI * r_px * r_px * elongation;
+    let scale = if r_px < 1.5 {
+        let mut sum = 0.0;
+        let (ix0, ix1) = ((cx - reach).floor() as i64, (cx + reach).ceil() as i64);
+        let (iy0, iy1) = ((cy - reach).floor() as i64, (cy + reach).ceil() as i64);
+        for py in iy0..=iy1 {
+            for px in ix0..=ix1 {
+                sum += coverage(px, py);
+            }
+        }
+        if sum > 0.0 { (true_area / sum).min(1.0) } else { 0.0 }
+    } else {
+        1.0
+    };
+    let w = rect.width as usize;
+    for py in y0..=y1 {
+        for px in x0..=x1 {
+            let a = (coverage(px, py) * scale) as f32 * opacity;
+            if a > 0.0 {
+                let c = &mut buf[py as usize * w + px as usize];
+                for i in 0..3 {
+                    c[i] += (rgb[i] - c[i]) * a;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Replaying an attempt against its level: every pen sample through sanitizing, the needle and
+//! the tissue, giving the impressions as they landed in the skin.
+
+use crate::attempt::Attempt;
+use crate::healing::HealingInputs;
+use crate::needle::Impression;
+use crate::pen::{self, SanitizeReport};
+use crate::plan::ReferencePlan;
+use crate::skin::{self, TissueResponse};
+
+/// Extra depth when working on skin that has not healed (fully inflamed), mm: swollen tissue
+/// lets pigment migrate deeper.
+pub const INFLAMED_EXTRA_DEPTH_MM: f64 = 0.15;
+
+/// An impression with the tissue's answer and everything its healing depends on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedImpression {
+    /// Index over the whole attempt, in the order made.
+    pub index: usize,
+    /// Session it was made in, 0-based.
+    pub session: usize,
+    /// What the pen did.
+    pub impression: Impression,
+    /// Where the pigment went.
+    pub tissue: TissueResponse,
+    /// Inputs to its healing.
+    pub healing: HealingInputs,
+    /// Day on the attempt's timeline when it was made (first session = day 0).
+    pub made_on_day: f64,
+}
+
+/// One session of a replay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionReplay {
+    /// Day on the attempt's timeline the session took place.
+    pub day: f64,
+    /// How inflamed the skin still was when it started, 0..1.
+    pub inflamed: f64,
+    /// Impressions made in it (a range of [`Replay::impressions`]).
+    pub range: std::ops::Range<usize>,
+    /// Raw samples that arrived.
+    pub samples: usize,
+    /// Pen-downs too light to break the skin.
+    pub feather_touches: usize,
+    /// Repairs made to the samples.
+    pub sanitize: SanitizeReport,
+    /// Session duration, first to last sample, s.
+    pub duration_s: f64,
+}
+
+/// The whole attempt as it landed in the skin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replay {
+    /// Every impression in order.
+    pub impressions: Vec<PlacedImpression>,
+    /// Every session in order.
+    pub sessions: Vec<SessionReplay>,
+}
+
+impl Replay {
+    /// Day of the last session on the attempt's timeline.
+    pub fn last_session_day(&self) -> f64 {
+        self.sessions.last().map_or(0.0, |s| s.day)
+    }
+
+    /// Repairs over all sessions.
+    pub fn sanitize_total(&self) -> SanitizeReport {
+        let mut r = SanitizeReport::default();
+        for s in &self.sessions {
+            r.add(&s.sanitize);
+        }
+        r
+    }
+}
+
+/// Replays `attempt` on `plan`. Deterministic: depends only on the two.
+pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
+    let mut impressions = Vec::new();
+    let mut sessions = Vec::new();
+    let mut day = 0.0;
+    for (s_index, record) in attempt.sessions.iter().enumerate() {
+        let inflamed = if s_index == 0 || plan.min_gap_days <= 0.0 {
+            0.0
+        } else {
+            (1.0 - record.days_since_previous / plan.min_gap_days).clamp(0.0, 1.0)
+        };
+        if s_index > 0 {
+            day += record.days_since_previous.max(0.0);
+        }
+        let (strokes, sanitize) = pen::strokes(&record.samples, plan.canvas_mm);
+        let start = impressions.len();
+        let mut feather_touches = 0;
+        for stroke in &strokes {
+            let Some(imp) = Impression::from_stroke(stroke, &attempt.pressure_curve, &record.needle) else {
+                feather_touches += 1;
+                continue;
+            };
+            let index = impressions.len();
+            let tissue = skin::respond(
+                imp.nominal_depth_mm,
+                INFLAMED_EXTRA_DEPTH_MM * inflamed,
+                &plan.depth_window,
+                &plan.skin,
+                attempt.seed,
+                index as u64,
+            );
+            let scar = plan.skin.scar_at(imp.at);
+            let healing = HealingInputs {
+                outcome: tissue.outcome,
+                fresh_diameter_mm: imp.fresh_diameter_mm,
+                spread_factor: tissue.spread_factor,
+                shade: record.shade,
+                skin_type: plan.skin.skin_type,
+                sun_exposure: plan.skin.sun_exposure,
+                scar_fade: scar.map_or(1.0, |s| s.fade_factor),
+                scar_retention: scar.map_or(1.0, |s| s.retention),
+                inflamed,
+            };
+            impressions.push(PlacedImpression { index, session: s_index, impression: imp, tissue, healing, made_on_day: day });
+        }
+        let finite_times = record.samples.iter().map(|s| s.t_s).filter(|t| t.is_finite());
+        let (lo, hi) = finite_times.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        sessions.push(SessionReplay {
+            day,
+            inflamed,
+            range: start..impressions.len(),
+            samples: record.samples.len(),
+            feather_touches,
+            sanitize,
+            duration_s: if hi >= lo { hi - lo } else { 0.0 },
+        });
+    }
+    Replay { impressions, sessions }
+}
