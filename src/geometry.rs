@@ -275,8 +275,9 @@ mod tests {
             Point::new(0.0, 0.0),
             Point::new(10.0, 10.0),
             Point::new(10.0, 0.0),
-            Point::new(0.0, 10.0),
+            Point::new(0.0, 6.0),
         ]);
+        assert!(p.area_mm2() > 1.0);
         assert!(p.problem().unwrap().contains("cross"));
     }
 

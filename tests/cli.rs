@@ -1,0 +1,155 @@
+//! The command line, end to end: exit codes, output formats, and bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::temp_dir;
+
+fn smp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smp-trainer")).args(args).output().expect("run smp-trainer")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Bad input: exit 2, a message naming the file, and never a panic.
+fn assert_bad_input(out: &Output, must_mention: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains(must_mention), "{err:?} should mention {must_mention:?}");
+    assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+}
+
+fn simulate(dir: &Path, level: &str, persona: &str) -> String {
+    let out = dir.join(format!("{level}-{persona}.ron"));
+    let o = smp(&["simulate", "--level", level, "--persona", persona, "--seed", "3", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    out.to_str().unwrap().to_string()
+}
+
+#[test]
+fn levels_list_and_check_cover_every_shipped_level() {
+    let list = smp(&["levels", "list"]);
+    assert!(list.status.success());
+    let lines: Vec<String> = text(&list.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), smp_trainer::levels::SHIPPED.len());
+    assert!(lines[0].starts_with("depth-drill\t"));
+    assert!(lines.iter().all(|l| l.split('\t').count() == 3));
+    let check = smp(&["levels", "check"]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    // The levels/ folder on disk is the same as the embedded one.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("levels");
+    let check_dir = smp(&["levels", "check", dir.to_str().unwrap()]);
+    assert!(check_dir.status.success(), "{}", text(&check_dir.stderr));
+    assert_eq!(text(&check_dir.stdout).lines().count(), lines.len());
+}
+
+#[test]
+fn levels_check_says_what_is_wrong_where() {
+    let dir = temp_dir("levels-check");
+    let good = include_str!("../levels/01-depth-drill.ron");
+    std::fs::write(dir.join("a.ron"), good).unwrap();
+    std::fs::write(dir.join("b.ron"), good.replace("max_mm: 0.5", "max_mm: 2.5").replace("\"depth-drill\"", "\"deep-window\"")).unwrap();
+    std::fs::write(dir.join("c.ron"), &good[..good.len() / 2]).unwrap();
+    let out = smp(&["levels", "check", dir.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    let window_line = good.lines().position(|l| l.contains("depth_window")).unwrap() + 1;
+    assert!(err.contains(&format!("b.ron:{window_line}:")) && err.contains("subcutis"), "{err}");
+    assert!(err.contains("c.ron:"), "{err}");
+    assert!(text(&out.stdout).contains("ok\tdepth-drill"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn score_reports_json_with_every_required_field() {
+    let dir = temp_dir("score-json");
+    let file = simulate(&dir, "crown-blend", "expert");
+    let out = smp(&["score", &file, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["total"].as_f64().unwrap() > 90.0);
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["verified"], true);
+    assert!(v["impressions"].as_u64().unwrap() > 1000);
+    for k in ["shallow", "ideal", "deep", "blowout"] {
+        assert!(v["outcomes"][k].is_u64(), "outcomes.{k}");
+    }
+    for k in ["depth", "spacing", "density", "randomness", "hairline", "shade_needle", "timing"] {
+        assert!(v["criteria"][k]["score"].is_f64(), "criteria.{k}");
+        assert!(!v["criteria"][k]["reason"].as_str().unwrap().is_empty());
+    }
+    // Text and RON work too, and the same file gives the same output every time.
+    assert!(text(&smp(&["score", &file]).stdout).contains("PASSED"));
+    assert!(smp(&["score", &file, "--format", "ron"]).status.success());
+    assert_eq!(smp(&["score", &file, "--format", "json"]).stdout, out.stdout);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_failed_or_tampered_attempt_exits_1() {
+    let dir = temp_dir("score-fail");
+    let heavy = simulate(&dir, "depth-drill", "heavy-hand");
+    let out = smp(&["score", &heavy, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["passed"].as_bool(), v["verified"].as_bool()), (Some(false), Some(true)));
+
+    let expert = simulate(&dir, "depth-drill", "expert");
+    let original = std::fs::read_to_string(&expert).unwrap();
+    let total_line = original.lines().find(|l| l.trim_start().starts_with("total:")).unwrap();
+    let tampered = original.replacen(total_line, "        total: 100.0,", 1);
+    std::fs::write(&expert, tampered).unwrap();
+    let out = smp(&["score", &expert]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("MISMATCH"), "{}", text(&out.stdout));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_files_exit_2_with_a_located_message() {
+    let dir = temp_dir("bad-files");
+    let good = simulate(&dir, "depth-drill", "expert");
+    let body = std::fs::read_to_string(&good).unwrap();
+
+    let truncated = dir.join("truncated.ron");
+    std::fs::write(&truncated, &body[..body.len() / 3]).unwrap();
+    assert_bad_input(&smp(&["score", truncated.to_str().unwrap()]), "truncated.ron:");
+
+    let binary = dir.join("binary.ron");
+    std::fs::write(&binary, [0x28u8, 0xff, 0xfe, 0x00]).unwrap();
+    assert_bad_input(&smp(&["score", binary.to_str().unwrap()]), "binary.ron:1:2: not UTF-8");
+
+    let huge = dir.join("huge.ron");
+    std::fs::File::create(&huge).unwrap().set_len(smp_trainer::files::MAX_ATTEMPT_BYTES + 1).unwrap();
+    assert_bad_input(&smp(&["score", huge.to_str().unwrap()]), "limit");
+
+    let foreign = dir.join("foreign.ron");
+    std::fs::write(&foreign, body.replacen("level_id: \"depth-drill\"", "level_id: \"no-such-level\"", 1)).unwrap();
+    assert_bad_input(&smp(&["score", foreign.to_str().unwrap()]), "no-such-level");
+
+    assert_bad_input(&smp(&["score", dir.join("missing.ron").to_str().unwrap()]), "missing.ron");
+    assert_bad_input(&smp(&["render", &good, "--day", "1", "--out", "/dev/null", "--px-per-mm", "1e9"]), "px");
+    assert_bad_input(&smp(&["simulate", "--level", "depth-drill", "--persona", "wizard", "--out", "x.ron"]), "wizard");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn render_writes_a_png_of_the_canvas() {
+    let dir = temp_dir("render");
+    let file = simulate(&dir, "depth-drill", "expert");
+    let png = dir.join("out.png");
+    let out = smp(&["render", &file, "--day", "42", "--out", png.to_str().unwrap(), "--px-per-mm", "12"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let img = image::open(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (480, 360));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn no_subcommand_says_what_to_do_and_fails() {
+    let out = smp(&[]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("smp-trainer"));
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one crate with modules, so the test binary links once.
+
+mod cli;
+mod determinism;
+mod hostile_files;
+mod outcomes;
+mod personas;
+mod support;
