@@ -168,8 +168,24 @@ impl Polygon {
     pub fn distance_to_edge(&self, p: Point) -> f64 {
         let n = self.vertices.len();
         (0..n)
-            .map(|i| distance_to_segment(p, self.vertices[i], self.vertices[(i + 1) % n]))
+            .map(|i| distance_sq_to_segment(p, self.vertices[i], self.vertices[(i + 1) % n]))
             .fold(f64::INFINITY, f64::min)
+            .sqrt()
+    }
+
+    /// Whether `p` lies within `r_mm` of an edge (stops at the first such edge).
+    pub fn is_near_edge(&self, p: Point, r_mm: f64) -> bool {
+        let n = self.vertices.len();
+        let r2 = r_mm * r_mm;
+        (0..n).any(|i| {
+            let (a, b) = (self.vertices[i], self.vertices[(i + 1) % n]);
+            // Cheap reject: p is farther than r from the segment's bounding box.
+            let outside_box = p.x_mm < a.x_mm.min(b.x_mm) - r_mm
+                || p.x_mm > a.x_mm.max(b.x_mm) + r_mm
+                || p.y_mm < a.y_mm.min(b.y_mm) - r_mm
+                || p.y_mm > a.y_mm.max(b.y_mm) + r_mm;
+            !outside_box && distance_sq_to_segment(p, a, b) < r2
+        })
     }
 }
 
@@ -184,26 +200,42 @@ pub struct Polyline {
 impl Polyline {
     /// Distance from `p` to the line, mm.
     pub fn distance(&self, p: Point) -> f64 {
-        self.closest(p).1
+        self.vertices.windows(2).map(|w| distance_sq_to_segment(p, w[0], w[1])).fold(f64::INFINITY, f64::min).sqrt()
     }
 
     /// Arc-length position (mm from the first vertex) of the point on the line closest to `p`,
     /// and the distance to it, mm.
     pub fn closest(&self, p: Point) -> (f64, f64) {
-        let mut best = (0.0, f64::INFINITY);
+        self.closest_with(p, &self.cumulative_lengths())
+    }
+
+    /// Arc length at each vertex, mm (first 0); pass to [`Polyline::closest_with`] to query many
+    /// points without measuring the line again for each.
+    pub fn cumulative_lengths(&self) -> Vec<f64> {
         let mut walked = 0.0;
+        let mut out = Vec::with_capacity(self.vertices.len());
+        out.push(0.0);
         for w in self.vertices.windows(2) {
+            walked += w[0].distance(w[1]);
+            out.push(walked);
+        }
+        out
+    }
+
+    /// [`Polyline::closest`] with the line's [`Polyline::cumulative_lengths`] given.
+    pub fn closest_with(&self, p: Point, cumulative: &[f64]) -> (f64, f64) {
+        let mut best = (0.0, f64::INFINITY);
+        for (i, w) in self.vertices.windows(2).enumerate() {
             let (a, b) = (w[0], w[1]);
-            let len = a.distance(b);
             let t = segment_param(p, a, b);
             let q = Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t);
-            let d = p.distance(q);
-            if d < best.1 {
-                best = (walked + t * len, d);
+            let d2 = p.distance_sq(q);
+            if d2 < best.1 {
+                let (s0, s1) = (cumulative.get(i).copied().unwrap_or(0.0), cumulative.get(i + 1).copied().unwrap_or(0.0));
+                best = (s0 + t * (s1 - s0), d2);
             }
-            walked += len;
         }
-        best
+        (best.0, best.1.sqrt())
     }
 
     /// Total length, mm.
@@ -238,8 +270,13 @@ fn segment_param(p: Point, a: Point, b: Point) -> f64 {
 
 /// Distance from `p` to the segment `a`–`b`, mm.
 pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
+    distance_sq_to_segment(p, a, b).sqrt()
+}
+
+/// Squared distance from `p` to the segment `a`–`b`, mm².
+pub fn distance_sq_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let t = segment_param(p, a, b);
-    p.distance(Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t))
+    p.distance_sq(Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t))
 }
 
 fn orientation(a: Point, b: Point, c: Point) -> f64 {

@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod healing;
 pub mod levels;
 pub mod needle;
+pub mod parallel;
 pub mod pen;
 pub mod persona;
 pub mod plan;

@@ -4,6 +4,7 @@
 use crate::attempt::Attempt;
 use crate::healing::HealingInputs;
 use crate::needle::Impression;
+use crate::parallel;
 use crate::pen::{self, SanitizeReport};
 use crate::plan::ReferencePlan;
 use crate::skin::{self, TissueResponse};
@@ -89,13 +90,14 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
         }
         let (strokes, sanitize) = pen::strokes(&record.samples, plan.canvas_mm);
         let start = impressions.len();
-        let mut feather_touches = 0;
-        for stroke in &strokes {
-            let Some(imp) = Impression::from_stroke(stroke, &attempt.pressure_curve, &record.needle) else {
-                feather_touches += 1;
-                continue;
-            };
-            let index = impressions.len();
+        let made: Vec<Impression> =
+            strokes.iter().filter_map(|stroke| Impression::from_stroke(stroke, &attempt.pressure_curve, &record.needle)).collect();
+        let feather_touches = strokes.len() - made.len();
+        // Each impression's tissue response depends only on it and its index: compute them on all
+        // cores, in order.
+        let placed = parallel::map(made.len(), |k| {
+            let imp = made[k];
+            let index = start + k;
             let tissue = skin::respond(
                 imp.nominal_depth_mm,
                 INFLAMED_EXTRA_DEPTH_MM * inflamed,
@@ -116,8 +118,9 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
                 scar_retention: scar.map_or(1.0, |s| s.retention),
                 inflamed,
             };
-            impressions.push(PlacedImpression { index, session: s_index, impression: imp, tissue, healing, made_on_day: day });
-        }
+            PlacedImpression { index, session: s_index, impression: imp, tissue, healing, made_on_day: day }
+        });
+        impressions.extend(placed);
         let finite_times = record.samples.iter().map(|s| s.t_s).filter(|t| t.is_finite());
         let (lo, hi) = finite_times.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| (lo.min(t), hi.max(t)));
         sessions.push(SessionReplay {

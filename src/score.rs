@@ -10,6 +10,7 @@ use crate::pen::SanitizeReport;
 use crate::plan::ReferencePlan;
 use crate::replay::Replay;
 use crate::skin::DepthOutcome;
+use crate::parallel;
 use crate::spatial::StaticGrid;
 
 /// The criteria, in the order they are reported and weighted.
@@ -161,11 +162,23 @@ fn unit(x: f64) -> f64 {
     if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 }
 }
 
-/// What the criteria share: positions, outcomes and healed sizes, and the spatial index.
+/// Where an impression lies relative to the plan, computed once and shared by the criteria.
+#[derive(Clone, Copy)]
+struct Placement {
+    /// Zone containing it.
+    zone: Option<usize>,
+    /// Planned final density there, dots per cm².
+    planned_per_cm2: f64,
+    /// Arc position along the hairline and distance from it, mm (when the level has one).
+    hairline: Option<(f64, f64)>,
+}
+
+/// What the criteria share: positions, placements, healed sizes and the spatial index.
 struct Facts<'a> {
     plan: &'a ReferencePlan,
     replay: &'a Replay,
     points: Vec<Point>,
+    placement: Vec<Placement>,
     healed_diameter_mm: Vec<f64>,
     grid: StaticGrid,
     nearest: Vec<Option<(usize, f64)>>,
@@ -175,14 +188,24 @@ struct Facts<'a> {
 pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score {
     let points: Vec<Point> = replay.impressions.iter().map(|p| p.impression.at).collect();
     let last_day = replay.last_session_day();
-    let healed_diameter_mm = replay
-        .impressions
-        .iter()
-        .map(|p| p.healing.appearance(last_day - p.made_on_day + SETTLED_DAY).diameter_mm)
-        .collect();
-    let grid = StaticGrid::new(&points, plan.min_spacing_mm.max(0.5));
-    let nearest = (0..points.len()).map(|i| grid.nearest(i)).collect();
-    let facts = Facts { plan, replay, points, healed_diameter_mm, grid, nearest };
+    let imps = &replay.impressions;
+    let healed_diameter_mm =
+        parallel::map(imps.len(), |i| imps[i].healing.appearance(last_day - imps[i].made_on_day + SETTLED_DAY).diameter_mm);
+    let hairline_lengths = plan.hairline.as_ref().map(|h| h.line.cumulative_lengths()).unwrap_or_default();
+    let placement = parallel::map(points.len(), |i| {
+        let p = points[i];
+        let zone = plan.zone_at(p);
+        let hairline = plan.hairline.as_ref().map(|h| h.line.closest_with(p, &hairline_lengths));
+        let planned_per_cm2 = match (zone, &plan.hairline, hairline) {
+            (None, _, _) => 0.0,
+            (Some(z), Some(h), Some((_, d))) => plan.zones[z].density.at(p) * h.ramp(d),
+            (Some(z), _, _) => plan.zones[z].density.at(p),
+        };
+        Placement { zone, planned_per_cm2, hairline }
+    });
+    let grid = StaticGrid::new(&points, 0.25);
+    let nearest = grid.all_nearest();
+    let facts = Facts { plan, replay, points, placement, healed_diameter_mm, grid, nearest };
 
     let mut outcomes = OutcomeCounts::default();
     for p in &replay.impressions {
@@ -294,16 +317,15 @@ fn spacing(f: &Facts) -> Judged {
         }
     }
     // Merged: the healed dots touch (pigment bridges into a clump).
-    let mut merged = vec![false; n];
     let max_d = f.healed_diameter_mm.iter().cloned().fold(0.0, f64::max);
-    for i in 0..n {
+    let merged = parallel::map(n, |i| {
         let ri = 0.5 * f.healed_diameter_mm[i];
+        let mut touches = false;
         f.grid.within(f.points[i], ri + 0.5 * max_d, |j| {
-            if j != i && f.points[i].distance(f.points[j]) < ri + 0.5 * f.healed_diameter_mm[j] {
-                merged[i] = true;
-            }
+            touches |= j != i && f.points[i].distance(f.points[j]) < ri + 0.5 * f.healed_diameter_mm[j];
         });
-    }
+        touches
+    });
     let merged_count = merged.iter().filter(|m| **m).count();
     for (i, _) in merged.iter().enumerate().filter(|(_, m)| **m).take(MAX_PLACES / 2) {
         places.push(Place { at: f.points[i], note: format!("#{} merges with a neighbour after healing", i + 1) });
@@ -331,23 +353,19 @@ fn density_cells(plan: &ReferencePlan) -> DensityCells {
     let c = plan.thresholds.density_cell_mm;
     let (w, h) = plan.canvas_mm;
     let (cols, rows) = ((w / c).ceil() as usize, (h / c).ceil() as usize);
-    let mut centres = Vec::with_capacity(cols * rows);
-    let mut target_final = Vec::with_capacity(cols * rows);
     const SUB: usize = 8;
-    for r in 0..rows {
-        for q in 0..cols {
-            let (x0, y0) = (q as f64 * c, r as f64 * c);
-            let mut sum = 0.0;
-            for sy in 0..SUB {
-                for sx in 0..SUB {
-                    let p = Point::new(x0 + (sx as f64 + 0.5) * c / SUB as f64, y0 + (sy as f64 + 0.5) * c / SUB as f64);
-                    sum += plan.final_density_at(p);
-                }
+    let centres: Vec<Point> = (0..cols * rows).map(|i| Point::new(((i % cols) as f64 + 0.5) * c, ((i / cols) as f64 + 0.5) * c)).collect();
+    let target_final = parallel::map(cols * rows, |i| {
+        let (x0, y0) = ((i % cols) as f64 * c, (i / cols) as f64 * c);
+        let mut sum = 0.0;
+        for sy in 0..SUB {
+            for sx in 0..SUB {
+                let p = Point::new(x0 + (sx as f64 + 0.5) * c / SUB as f64, y0 + (sy as f64 + 0.5) * c / SUB as f64);
+                sum += plan.final_density_at(p);
             }
-            centres.push(Point::new(x0 + c / 2.0, y0 + c / 2.0));
-            target_final.push(sum / (SUB * SUB) as f64 * c * c / 100.0);
         }
-    }
+        sum / (SUB * SUB) as f64 * c * c / 100.0
+    });
     DensityCells { centres, target_final }
 }
 
@@ -445,7 +463,7 @@ fn density(f: &Facts) -> Judged {
 
 fn randomness(f: &Facts) -> Judged {
     let plan = f.plan;
-    let inside: Vec<usize> = (0..f.points.len()).filter(|&i| plan.zone_at(f.points[i]).is_some()).collect();
+    let inside: Vec<usize> = (0..f.points.len()).filter(|&i| f.placement[i].zone.is_some()).collect();
     if inside.len() < 20 {
         return (0.0, format!("only {} dots inside the zones: too few to judge how natural the placement is", inside.len()), vec![]);
     }
@@ -453,26 +471,27 @@ fn randomness(f: &Facts) -> Judged {
     // pattern of the planned local density (scaled to the trainee's overall density) would give,
     // so a planned density gradient is not mistaken for clumping. Dots near zone edges, whose
     // neighbours are cut off, are left out.
-    let planned_total: f64 = inside.iter().map(|&i| plan.final_density_at(f.points[i])).sum::<f64>();
+    let planned_total: f64 = inside.iter().map(|&i| f.placement[i].planned_per_cm2).sum::<f64>();
     let mean_planned = planned_total / inside.len() as f64;
     let actual_density_per_mm2 = inside.len() as f64 / plan.zone_area_mm2().max(1e-9);
-    let mut ratios = Vec::new();
-    let mut places = Vec::new();
-    for &i in &inside {
+    let judged = parallel::map(inside.len(), |k| {
+        let i = inside[k];
         let p = f.points[i];
-        let planned = plan.final_density_at(p).max(1e-6);
+        let planned = f.placement[i].planned_per_cm2.max(1e-6);
         let lambda = actual_density_per_mm2 * planned / mean_planned.max(1e-6);
         let expected = 0.5 / lambda.sqrt();
-        let zone = plan.zone_at(p).map(|z| &plan.zones[z]);
-        if zone.is_some_and(|z| z.outline.distance_to_edge(p) < 2.0 * expected) {
-            continue;
+        let zone = f.placement[i].zone.map(|z| &plan.zones[z]);
+        if zone.is_some_and(|z| z.outline.is_near_edge(p, 2.0 * expected)) {
+            return None;
         }
-        if let Some((_, d)) = f.nearest[i] {
-            let r = d / expected;
-            ratios.push(r);
-            if r < 0.25 && places.len() < MAX_PLACES {
-                places.push(Place { at: p, note: format!("#{} sits in a clump", i + 1) });
-            }
+        f.nearest[i].map(|(_, d)| (i, d / expected))
+    });
+    let mut ratios = Vec::with_capacity(judged.len());
+    let mut places = Vec::new();
+    for (i, r) in judged.into_iter().flatten() {
+        ratios.push(r);
+        if r < 0.25 && places.len() < MAX_PLACES {
+            places.push(Place { at: f.points[i], note: format!("#{} sits in a clump", i + 1) });
         }
     }
     if ratios.len() < 10 {
@@ -510,12 +529,12 @@ fn hairline(f: &Facts) -> Judged {
     let sentinel_mm = plan.thresholds.sentinel_mm;
     let mut outside = Vec::new();
     let mut sentinels = 0usize;
-    for (i, &p) in f.points.iter().enumerate() {
-        if plan.zone_at(p).is_some() {
+    for (i, pl) in f.placement.iter().enumerate() {
+        if pl.zone.is_some() {
             continue;
         }
-        match &plan.hairline {
-            Some(h) if h.line.distance(p) <= sentinel_mm => sentinels += 1,
+        match pl.hairline {
+            Some((_, d)) if d <= sentinel_mm => sentinels += 1,
             _ => outside.push(i),
         }
     }
@@ -540,9 +559,9 @@ fn hairline(f: &Facts) -> Judged {
     let bin_mm = 5.0;
     let bins = (h.line.length_mm() / bin_mm).ceil().max(1.0) as usize;
     let mut frontmost = vec![f64::INFINITY; bins];
-    for &p in &f.points {
-        let (s, d) = h.line.closest(p);
-        let inside = plan.zone_at(p).is_some();
+    for pl in &f.placement {
+        let Some((s, d)) = pl.hairline else { continue };
+        let inside = pl.zone.is_some();
         let signed = if inside { d } else { -d };
         if inside && t > 0.0 {
             if d < t / 3.0 {

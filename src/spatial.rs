@@ -10,22 +10,37 @@ pub struct StaticGrid {
     rows: usize,
     origin: Point,
     starts: Vec<u32>,
+    /// Point indices in cell order.
     items: Vec<u32>,
+    /// The points in cell order (beside `items`), so a cell's points are read contiguously.
+    sorted: Vec<Point>,
+    /// The points in their original order.
     points: Vec<Point>,
 }
 
 impl StaticGrid {
-    /// Indexes `points` with cells of `cell_mm` (clamped so the grid stays under ~4M cells).
-    pub fn new(points: &[Point], cell_mm: f64) -> Self {
+    /// Indexes `points` with cells of about one point each, but no smaller than `min_cell_mm`
+    /// (and clamped so the grid stays under ~4M cells).
+    pub fn new(points: &[Point], min_cell_mm: f64) -> Self {
         let bounds = crate::geometry::bounds_of(points);
-        let mut cell_mm = if cell_mm.is_finite() && cell_mm > 0.0 { cell_mm } else { 1.0 };
+        let per_point = (bounds.width_mm() * bounds.height_mm() / points.len().max(1) as f64).sqrt();
+        let mut cell_mm = per_point.max(if min_cell_mm.is_finite() && min_cell_mm > 0.0 { min_cell_mm } else { 1.0 });
         let area = (bounds.width_mm() + cell_mm) * (bounds.height_mm() + cell_mm);
         if area / (cell_mm * cell_mm) > 4.0e6 {
             cell_mm = (area / 4.0e6).sqrt();
         }
         let cols = (bounds.width_mm() / cell_mm).floor() as usize + 1;
         let rows = (bounds.height_mm() / cell_mm).floor() as usize + 1;
-        let mut grid = StaticGrid { cell_mm, cols, rows, origin: bounds.min, starts: vec![0; cols * rows + 1], items: vec![0; points.len()], points: points.to_vec() };
+        let mut grid = StaticGrid {
+            cell_mm,
+            cols,
+            rows,
+            origin: bounds.min,
+            starts: vec![0; cols * rows + 1],
+            items: vec![0; points.len()],
+            sorted: vec![Point::default(); points.len()],
+            points: points.to_vec(),
+        };
         let cells: Vec<usize> = points.iter().map(|p| grid.cell_of(*p)).collect();
         for &c in &cells {
             grid.starts[c + 1] += 1;
@@ -36,6 +51,7 @@ impl StaticGrid {
         let mut fill = grid.starts.clone();
         for (i, &c) in cells.iter().enumerate() {
             grid.items[fill[c] as usize] = i as u32;
+            grid.sorted[fill[c] as usize] = points[i];
             fill[c] += 1;
         }
         grid
@@ -52,27 +68,33 @@ impl StaticGrid {
         cy * self.cols + cx
     }
 
-    fn cell_items(&self, cx: usize, cy: usize) -> &[u32] {
+    fn cell_range(&self, cx: usize, cy: usize) -> std::ops::Range<usize> {
         let c = cy * self.cols + cx;
-        &self.items[self.starts[c] as usize..self.starts[c + 1] as usize]
+        self.starts[c] as usize..self.starts[c + 1] as usize
     }
 
     /// The nearest other point to point `i`, and its distance, mm; `None` when alone.
     pub fn nearest(&self, i: usize) -> Option<(usize, f64)> {
         let p = self.points[i];
         let (cx, cy) = self.cell_xy(p);
+        // Distance from p to its own cell's nearest side: ring r lies at least this plus
+        // (r - 1) cells away.
+        let fx = p.x_mm - self.origin.x_mm - cx as f64 * self.cell_mm;
+        let fy = p.y_mm - self.origin.y_mm - cy as f64 * self.cell_mm;
+        let inner = fx.min(self.cell_mm - fx).min(fy).min(self.cell_mm - fy).max(0.0);
         let mut best: Option<(usize, f64)> = None;
         let max_ring = self.cols.max(self.rows);
         for ring in 0..=max_ring {
-            // Any point in ring r is at least (r - 1) cells away.
             if let Some((_, d2)) = best
-                && ((ring as f64 - 1.0) * self.cell_mm).powi(2) > d2
+                && ring > 0
+                && (inner + (ring as f64 - 1.0) * self.cell_mm).powi(2) > d2
             {
                 break;
             }
-            self.for_ring(cx, cy, ring, |j| {
+            self.for_ring(cx, cy, ring, |k| {
+                let j = self.items[k] as usize;
                 if j != i {
-                    let d2 = p.distance_sq(self.points[j]);
+                    let d2 = p.distance_sq(self.sorted[k]);
                     if best.is_none_or(|(bj, bd)| d2 < bd || (d2 == bd && j < bj)) {
                         best = Some((j, d2));
                     }
@@ -82,6 +104,17 @@ impl StaticGrid {
         best.map(|(j, d2)| (j, d2.sqrt()))
     }
 
+    /// The nearest other point to every point, in the points' order. Queries run in cell order
+    /// (neighbouring queries share cached cells) on all cores; results do not depend on either.
+    pub fn all_nearest(&self) -> Vec<Option<(usize, f64)>> {
+        let in_cell_order = crate::parallel::map(self.items.len(), |k| self.nearest(self.items[k] as usize));
+        let mut out = vec![None; self.items.len()];
+        for (k, nn) in in_cell_order.into_iter().enumerate() {
+            out[self.items[k] as usize] = nn;
+        }
+        out
+    }
+
     /// Calls `f` with every point index within `radius_mm` of `p`.
     pub fn within(&self, p: Point, radius_mm: f64, mut f: impl FnMut(usize)) {
         let r2 = radius_mm * radius_mm;
@@ -89,15 +122,17 @@ impl StaticGrid {
         let (x1, y1) = self.cell_xy(Point::new(p.x_mm + radius_mm, p.y_mm + radius_mm));
         for cy in y0..=y1 {
             for cx in x0..=x1 {
-                for &j in self.cell_items(cx, cy) {
-                    if p.distance_sq(self.points[j as usize]) <= r2 {
-                        f(j as usize);
+                for k in self.cell_range(cx, cy) {
+                    if p.distance_sq(self.sorted[k]) <= r2 {
+                        f(self.items[k] as usize);
                     }
                 }
             }
         }
     }
 
+    /// Calls `f` with the cell-order position of every point in the ring of cells `ring` steps
+    /// around (cx, cy).
     fn for_ring(&self, cx: usize, cy: usize, ring: usize, mut f: impl FnMut(usize)) {
         let (cx, cy, r) = (cx as isize, cy as isize, ring as isize);
         for y in cy - r..=cy + r {
@@ -108,9 +143,7 @@ impl StaticGrid {
             let mut x = cx - r;
             while x <= cx + r {
                 if x >= 0 && x < self.cols as isize {
-                    for &j in self.cell_items(x as usize, y as usize) {
-                        f(j as usize);
-                    }
+                    self.cell_range(x as usize, y as usize).for_each(&mut f);
                 }
                 // Inside rows only visit the ring's two ends.
                 x += if edge_row || r == 0 { 1 } else { 2 * r };
