@@ -10,6 +10,7 @@ pub mod files;
 pub mod geometry;
 pub mod healing;
 pub mod levels;
+pub mod live;
 pub mod needle;
 pub mod parallel;
 pub mod pen;

@@ -170,45 +170,66 @@ impl SanitizeReport {
     }
 }
 
-/// Splits a raw sample stream into strokes, repairing what devices really send: NaN or infinite
-/// values and off-canvas samples are dropped, pressure is clamped to 0..1, time that goes
-/// backwards is held, a pen-up without a pen-down is ignored, and a stroke left open at the end
-/// is closed at its last sample. `canvas_mm` is (width, height). Never panics.
-pub fn strokes(samples: &[PenSample], canvas_mm: (f64, f64)) -> (Vec<Stroke>, SanitizeReport) {
-    let mut report = SanitizeReport::default();
-    let mut out = Vec::new();
-    let mut open: Option<Stroke> = None;
-    let mut last_t = f64::NEG_INFINITY;
-    for raw in samples {
+/// Turns raw samples into strokes one at a time, repairing what devices really send: NaN or
+/// infinite values and off-canvas samples are dropped, pressure is clamped to 0..1, time that goes
+/// backwards is held, a pen-up without a pen-down is ignored. Live input and replay share it, so
+/// the same samples always give the same strokes. Never panics.
+#[derive(Clone, Debug)]
+pub struct StrokeBuilder {
+    canvas_mm: (f64, f64),
+    open: Option<Stroke>,
+    last_t: f64,
+    report: SanitizeReport,
+}
+
+impl StrokeBuilder {
+    /// A builder for a (width, height) mm canvas.
+    pub fn new(canvas_mm: (f64, f64)) -> Self {
+        Self { canvas_mm, open: None, last_t: f64::NEG_INFINITY, report: SanitizeReport::default() }
+    }
+
+    /// Whether the pen is down (a stroke is open).
+    pub fn in_contact(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Repairs so far.
+    pub fn report(&self) -> &SanitizeReport {
+        &self.report
+    }
+
+    /// Feeds one raw sample; returns the stroke it completes, if it is a pen-up.
+    pub fn push(&mut self, raw: &PenSample) -> Option<Stroke> {
         let finite = raw.t_s.is_finite()
             && raw.at.is_finite()
             && raw.pressure.is_finite()
             && raw.tilt_x_rad.is_finite()
             && raw.tilt_y_rad.is_finite();
         if !finite {
-            report.non_finite += 1;
-            continue;
+            self.report.non_finite += 1;
+            return None;
         }
-        if raw.at.x_mm < 0.0 || raw.at.y_mm < 0.0 || raw.at.x_mm > canvas_mm.0 || raw.at.y_mm > canvas_mm.1 {
-            report.off_canvas += 1;
-            continue;
+        let (w, h) = self.canvas_mm;
+        if raw.at.x_mm < 0.0 || raw.at.y_mm < 0.0 || raw.at.x_mm > w || raw.at.y_mm > h {
+            self.report.off_canvas += 1;
+            return None;
         }
         let mut t = raw.t_s;
-        if t < last_t {
-            report.time_reversed += 1;
-            t = last_t;
+        if t < self.last_t {
+            self.report.time_reversed += 1;
+            t = self.last_t;
         }
-        last_t = t;
+        self.last_t = t;
         let mut pressure = raw.pressure;
         if !(0.0..=1.0).contains(&pressure) {
-            report.pressure_clamped += 1;
+            self.report.pressure_clamped += 1;
             pressure = pressure.clamp(0.0, 1.0);
         }
         // Devices report tilt up to ±90°; anything larger is noise.
         let (tx, ty) = (raw.tilt_x_rad.clamp(-1.5, 1.5), raw.tilt_y_rad.clamp(-1.5, 1.5));
-        match (&mut open, raw.contact) {
+        match (&mut self.open, raw.contact) {
             (None, true) => {
-                open = Some(Stroke {
+                self.open = Some(Stroke {
                     start_s: t,
                     end_s: t,
                     entry: raw.at,
@@ -216,7 +237,8 @@ pub fn strokes(samples: &[PenSample], canvas_mm: (f64, f64)) -> (Vec<Stroke>, Sa
                     peak_pressure: pressure,
                     tilt_x_rad: tx,
                     tilt_y_rad: ty,
-                })
+                });
+                None
             }
             (Some(s), true) => {
                 s.end_s = t;
@@ -226,21 +248,34 @@ pub fn strokes(samples: &[PenSample], canvas_mm: (f64, f64)) -> (Vec<Stroke>, Sa
                     s.tilt_x_rad = tx;
                     s.tilt_y_rad = ty;
                 }
+                None
             }
             (Some(s), false) => {
                 s.end_s = t;
-                out.push(*s);
-                open = None;
+                self.open.take()
             }
             // Hover, or a pen-up that never had a pen-down: nothing to do.
-            (None, false) => {}
+            (None, false) => None,
         }
     }
-    if let Some(s) = open {
-        report.unfinished_strokes += 1;
-        out.push(s);
+
+    /// Ends the stream: a stroke still in contact is closed at its last sample.
+    pub fn finish(&mut self) -> Option<Stroke> {
+        let s = self.open.take();
+        if s.is_some() {
+            self.report.unfinished_strokes += 1;
+        }
+        s
     }
-    (out, report)
+}
+
+/// Splits a whole raw sample stream into strokes (see [`StrokeBuilder`]); a stroke left open at
+/// the end is closed at its last sample. `canvas_mm` is (width, height).
+pub fn strokes(samples: &[PenSample], canvas_mm: (f64, f64)) -> (Vec<Stroke>, SanitizeReport) {
+    let mut b = StrokeBuilder::new(canvas_mm);
+    let mut out: Vec<Stroke> = samples.iter().filter_map(|s| b.push(s)).collect();
+    out.extend(b.finish());
+    (out, b.report)
 }
 
 #[cfg(test)]

@@ -106,9 +106,9 @@ fn hash2(seed: u64, x: i64, y: i64) -> f32 {
 }
 
 /// Adds smooth value noise (-amp..amp, features of `scale_mm`) along one row of pixels at
-/// height `y_mm`, starting at `x0_mm` and stepping `dx_mm`. Lattice values are hashed only when
+/// height `y_mm`, starting at pixel column `first_px`. Lattice values are hashed only when
 /// the row enters a new lattice cell, which keeps a 20-megapixel background cheap.
-fn add_noise_row(seed: u64, y_mm: f64, x0_mm: f64, dx_mm: f64, scale_mm: f64, amp: f32, out: &mut [f32]) {
+fn add_noise_row(seed: u64, y_mm: f64, first_px: u32, mm_per_px: f64, scale_mm: f64, amp: f32, out: &mut [f32]) {
     let v = y_mm / scale_mm;
     let y0 = v.floor();
     let fy = (v - y0) as f32;
@@ -117,7 +117,8 @@ fn add_noise_row(seed: u64, y_mm: f64, x0_mm: f64, dx_mm: f64, scale_mm: f64, am
     let mut cell = i64::MIN;
     let (mut top, mut bottom) = ((0.0f32, 0.0f32), (0.0f32, 0.0f32));
     for (i, o) in out.iter_mut().enumerate() {
-        let u = (x0_mm + i as f64 * dx_mm) / scale_mm;
+        // From the absolute pixel index, so a tile and the whole image compute the same value.
+        let u = ((first_px as usize + i) as f64 + 0.5) * mm_per_px / scale_mm;
         let x0 = u.floor();
         let ix = x0 as i64;
         if ix != cell {
@@ -159,6 +160,8 @@ impl Compositor {
                 }
             }
         }
+        // Sorted by height so a small rectangle finds its marks by binary search.
+        marks.sort_by(|a, b| a.at.y_mm.total_cmp(&b.at.y_mm));
         Self {
             canvas_mm: plan.canvas_mm,
             skin_rgb: tone.map(srgb_to_linear),
@@ -185,7 +188,8 @@ impl Compositor {
         // Which dots touch which band, in dot order (drawing order must not depend on threads).
         let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); bands.len()];
         for (i, d) in dots.iter().enumerate() {
-            let r = reach_mm(d) * px_per_mm;
+            // Two pixels of margin: a splat's anti-aliased edge reaches past `reach_mm` by < 1 px.
+            let r = reach_mm(d) * px_per_mm + 2.0;
             let y_lo = ((d.at.y_mm * px_per_mm - r).floor().max(0.0) as usize) / band;
             let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / band).min(bands.len().saturating_sub(1));
             for b in per_band.iter_mut().take(y_hi + 1).skip(y_lo) {
@@ -219,7 +223,8 @@ impl Compositor {
     /// Draws one pixel rectangle of the canvas at `px_per_mm` into `out` (RGBA8, `rect.width`
     /// px per row). `candidates` are the indices of `dots` that may touch it; others are skipped.
     pub fn render_rect(&self, dots: &[Dot], candidates: impl Iterator<Item = usize>, px_per_mm: f64, rect: PixelRect, out: &mut [u8]) {
-        self.paint(dots, candidates, px_per_mm, rect, out, &ToSrgb::new());
+        static LUT: std::sync::OnceLock<ToSrgb> = std::sync::OnceLock::new();
+        self.paint(dots, candidates, px_per_mm, rect, out, LUT.get_or_init(ToSrgb::new));
     }
 
     fn paint(&self, dots: &[Dot], candidates: impl Iterator<Item = usize>, px_per_mm: f64, rect: PixelRect, out: &mut [u8], lut: &ToSrgb) {
@@ -231,8 +236,12 @@ impl Compositor {
             min: Point::new(rect.x as f64 * mm_per_px, rect.y as f64 * mm_per_px),
             max: Point::new((rect.x + rect.width) as f64 * mm_per_px, (rect.y + rect.height) as f64 * mm_per_px),
         };
-        for m in &self.marks {
+        let first = self.marks.partition_point(|m| m.at.y_mm < view.min.y_mm - 0.2);
+        for m in &self.marks[first..] {
             let r = m.diameter_mm;
+            if m.at.y_mm - r > view.max.y_mm {
+                break;
+            }
             if m.at.x_mm + r < view.min.x_mm || m.at.x_mm - r > view.max.x_mm || m.at.y_mm + r < view.min.y_mm || m.at.y_mm - r > view.max.y_mm {
                 continue;
             }
@@ -255,13 +264,12 @@ impl Compositor {
         let scar_tint = [1.12f32, 0.98, 0.96];
         let w = rect.width as usize;
         let mut mottle = vec![0f32; w];
-        let x0 = (rect.x as f64 + 0.5) * mm_per_px;
         for row in 0..rect.height as usize {
             let y = (rect.y as f64 + row as f64 + 0.5) * mm_per_px;
             // Mottling at two scales, a few per cent of the tone.
             mottle.fill(1.0);
-            add_noise_row(self.noise_seed, y, x0, mm_per_px, 6.0, 0.035, &mut mottle);
-            add_noise_row(self.noise_seed ^ 0x55, y, x0, mm_per_px, 1.3, 0.02, &mut mottle);
+            add_noise_row(self.noise_seed, y, rect.x, mm_per_px, 6.0, 0.035, &mut mottle);
+            add_noise_row(self.noise_seed ^ 0x55, y, rect.x, mm_per_px, 1.3, 0.02, &mut mottle);
             let line = &mut buf[row * w..(row + 1) * w];
             for (c, m) in line.iter_mut().zip(&mottle) {
                 *c = self.skin_rgb.map(|v| v * m);
@@ -272,7 +280,7 @@ impl Compositor {
                 }
                 // Scar tissue: paler, pinker and smoother.
                 for (col, c) in line.iter_mut().enumerate() {
-                    let p = Point::new(x0 + col as f64 * mm_per_px, y);
+                    let p = Point::new((rect.x as f64 + col as f64 + 0.5) * mm_per_px, y);
                     if b.contains(p) && scar.outline.contains(p) {
                         *c = std::array::from_fn(|i| (self.skin_rgb[i] * scar_tint[i]).min(1.0));
                     }
@@ -340,7 +348,10 @@ fn splat(
         return;
     }
     let r_px = radius_mm * px_per_mm;
-    let (cx, cy) = (at.x_mm * px_per_mm - rect.x as f64, at.y_mm * px_per_mm - rect.y as f64);
+    // Absolute pixel coordinates throughout, so a tile draws exactly the pixels the whole image
+    // does; the rectangle's origin only offsets the buffer index.
+    let (cx, cy) = (at.x_mm * px_per_mm, at.y_mm * px_per_mm);
+    let (ox, oy) = (rect.x as i64, rect.y as i64);
     let long = r_px * elongation;
     let edge = (softness * r_px).max(0.6);
     // Spots under 2 px are drawn as a square of the same area: its overlap with each pixel is
@@ -349,10 +360,10 @@ fn splat(
     let small = long < 2.0;
     let half = 0.5 * (std::f64::consts::PI * elongation).sqrt() * r_px;
     let reach = if small { half } else { long + edge };
-    let x0 = (cx - reach).floor().max(0.0) as i64;
-    let x1 = ((cx + reach).ceil() as i64).min(rect.width as i64 - 1);
-    let y0 = (cy - reach).floor().max(0.0) as i64;
-    let y1 = ((cy + reach).ceil() as i64).min(rect.height as i64 - 1);
+    let x0 = ((cx - reach).floor() as i64).max(ox);
+    let x1 = ((cx + reach).ceil() as i64).min(ox + rect.width as i64 - 1);
+    let y0 = ((cy - reach).floor() as i64).max(oy);
+    let y1 = ((cy + reach).ceil() as i64).min(oy + rect.height as i64 - 1);
     if x0 > x1 || y0 > y1 {
         return;
     }
@@ -371,11 +382,167 @@ fn splat(
         for px in x0..=x1 {
             let a = coverage(px, py) as f32 * opacity;
             if a > 0.0 {
-                let c = &mut buf[py as usize * w + px as usize];
+                let c = &mut buf[(py - oy) as usize * w + (px - ox) as usize];
                 for i in 0..3 {
                     c[i] += (rgb[i] - c[i]) * a;
                 }
             }
         }
+    }
+}
+
+/// A canvas drawn as square tiles of pixels that is kept up to date one dot at a time: adding a
+/// dot redraws only the pixels it reaches, from the dots of the tiles involved, so the cost of
+/// one more impression does not grow with the number already made.
+pub struct TileCanvas {
+    /// Scale, px per mm.
+    pub px_per_mm: f64,
+    /// Side of a tile, px.
+    pub tile_px: u32,
+    /// Tiles across.
+    pub cols: u32,
+    /// Tiles down.
+    pub rows: u32,
+    /// Whole canvas size, px.
+    pub size_px: (u32, u32),
+    /// RGBA8 pixels of each tile, row-major tiles; edge tiles are full size (the part beyond the
+    /// canvas is plain background).
+    pub tiles: Vec<Vec<u8>>,
+    /// Tiles changed since [`TileCanvas::take_dirty`] was last called.
+    dirty: Vec<bool>,
+    dots: Vec<Dot>,
+    /// Indices of the dots that reach each small cell of [`CELL_PX`] pixels, in drawing order:
+    /// a redraw considers only the dots near the pixels it redraws.
+    per_cell: Vec<Vec<u32>>,
+    cell_cols: u32,
+}
+
+/// Side of the cells that index dots for redrawing, px.
+const CELL_PX: u32 = 32;
+
+impl TileCanvas {
+    /// A canvas with no dots yet, `tile_px` square tiles at `px_per_mm`.
+    pub fn new(compositor: &Compositor, px_per_mm: f64, tile_px: u32) -> Result<Self, RenderError> {
+        let size_px = compositor.size_px(px_per_mm)?;
+        let tile_px = tile_px.max(16);
+        let tile_px = tile_px.div_ceil(CELL_PX) * CELL_PX;
+        let (cols, rows) = (size_px.0.div_ceil(tile_px), size_px.1.div_ceil(tile_px));
+        let n = (cols * rows) as usize;
+        let cell_cols = cols * tile_px / CELL_PX;
+        let cell_rows = rows * tile_px / CELL_PX;
+        let mut canvas = Self {
+            px_per_mm,
+            tile_px,
+            cols,
+            rows,
+            size_px,
+            tiles: vec![vec![0; (tile_px * tile_px * 4) as usize]; n],
+            dirty: vec![true; n],
+            dots: Vec::new(),
+            per_cell: vec![Vec::new(); (cell_cols * cell_rows) as usize],
+            cell_cols,
+        };
+        canvas.redraw_all(compositor);
+        Ok(canvas)
+    }
+
+    /// Replaces every dot (e.g. to show another day) and redraws all tiles.
+    pub fn set_dots(&mut self, compositor: &Compositor, dots: Vec<Dot>) {
+        self.dots = dots;
+        self.per_cell.iter_mut().for_each(Vec::clear);
+        for i in 0..self.dots.len() {
+            self.index_dot(i as u32);
+        }
+        self.redraw_all(compositor);
+    }
+
+    fn index_dot(&mut self, i: u32) {
+        let (x0, y0, x1, y1) = self.pixel_span(&self.dots[i as usize]);
+        for cy in y0 / CELL_PX..=y1 / CELL_PX {
+            for cx in x0 / CELL_PX..=x1 / CELL_PX {
+                self.per_cell[(cy * self.cell_cols + cx) as usize].push(i);
+            }
+        }
+    }
+
+    /// The dots that may touch `rect`, in drawing order, each once.
+    fn candidates(&self, rect: PixelRect) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for cy in rect.y / CELL_PX..=(rect.y + rect.height - 1) / CELL_PX {
+            for cx in rect.x / CELL_PX..=(rect.x + rect.width - 1) / CELL_PX {
+                out.extend(self.per_cell[(cy * self.cell_cols + cx) as usize].iter().map(|&i| i as usize));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn redraw_all(&mut self, compositor: &Compositor) {
+        let rects: Vec<PixelRect> = (0..self.cols * self.rows).map(|t| self.tile_rect(t)).collect();
+        let this = &*self;
+        let drawn = crate::parallel::map(rects.len(), |t| {
+            let mut px = vec![0u8; (rects[t].width * rects[t].height * 4) as usize];
+            compositor.render_rect(&this.dots, this.candidates(rects[t]).into_iter(), this.px_per_mm, rects[t], &mut px);
+            px
+        });
+        self.tiles = drawn;
+        self.dirty.iter_mut().for_each(|d| *d = true);
+    }
+
+    fn tile_rect(&self, t: u32) -> PixelRect {
+        PixelRect { x: (t % self.cols) * self.tile_px, y: (t / self.cols) * self.tile_px, width: self.tile_px, height: self.tile_px }
+    }
+
+    /// Pixel bounds (x0, y0, x1, y1), inclusive, that a dot can colour, clamped to the canvas.
+    fn pixel_span(&self, d: &Dot) -> (u32, u32, u32, u32) {
+        let r = reach_mm(d) * self.px_per_mm + 2.0;
+        let (cx, cy) = (d.at.x_mm * self.px_per_mm, d.at.y_mm * self.px_per_mm);
+        let max_x = (self.cols * self.tile_px - 1) as f64;
+        let max_y = (self.rows * self.tile_px - 1) as f64;
+        let c = |v: f64, m: f64| v.clamp(0.0, m) as u32;
+        (c((cx - r).floor(), max_x), c((cy - r).floor(), max_y), c((cx + r).ceil(), max_x), c((cy + r).ceil(), max_y))
+    }
+
+    /// Adds a dot and redraws only the pixels it reaches.
+    pub fn add_dot(&mut self, compositor: &Compositor, dot: Dot) {
+        let index = self.dots.len() as u32;
+        self.dots.push(dot);
+        self.index_dot(index);
+        let (px0, py0, px1, py1) = self.pixel_span(&dot);
+        for ty in py0 / self.tile_px..=py1 / self.tile_px {
+            for tx in px0 / self.tile_px..=px1 / self.tile_px {
+                let t = (ty * self.cols + tx) as usize;
+                let tile = self.tile_rect(t as u32);
+                // The part of the dot's reach inside this tile.
+                let x0 = px0.max(tile.x);
+                let y0 = py0.max(tile.y);
+                let x1 = px1.min(tile.x + tile.width - 1);
+                let y1 = py1.min(tile.y + tile.height - 1);
+                let rect = PixelRect { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+                let mut px = vec![0u8; (rect.width * rect.height * 4) as usize];
+                compositor.render_rect(&self.dots, self.candidates(rect).into_iter(), self.px_per_mm, rect, &mut px);
+                let stride = (self.tile_px * 4) as usize;
+                for row in 0..rect.height as usize {
+                    let dst = (rect.y - tile.y) as usize + row;
+                    let start = dst * stride + ((rect.x - tile.x) * 4) as usize;
+                    self.tiles[t][start..start + (rect.width * 4) as usize]
+                        .copy_from_slice(&px[row * (rect.width * 4) as usize..(row + 1) * (rect.width * 4) as usize]);
+                }
+                self.dirty[t] = true;
+            }
+        }
+    }
+
+    /// The tiles changed since the last call (and forgets them).
+    pub fn take_dirty(&mut self) -> Vec<usize> {
+        let out: Vec<usize> = self.dirty.iter().enumerate().filter(|(_, d)| **d).map(|(i, _)| i).collect();
+        self.dirty.iter_mut().for_each(|d| *d = false);
+        out
+    }
+
+    /// Dots drawn so far.
+    pub fn dot_count(&self) -> usize {
+        self.dots.len()
     }
 }

@@ -1,7 +1,7 @@
 //! Replaying an attempt against its level: every pen sample through sanitizing, the needle and
 //! the tissue, giving the impressions as they landed in the skin.
 
-use crate::attempt::Attempt;
+use crate::attempt::{Attempt, SessionRecord};
 use crate::healing::HealingInputs;
 use crate::needle::Impression;
 use crate::parallel;
@@ -74,17 +74,68 @@ impl Replay {
     }
 }
 
+/// What placing an impression in one session depends on, besides the impression.
+pub struct SessionContext<'a> {
+    /// The level's plan.
+    pub plan: &'a ReferencePlan,
+    /// The attempt's seed.
+    pub seed: u64,
+    /// The session as done (needle, shade).
+    pub record: &'a SessionRecord,
+    /// Session index, 0-based.
+    pub session: usize,
+    /// Day of the session on the attempt's timeline.
+    pub day: f64,
+    /// How inflamed the skin still was, 0..1.
+    pub inflamed: f64,
+}
+
+impl SessionContext<'_> {
+    /// The tissue's response to impression number `index` (over the whole attempt). Live input
+    /// and replay both place impressions through this, so they agree bit for bit.
+    pub fn place(&self, imp: Impression, index: usize) -> PlacedImpression {
+        let plan = self.plan;
+        let tissue = skin::respond(
+            imp.nominal_depth_mm,
+            INFLAMED_EXTRA_DEPTH_MM * self.inflamed,
+            &plan.depth_window,
+            &plan.skin,
+            self.seed,
+            index as u64,
+        );
+        let scar = plan.skin.scar_at(imp.at);
+        let healing = HealingInputs {
+            outcome: tissue.outcome,
+            fresh_diameter_mm: imp.fresh_diameter_mm,
+            spread_factor: tissue.spread_factor,
+            shade: self.record.shade,
+            skin_type: plan.skin.skin_type,
+            sun_exposure: plan.skin.sun_exposure,
+            scar_fade: scar.map_or(1.0, |s| s.fade_factor),
+            scar_retention: scar.map_or(1.0, |s| s.retention),
+            inflamed: self.inflamed,
+        };
+        PlacedImpression { index, session: self.session, impression: imp, tissue, healing, made_on_day: self.day }
+    }
+}
+
+/// How inflamed the skin is after `days_since_previous` days of healing, 0..1 (0 in the first
+/// session, and once the level's minimum gap has passed).
+pub fn inflammation(plan: &ReferencePlan, session: usize, days_since_previous: f64) -> f64 {
+    if session == 0 || plan.min_gap_days <= 0.0 {
+        0.0
+    } else {
+        (1.0 - days_since_previous / plan.min_gap_days).clamp(0.0, 1.0)
+    }
+}
+
 /// Replays `attempt` on `plan`. Deterministic: depends only on the two.
 pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
     let mut impressions = Vec::new();
     let mut sessions = Vec::new();
     let mut day = 0.0;
     for (s_index, record) in attempt.sessions.iter().enumerate() {
-        let inflamed = if s_index == 0 || plan.min_gap_days <= 0.0 {
-            0.0
-        } else {
-            (1.0 - record.days_since_previous / plan.min_gap_days).clamp(0.0, 1.0)
-        };
+        let inflamed = inflammation(plan, s_index, record.days_since_previous);
         if s_index > 0 {
             day += record.days_since_previous.max(0.0);
         }
@@ -95,31 +146,8 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
         let feather_touches = strokes.len() - made.len();
         // Each impression's tissue response depends only on it and its index: compute them on all
         // cores, in order.
-        let placed = parallel::map(made.len(), |k| {
-            let imp = made[k];
-            let index = start + k;
-            let tissue = skin::respond(
-                imp.nominal_depth_mm,
-                INFLAMED_EXTRA_DEPTH_MM * inflamed,
-                &plan.depth_window,
-                &plan.skin,
-                attempt.seed,
-                index as u64,
-            );
-            let scar = plan.skin.scar_at(imp.at);
-            let healing = HealingInputs {
-                outcome: tissue.outcome,
-                fresh_diameter_mm: imp.fresh_diameter_mm,
-                spread_factor: tissue.spread_factor,
-                shade: record.shade,
-                skin_type: plan.skin.skin_type,
-                sun_exposure: plan.skin.sun_exposure,
-                scar_fade: scar.map_or(1.0, |s| s.fade_factor),
-                scar_retention: scar.map_or(1.0, |s| s.retention),
-                inflamed,
-            };
-            PlacedImpression { index, session: s_index, impression: imp, tissue, healing, made_on_day: day }
-        });
+        let context = SessionContext { plan, seed: attempt.seed, record, session: s_index, day, inflamed };
+        let placed = parallel::map(made.len(), |k| context.place(made[k], start + k));
         impressions.extend(placed);
         let finite_times = record.samples.iter().map(|s| s.t_s).filter(|t| t.is_finite());
         let (lo, hi) = finite_times.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| (lo.min(t), hi.max(t)));

@@ -3,6 +3,7 @@
 mod cli;
 mod determinism;
 mod hostile_files;
+mod live;
 mod outcomes;
 mod personas;
 mod support;
