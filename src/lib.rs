@@ -3,8 +3,11 @@
 //! Pen samples become needle impressions ([`needle`]), the skin decides where their pigment
 //! lands ([`skin`]), [`healing`] says how each looks on any day, [`score`] judges an attempt
 //! against its level's [`plan`], [`attempt`] files record everything needed to replay it, and
-//! [`render`] draws it all to pixels. No game engine is needed for any of it.
+//! [`render`] draws it all to pixels. No game engine is needed for any of it; the Bevy trainer
+//! (`app`, feature `gui`) is a thin layer on top.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod attempt;
 pub mod files;
 pub mod geometry;

@@ -1,5 +1,7 @@
 //! Integration tests: one crate with modules, so the test binary links once.
 
+#[cfg(feature = "gui")]
+mod app;
 mod cli;
 mod determinism;
 mod hostile_files;

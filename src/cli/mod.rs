@@ -18,6 +18,13 @@ mod simulate;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Level to open the trainer on (id or path; default: the first level, or the title screen
+    /// when an unfinished attempt can be resumed).
+    #[arg(long, global = false)]
+    level: Option<String>,
+    /// Also look for levels in this folder.
+    #[arg(long)]
+    levels: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -74,6 +81,29 @@ enum Command {
         #[arg(long)]
         level: Option<PathBuf>,
         /// Also look for level ids in this folder.
+        #[arg(long)]
+        levels: Option<PathBuf>,
+    },
+    /// Replay an attempt through the trainer's input path, as a tablet would feed it.
+    #[cfg(feature = "gui")]
+    Play {
+        /// Level id or path (default: the attempt's level).
+        #[arg(long)]
+        level: Option<String>,
+        /// Attempt whose pen samples to replay.
+        #[arg(long)]
+        replay: PathBuf,
+        /// Replay speed (1 = the attempt's own pace).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Write the results screen to this PNG once replay and scoring are done (the practice
+        /// screen goes beside it as NAME-practice.png).
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+        /// Quit when done.
+        #[arg(long)]
+        exit_when_done: bool,
+        /// Also look for levels in this folder.
         #[arg(long)]
         levels: Option<PathBuf>,
     },
@@ -134,7 +164,18 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        None => open_trainer(),
+        None => open_trainer(cli.level, cli.levels),
+        #[cfg(feature = "gui")]
+        Some(Command::Play { level, replay, speed, screenshot, exit_when_done, levels }) => {
+            if !(speed.is_finite() && speed > 0.0) {
+                Err(Failure::input(format!("--speed {speed} must be a positive number")))
+            } else if let Err(e) = smp_trainer::Attempt::load(&replay) {
+                Err(Failure::input(e))
+            } else {
+                let options = smp_trainer::app::Options { level, levels_dir: levels, replay: Some(replay), speed, screenshot, exit_when_done };
+                return smp_trainer::app::run(options);
+            }
+        }
         Some(Command::Simulate { level, persona, seed, trainee, out, levels }) => simulate::run(&level, persona, seed, trainee, &out, levels.as_deref()),
         Some(Command::Score { file, format, level, levels }) => score::run(&file, format, level.as_deref(), levels.as_deref()),
         Some(Command::Render { file, day, out, px_per_mm, level, levels }) => render::run(&file, day, &out, px_per_mm, level.as_deref(), levels.as_deref()),
@@ -150,15 +191,22 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn open_trainer() -> Result<u8, Failure> {
-    if cfg!(feature = "gui") {
-        Err(Failure {
-            message: "the trainer window is not built yet (it is being developed); use the subcommands meanwhile: `smp-trainer --help`".into(),
-            code: 1,
-        })
-    } else {
-        Err(Failure { message: "this build has no trainer window (built without the `gui` feature); see `smp-trainer --help`".into(), code: 2 })
+#[cfg(feature = "gui")]
+fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8, Failure> {
+    if let Some(id) = &level {
+        smp_trainer::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
     }
+    // With an unfinished attempt waiting, open the title screen, which offers to resume it.
+    let pending = smp_trainer::app::autosave::Autosave::default().pending().is_some();
+    let level = level.or_else(|| (!pending).then(|| smp_trainer::levels::DEFAULT_LEVEL.to_string()));
+    let options = smp_trainer::app::Options { level, levels_dir, speed: 1.0, ..Default::default() };
+    let code = smp_trainer::app::run(options);
+    Ok(if code == std::process::ExitCode::SUCCESS { 0 } else { 1 })
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_trainer(_level: Option<String>, _levels_dir: Option<PathBuf>) -> Result<u8, Failure> {
+    Err(Failure { message: "this build has no trainer window (built without the `gui` feature); see `smp-trainer --help`".into(), code: 2 })
 }
 
 /// The level an attempt was made on: the given file, or the level its id names.

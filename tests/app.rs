@@ -1,0 +1,168 @@
+//! The trainer's logic headless (Bevy with `MinimalPlugins` and our plugins, no GPU): pen
+//! samples through the input path give the core's impressions and score, none is dropped,
+//! panels keep their strokes, and autosave plus resume lose at most the last seconds.
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
+use smp_trainer::app::autosave::{AUTOSAVE_EVERY_S, Autosave, AutosaveFile};
+use smp_trainer::app::input::PenInput;
+use smp_trainer::app::practice::Practice;
+use smp_trainer::app::replay_driver::{ReplayDriver, ReplayPhase, practice_for_replay};
+use smp_trainer::app::{Screen, logic_plugin};
+use smp_trainer::attempt::Attempt;
+use smp_trainer::geometry::Point;
+use smp_trainer::pen::PenSample;
+use smp_trainer::persona::{Persona, simulate};
+use smp_trainer::{Level, files, replay, score};
+
+use crate::support::temp_dir;
+
+const FRAME: Duration = Duration::from_nanos(16_666_667);
+
+fn headless(autosave_dir: &std::path::Path) -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, StatesPlugin));
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(FRAME));
+    app.add_plugins(logic_plugin);
+    app.insert_resource(Autosave::at(autosave_dir.join("autosave.ron")));
+    app
+}
+
+/// Replays `attempt` through the app at `speed` until done (or `max_frames`).
+fn play(app: &mut App, level: Level, attempt: Attempt, speed: f64, max_frames: usize) {
+    app.insert_resource(practice_for_replay(level, &attempt));
+    app.insert_resource(ReplayDriver::new(attempt, speed));
+    app.world_mut().resource_mut::<NextState<Screen>>().set(Screen::Practice);
+    for _ in 0..max_frames {
+        app.update();
+        if app.world().resource::<ReplayDriver>().phase == ReplayPhase::Done {
+            return;
+        }
+    }
+}
+
+#[test]
+fn impressions_outcomes_and_score_match_the_core() {
+    let dir = temp_dir("app-match");
+    let level = Level::find("three-sessions", None).unwrap();
+    let attempt = simulate(&level, Persona::Drifter, 9, "t", "2026-11-21");
+    let mut app = headless(&dir);
+    play(&mut app, level.clone(), attempt.clone(), 400.0, 20_000);
+    assert_eq!(app.world().resource::<ReplayDriver>().phase, ReplayPhase::Done);
+    assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Results);
+    let practice = app.world().resource::<Practice>();
+    let core = replay::replay(&level.plan, &attempt);
+    assert_eq!(practice.impressions, core.impressions);
+    assert_eq!(practice.attempt.sessions, attempt.sessions);
+    let s = practice.score.as_ref().expect("scored");
+    assert!(s.matches(attempt.score.as_ref().unwrap()));
+    assert_eq!(s.outcomes, score::score(&level.plan, &attempt, &core).outcomes);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
+    let dir = temp_dir("app-1khz");
+    let level = Level::find("depth-drill", None).unwrap();
+    // Three seconds of a 1 kHz pen: hovering, with a tap every 100 ms.
+    let samples: Vec<PenSample> = (0..3000)
+        .map(|i| {
+            let t = i as f64 / 1000.0;
+            let in_tap = i % 100 < 40;
+            let at = Point::new(6.0 + (i / 100) as f64 * 0.9, 10.0 + (i % 100) as f64 * 0.001);
+            PenSample { t_s: t, at, pressure: if in_tap { 0.23 } else { 0.0 }, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact: in_tap }
+        })
+        .collect();
+    let attempt = crate::support::attempt_from(&level, samples.clone());
+    let mut app = headless(&dir);
+    play(&mut app, level.clone(), attempt, 1.0, 400);
+    let practice = app.world().resource::<Practice>();
+    let recorded = &practice.attempt.sessions[0].samples;
+    assert_eq!(recorded.len(), samples.len(), "every sample recorded");
+    assert_eq!(recorded, &samples, "in order, unchanged");
+    assert_eq!(practice.impressions.len(), 30);
+    // It took about 3 s of 60 fps frames: many samples per frame, none lost.
+    let frames = app.world().resource::<bevy::diagnostic::FrameCount>().0;
+    assert!((180..260).contains(&frames), "{frames} frames");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn input(t_s: f64, x: f64, contact: bool, over_ui: bool) -> PenInput {
+    PenInput { sample: PenSample { t_s, at: Point::new(x, 12.0), pressure: if contact { 0.23 } else { 0.0 }, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact }, over_ui }
+}
+
+#[test]
+fn a_stroke_that_starts_over_a_panel_does_not_tattoo() {
+    let dir = temp_dir("app-ui");
+    let level = Level::find("depth-drill", None).unwrap();
+    let mut app = headless(&dir);
+    let attempt = crate::support::attempt_from(&level, vec![]);
+    app.insert_resource(practice_for_replay(level, &attempt));
+    app.world_mut().resource_mut::<NextState<Screen>>().set(Screen::Practice);
+    app.update();
+    let strokes = [
+        // Pen-down on a panel, dragged onto the skin: the panel's.
+        [input(1.0, 10.0, true, true), input(1.05, 11.0, true, false), input(1.1, 11.0, false, false)],
+        // Pen-down on the skin, wandering over a panel: the skin's.
+        [input(2.0, 15.0, true, false), input(2.05, 15.0, true, true), input(2.1, 15.0, false, true)],
+        // Plain tap on the skin.
+        [input(3.0, 20.0, true, false), input(3.05, 20.0, true, false), input(3.1, 20.0, false, false)],
+    ];
+    for stroke in strokes {
+        for i in stroke {
+            app.world_mut().write_message(i);
+        }
+        app.update();
+    }
+    let practice = app.world().resource::<Practice>();
+    let xs: Vec<f64> = practice.impressions.iter().map(|p| p.impression.at.x_mm).collect();
+    assert_eq!(xs, vec![15.0, 20.0]);
+    // Only the skin's samples are in the attempt.
+    assert_eq!(practice.live.as_ref().unwrap().record.samples.len(), 6);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
+    let dir = temp_dir("app-autosave");
+    let level = Level::find("spacing-drill", None).unwrap();
+    let attempt = simulate(&level, Persona::Expert, 5, "t", "2026-11-21");
+    let mut app = headless(&dir);
+    app.insert_resource(practice_for_replay(level.clone(), &attempt));
+    app.insert_resource(ReplayDriver::new(attempt.clone(), 1.0));
+    app.world_mut().resource_mut::<NextState<Screen>>().set(Screen::Practice);
+    // Run 20 s of the session, then "crash": the app is dropped without any shutdown.
+    let crash_at_s = 20.0;
+    let frames = (crash_at_s / FRAME.as_secs_f64()) as usize;
+    for _ in 0..frames {
+        app.update();
+    }
+    let live_samples = app.world().resource::<Practice>().live.as_ref().unwrap().record.samples.len();
+    drop(app);
+
+    let path = dir.join("autosave.ron");
+    let text = files::read_bounded(&path, files::MAX_ATTEMPT_BYTES, "attempt").unwrap();
+    let saved: AutosaveFile = files::parse_ron(&path, &text).unwrap();
+    assert!(saved.session_in_progress);
+    let kept = &saved.attempt.sessions[0].samples;
+    assert!(kept.len() <= live_samples);
+    // Everything older than the autosave interval (plus a frame) is in the file.
+    let lost_window = AUTOSAVE_EVERY_S + 2.0 * FRAME.as_secs_f64();
+    let must_have = attempt.sessions[0].samples.iter().filter(|s| s.t_s <= crash_at_s - lost_window).count();
+    assert!(kept.len() >= must_have, "kept {} of the {} samples older than {lost_window} s", kept.len(), must_have);
+    assert_eq!(&attempt.sessions[0].samples[..kept.len()], kept.as_slice());
+
+    // Resume: the same impressions, the session still open for more.
+    let resumed = Practice::resume(level.clone(), saved.attempt.clone(), true);
+    let mut prefix = attempt.clone();
+    prefix.sessions[0].samples.truncate(kept.len());
+    let expected = replay::replay(&level.plan, &prefix).impressions;
+    let open_stroke = resumed.live.as_ref().is_some_and(|l| l.in_contact());
+    assert_eq!(resumed.impressions.len() + usize::from(open_stroke), expected.len());
+    assert_eq!(resumed.impressions[..], expected[..resumed.impressions.len()]);
+    assert!(resumed.live.is_some());
+    std::fs::remove_dir_all(dir).unwrap();
+}
