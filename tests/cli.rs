@@ -148,8 +148,20 @@ fn render_writes_a_png_of_the_canvas() {
 }
 
 #[test]
-fn no_subcommand_says_what_to_do_and_fails() {
-    let out = smp(&[]);
+fn without_a_display_the_trainer_says_so_and_fails_cleanly() {
+    // No display: the trainer cannot open its window, and says why (no panic, no hang).
+    let out = Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("SMP_TRAINER_DATA", std::env::temp_dir().join("smp-test-nodisplay"))
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
     assert_ne!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("smp-trainer"));
+    assert!(err.contains("smp-trainer:") && !err.contains("internal error") && !err.contains("panicked"), "{err}");
+    if cfg!(feature = "gui") {
+        assert!(err.contains("no display"), "{err}");
+    } else {
+        assert!(err.contains("without the `gui` feature"), "{err}");
+    }
 }

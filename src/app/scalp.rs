@@ -52,6 +52,8 @@ pub struct ScalpView {
     images: Vec<Handle<Image>>,
     level_hash: String,
     shown: Option<f64>,
+    /// The attempt-timeline day the drawn dots show (a new session moves it on).
+    drawn_day: f64,
 }
 
 /// Pixels per mm for a canvas: fine enough for a loupe, at most 4096 px on the long side.
@@ -144,7 +146,7 @@ fn build_view(
         }
     }
     // Drawn as while tattooing; another shown day is redrawn by `redraw_for_day`.
-    commands.insert_resource(ScalpView { compositor, canvas, images: handles, level_hash: practice.level.hash.clone(), shown: None });
+    commands.insert_resource(ScalpView { compositor, canvas, images: handles, level_hash: practice.level.hash.clone(), shown: None, drawn_day: day });
 }
 
 fn draw_new_impressions(practice: Option<ResMut<Practice>>, view: Option<ResMut<ScalpView>>, shown: Res<ShownDay>) {
@@ -163,14 +165,16 @@ fn draw_new_impressions(practice: Option<ResMut<Practice>>, view: Option<ResMut<
 
 fn redraw_for_day(practice: Option<ResMut<Practice>>, view: Option<ResMut<ScalpView>>, shown: Res<ShownDay>) {
     let (Some(mut practice), Some(mut view)) = (practice, view) else { return };
-    if view.shown == shown.0 {
+    // Another day asked for, or a new session on a later day: earlier work has healed meanwhile.
+    let day = viewing_day(&practice, &shown);
+    if view.shown == shown.0 && view.drawn_day == day {
         return;
     }
-    let day = viewing_day(&practice, &shown);
     let dots = practice.impressions.iter().map(|p| dot_for(p, day - p.made_on_day)).collect();
     let view = &mut *view;
     view.canvas.set_dots(&view.compositor, dots);
     view.shown = shown.0;
+    view.drawn_day = day;
     practice.drawn = practice.impressions.len();
 }
 

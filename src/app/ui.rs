@@ -25,7 +25,10 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Update, shortcuts.in_set(super::AppSet::Input));
     app.add_systems(EguiPrimaryContextPass, (title_screen, practice_hud, between_sessions, results_screen, help_and_notices).chain());
     app.add_systems(OnEnter(Screen::Results), on_results);
-    app.add_systems(OnEnter(Screen::Title), |mut shown: ResMut<ShownDay>| shown.0 = None);
+    app.add_systems(OnEnter(Screen::Title), |mut shown: ResMut<ShownDay>, mut ui: ResMut<UiState>, autosave: Res<Autosave>| {
+        shown.0 = None;
+        ui.pending = autosave.pending().map(std::sync::Arc::new);
+    });
 }
 
 /// What the panels remember between frames.
@@ -39,6 +42,8 @@ struct UiState {
     notice: Option<(String, f64)>,
     result_day: f64,
     heatmap: Heatmap,
+    /// An unfinished attempt waiting to be resumed (read once per visit to the title screen).
+    pending: Option<std::sync::Arc<super::autosave::AutosaveFile>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -59,6 +64,7 @@ impl Default for UiState {
             notice: None,
             result_day: 42.0,
             heatmap: Heatmap::None,
+            pending: None,
         }
     }
 }
@@ -188,7 +194,6 @@ fn title_screen(
     mut ui: ResMut<UiState>,
     mut commands: Commands,
     backend: Option<Res<PenBackend>>,
-    autosave: Res<Autosave>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     if *state.get() != Screen::Title {
@@ -196,7 +201,7 @@ fn title_screen(
     }
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
-    let pending = autosave.pending();
+    let pending = ui.pending.clone();
     egui::Panel::top("title").show(&mut root, |ui_| {
         ui_.horizontal(|h| {
             h.heading("smp-trainer");
@@ -267,7 +272,8 @@ fn title_screen(
     if resume && let Some(p) = pending {
         match ui.levels.iter().find(|l| l.plan.id == p.attempt.level_id).cloned() {
             Some(level) => {
-                commands.insert_resource(Practice::resume(level, p.attempt, p.session_in_progress));
+                ui.pending = None;
+                commands.insert_resource(Practice::resume(level, p.attempt.clone(), p.session_in_progress));
                 next.set(Screen::Practice);
             }
             None => ui.notice = Some((format!("level {:?} is not available", p.attempt.level_id), 0.0)),

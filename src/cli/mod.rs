@@ -171,6 +171,8 @@ pub fn run() -> ExitCode {
                 Err(Failure::input(format!("--speed {speed} must be a positive number")))
             } else if let Err(e) = smp_trainer::Attempt::load(&replay) {
                 Err(Failure::input(e))
+            } else if let Err(f) = no_display_check() {
+                Err(f)
             } else {
                 let options = smp_trainer::app::Options { level, levels_dir: levels, replay: Some(replay), speed, screenshot, exit_when_done };
                 return smp_trainer::app::run(options);
@@ -196,12 +198,28 @@ fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8
     if let Some(id) = &level {
         smp_trainer::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
     }
+    no_display_check()?;
     // With an unfinished attempt waiting, open the title screen, which offers to resume it.
     let pending = smp_trainer::app::autosave::Autosave::default().pending().is_some();
     let level = level.or_else(|| (!pending).then(|| smp_trainer::levels::DEFAULT_LEVEL.to_string()));
     let options = smp_trainer::app::Options { level, levels_dir, speed: 1.0, ..Default::default() };
     let code = smp_trainer::app::run(options);
     Ok(if code == std::process::ExitCode::SUCCESS { 0 } else { 1 })
+}
+
+/// On Linux and the BSDs a window needs a Wayland or X11 display: say so instead of failing
+/// deep inside the windowing library.
+#[cfg(feature = "gui")]
+pub fn no_display_check() -> Result<(), Failure> {
+    let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
+    let has_display = ["WAYLAND_DISPLAY", "DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if unix_desktop && !has_display {
+        return Err(Failure {
+            message: "no display: the trainer needs a window (set WAYLAND_DISPLAY or DISPLAY); the subcommands work without one, see `smp-trainer --help`".into(),
+            code: 1,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "gui"))]
