@@ -11,8 +11,19 @@ use smp_trainer::render::{Compositor, Dot, TileCanvas, dots_on_day};
 use smp_trainer::{Level, replay};
 
 fn tap(t_s: f64, at: Point) -> [PenSample; 3] {
-    let s = |t_s, pressure, contact| PenSample { t_s, at, pressure, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact };
-    [s(t_s, 0.12, true), s(t_s + 0.04, 0.23, true), s(t_s + 0.08, 0.0, false)]
+    let s = |t_s, pressure, contact| PenSample {
+        t_s,
+        at,
+        pressure,
+        tilt_x_rad: 0.0,
+        tilt_y_rad: 0.0,
+        contact,
+    };
+    [
+        s(t_s, 0.12, true),
+        s(t_s + 0.04, 0.23, true),
+        s(t_s + 0.08, 0.0, false),
+    ]
 }
 
 fn add_one(c: &mut Criterion) {
@@ -31,9 +42,19 @@ fn add_one(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("add_one_impression");
     group.sample_size(30);
-    for (name, canvas, before) in [("with_0_existing", empty_canvas, 0usize), ("with_100k_existing", full_canvas, existing.len())] {
+    for (name, canvas, before) in [
+        ("with_0_existing", empty_canvas, 0usize),
+        ("with_100k_existing", full_canvas, existing.len()),
+    ] {
         let mut canvas = canvas;
-        let mut live = LiveSession::start(plan, &empty_attempt, before, 0.0, plan.sessions[0].needle, plan.sessions[0].shade);
+        let mut live = LiveSession::start(
+            plan,
+            &empty_attempt,
+            before,
+            0.0,
+            plan.sessions[0].needle,
+            plan.sessions[0].shade,
+        );
         let mut t = 0.0;
         // Each iteration adds one more impression to the same canvas (a few hundred more than
         // `before` by the end, which is negligible next to 100,000).
@@ -42,7 +63,10 @@ fn add_one(c: &mut Criterion) {
                 t += 1.0;
                 // Spread over the scalp, as a session is: density never piles up in one place.
                 let k = t as u64;
-                let at = Point::new(60.0 + (k.wrapping_mul(7919) % 240) as f64 + 0.37, 60.0 + (k.wrapping_mul(104_729) % 200) as f64 + 0.61);
+                let at = Point::new(
+                    60.0 + (k.wrapping_mul(7919) % 240) as f64 + 0.37,
+                    60.0 + (k.wrapping_mul(104_729) % 200) as f64 + 0.61,
+                );
                 let mut made = None;
                 for s in tap(t, at) {
                     made = made.or(live.push(plan, &PressureCurve::Linear, 7, s));

@@ -21,7 +21,9 @@ fn full_head(c: &mut Criterion) {
             score::score(&level.plan, &attempt, &r)
         })
     });
-    group.bench_function("score_only_100k", |b| b.iter(|| score::score(&level.plan, &attempt, &replayed)));
+    group.bench_function("score_only_100k", |b| {
+        b.iter(|| score::score(&level.plan, &attempt, &replayed))
+    });
 
     let compositor = Compositor::new(&level.plan);
     // 4096 px on the canvas's short side (300 mm): a 4915 × 4096 image, more pixels than 4096².
@@ -29,7 +31,9 @@ fn full_head(c: &mut Criterion) {
     group.bench_function("render_4096_day42", |b| {
         b.iter(|| {
             let dots = dots_on_day(&replayed, 42.0);
-            compositor.render(&dots, px_per_mm).expect("size is in range")
+            compositor
+                .render(&dots, px_per_mm)
+                .expect("size is in range")
         })
     });
     group.finish();

@@ -118,7 +118,11 @@ impl Attempt {
     pub fn parse(path: &Path, text: &str) -> Result<Attempt, FileError> {
         let attempt: Attempt = files::parse_ron(path, text)?;
         if let Some((field, message)) = attempt.problem() {
-            return Err(FileError::Invalid { path: path.into(), location: locate_field(text, field), message });
+            return Err(FileError::Invalid {
+                path: path.into(),
+                location: locate_field(text, field),
+                message,
+            });
         }
         Ok(attempt)
     }
@@ -133,14 +137,29 @@ impl Attempt {
     /// are not judged here: replay sanitizes them.
     pub fn problem(&self) -> Option<(&'static str, String)> {
         if self.format_version != FORMAT_VERSION {
-            return Some(("format_version", format!("format version {} is not supported (this build reads {FORMAT_VERSION})", self.format_version)));
+            return Some((
+                "format_version",
+                format!(
+                    "format version {} is not supported (this build reads {FORMAT_VERSION})",
+                    self.format_version
+                ),
+            ));
         }
         if self.level_id.is_empty() || self.level_id.len() > 64 {
             return Some(("level_id", "level id must be 1–64 characters".into()));
         }
-        for (field, text) in [("trainee", &self.trainee), ("app_version", &self.app_version), ("name", &self.device.name)] {
+        for (field, text) in [
+            ("trainee", &self.trainee),
+            ("app_version", &self.app_version),
+            ("name", &self.device.name),
+        ] {
             if text.chars().count() > MAX_TEXT || text.chars().any(char::is_control) {
-                return Some((field, format!("{field} must be at most {MAX_TEXT} characters without control characters")));
+                return Some((
+                    field,
+                    format!(
+                        "{field} must be at most {MAX_TEXT} characters without control characters"
+                    ),
+                ));
             }
         }
         if !valid_date(&self.date) {
@@ -150,11 +169,24 @@ impl Attempt {
             return Some(("pressure_curve", p));
         }
         if self.sessions.is_empty() || self.sessions.len() > 4 {
-            return Some(("sessions", format!("an attempt has 1 to 4 sessions, this one has {}", self.sessions.len())));
+            return Some((
+                "sessions",
+                format!(
+                    "an attempt has 1 to 4 sessions, this one has {}",
+                    self.sessions.len()
+                ),
+            ));
         }
         for (i, s) in self.sessions.iter().enumerate() {
             if !(0.0..=3650.0).contains(&s.days_since_previous) {
-                return Some(("days_since_previous", format!("session {}: days_since_previous {} is outside 0–3650", i + 1, s.days_since_previous)));
+                return Some((
+                    "days_since_previous",
+                    format!(
+                        "session {}: days_since_previous {} is outside 0–3650",
+                        i + 1,
+                        s.days_since_previous
+                    ),
+                ));
             }
             if let Some(p) = s.needle.problem() {
                 return Some(("needle", format!("session {}: {p}", i + 1)));
@@ -162,7 +194,10 @@ impl Attempt {
         }
         let samples: usize = self.sessions.iter().map(|s| s.samples.len()).sum();
         if samples > MAX_SAMPLES {
-            return Some(("samples", format!("{samples} pen samples is more than the {MAX_SAMPLES} limit")));
+            return Some((
+                "samples",
+                format!("{samples} pen samples is more than the {MAX_SAMPLES} limit"),
+            ));
         }
         if let Some(s) = &self.score
             && (s.criteria.len() > 16 || !(0.0..=100.0).contains(&s.total))
@@ -174,7 +209,9 @@ impl Attempt {
 
     /// The attempt as RON text (samples one per line, so files diff and stream well).
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new().depth_limit(4).struct_names(false);
+        let config = ron::ser::PrettyConfig::new()
+            .depth_limit(4)
+            .struct_names(false);
         // Serializing plain data to a String cannot fail.
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }

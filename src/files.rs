@@ -80,19 +80,35 @@ pub enum FileError {
 
 /// Reads a whole text file, refusing anything over `limit` bytes before reading it all.
 pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<String, FileError> {
-    let file = std::fs::File::open(path).map_err(|source| FileError::Read { path: path.into(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| FileError::Read {
+        path: path.into(),
+        source,
+    })?;
     if let Ok(meta) = file.metadata()
         && meta.len() > limit
     {
-        return Err(FileError::TooLarge { path: path.into(), size: meta.len(), limit, what });
+        return Err(FileError::TooLarge {
+            path: path.into(),
+            size: meta.len(),
+            limit,
+            what,
+        });
     }
     // The metadata can lie (pipes, growing files): read at most limit + 1 bytes regardless.
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|source| FileError::Read { path: path.into(), source })?;
+        .map_err(|source| FileError::Read {
+            path: path.into(),
+            source,
+        })?;
     if bytes.len() as u64 > limit {
-        return Err(FileError::TooLarge { path: path.into(), size: limit + 1, limit, what });
+        return Err(FileError::TooLarge {
+            path: path.into(),
+            size: limit + 1,
+            limit,
+            what,
+        });
     }
     text_from_bytes(path, bytes)
 }
@@ -103,7 +119,10 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, FileError>
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // The prefix is valid UTF-8 by definition.
         let prefix = std::str::from_utf8(good).unwrap_or_default();
-        FileError::NotText { path: path.into(), location: location_at(prefix, prefix.len()) }
+        FileError::NotText {
+            path: path.into(),
+            location: location_at(prefix, prefix.len()),
+        }
     })
 }
 
@@ -122,7 +141,9 @@ pub fn locate_field(text: &str, key: &str) -> Location {
     let mut from = 0;
     while let Some(found) = text[from..].find(key) {
         let start = from + found;
-        let before_ok = start == 0 || !text.as_bytes()[start - 1].is_ascii_alphanumeric() && text.as_bytes()[start - 1] != b'_';
+        let before_ok = start == 0
+            || !text.as_bytes()[start - 1].is_ascii_alphanumeric()
+                && text.as_bytes()[start - 1] != b'_';
         let after = text[start + key.len()..].trim_start();
         if before_ok && after.starts_with(':') {
             return location_at(text, start);
@@ -134,22 +155,33 @@ pub fn locate_field(text: &str, key: &str) -> Location {
 
 /// Parses RON text into `T`, turning ron's error into one with the file, line and column.
 pub fn parse_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, FileError> {
-    ron::Options::default().from_str(text).map_err(|e| FileError::Invalid {
-        path: path.into(),
-        location: Location { line: e.span.start.line, column: e.span.start.col },
-        message: e.code.to_string(),
-    })
+    ron::Options::default()
+        .from_str(text)
+        .map_err(|e| FileError::Invalid {
+            path: path.into(),
+            location: Location {
+                line: e.span.start.line,
+                column: e.span.start.col,
+            },
+            message: e.code.to_string(),
+        })
 }
 
 /// Writes `bytes` to `path` safely: to a temporary file beside it, flushed to disk, then renamed
 /// over the target, so a crash or a full disk never leaves a half-written file in its place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    let err = |source| FileError::Write { path: path.into(), source };
+    let err = |source| FileError::Write {
+        path: path.into(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -172,7 +204,10 @@ mod tests {
         let t = "ab\ncd\nef";
         assert_eq!(location_at(t, 0), Location { line: 1, column: 1 });
         assert_eq!(location_at(t, 4), Location { line: 2, column: 2 });
-        assert_eq!(locate_field("(\n  id: 1,\n  grid_id: 2)", "id"), Location { line: 2, column: 3 });
+        assert_eq!(
+            locate_field("(\n  id: 1,\n  grid_id: 2)", "id"),
+            Location { line: 2, column: 3 }
+        );
     }
 
     #[test]
@@ -181,7 +216,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("big.ron");
         std::fs::write(&p, vec![b'x'; 100]).unwrap();
-        assert!(matches!(read_bounded(&p, 99, "level"), Err(FileError::TooLarge { .. })));
+        assert!(matches!(
+            read_bounded(&p, 99, "level"),
+            Err(FileError::TooLarge { .. })
+        ));
         assert_eq!(read_bounded(&p, 100, "level").unwrap().len(), 100);
         std::fs::remove_dir_all(&dir).unwrap();
     }

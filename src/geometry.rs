@@ -69,7 +69,10 @@ impl Rect {
     }
     /// Whether `p` lies inside or on the border.
     pub fn contains(&self, p: Point) -> bool {
-        p.x_mm >= self.min.x_mm && p.x_mm <= self.max.x_mm && p.y_mm >= self.min.y_mm && p.y_mm <= self.max.y_mm
+        p.x_mm >= self.min.x_mm
+            && p.x_mm <= self.max.x_mm
+            && p.y_mm >= self.min.y_mm
+            && p.y_mm <= self.max.y_mm
     }
 }
 
@@ -89,7 +92,12 @@ impl Polygon {
 
     /// An axis-aligned rectangle as a polygon.
     pub fn rectangle(min: Point, max: Point) -> Self {
-        Self::new(vec![min, Point::new(max.x_mm, min.y_mm), max, Point::new(min.x_mm, max.y_mm)])
+        Self::new(vec![
+            min,
+            Point::new(max.x_mm, min.y_mm),
+            max,
+            Point::new(min.x_mm, max.y_mm),
+        ])
     }
 
     /// What makes this polygon unusable, if anything: too few vertices, a non-finite vertex,
@@ -97,7 +105,9 @@ impl Polygon {
     pub fn problem(&self) -> Option<String> {
         let n = self.vertices.len();
         if n < 3 {
-            return Some(format!("a polygon needs at least 3 vertices, this one has {n}"));
+            return Some(format!(
+                "a polygon needs at least 3 vertices, this one has {n}"
+            ));
         }
         if let Some(i) = self.vertices.iter().position(|p| !p.is_finite()) {
             return Some(format!("vertex {i} is not a finite number"));
@@ -200,7 +210,11 @@ pub struct Polyline {
 impl Polyline {
     /// Distance from `p` to the line, mm.
     pub fn distance(&self, p: Point) -> f64 {
-        self.vertices.windows(2).map(|w| distance_sq_to_segment(p, w[0], w[1])).fold(f64::INFINITY, f64::min).sqrt()
+        self.vertices
+            .windows(2)
+            .map(|w| distance_sq_to_segment(p, w[0], w[1]))
+            .fold(f64::INFINITY, f64::min)
+            .sqrt()
     }
 
     /// Arc-length position (mm from the first vertex) of the point on the line closest to `p`,
@@ -228,10 +242,16 @@ impl Polyline {
         for (i, w) in self.vertices.windows(2).enumerate() {
             let (a, b) = (w[0], w[1]);
             let t = segment_param(p, a, b);
-            let q = Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t);
+            let q = Point::new(
+                a.x_mm + (b.x_mm - a.x_mm) * t,
+                a.y_mm + (b.y_mm - a.y_mm) * t,
+            );
             let d2 = p.distance_sq(q);
             if d2 < best.1 {
-                let (s0, s1) = (cumulative.get(i).copied().unwrap_or(0.0), cumulative.get(i + 1).copied().unwrap_or(0.0));
+                let (s0, s1) = (
+                    cumulative.get(i).copied().unwrap_or(0.0),
+                    cumulative.get(i + 1).copied().unwrap_or(0.0),
+                );
                 best = (s0 + t * (s1 - s0), d2);
             }
         }
@@ -247,9 +267,15 @@ impl Polyline {
 /// The bounding rectangle of a set of points.
 pub fn bounds_of(points: &[Point]) -> Rect {
     let Some(first) = points.first() else {
-        return Rect { min: Point::default(), max: Point::default() };
+        return Rect {
+            min: Point::default(),
+            max: Point::default(),
+        };
     };
-    let mut r = Rect { min: *first, max: *first };
+    let mut r = Rect {
+        min: *first,
+        max: *first,
+    };
     for p in points {
         r.min.x_mm = r.min.x_mm.min(p.x_mm);
         r.min.y_mm = r.min.y_mm.min(p.y_mm);
@@ -276,7 +302,10 @@ pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
 /// Squared distance from `p` to the segment `a`–`b`, mm².
 pub fn distance_sq_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let t = segment_param(p, a, b);
-    p.distance_sq(Point::new(a.x_mm + (b.x_mm - a.x_mm) * t, a.y_mm + (b.y_mm - a.y_mm) * t))
+    p.distance_sq(Point::new(
+        a.x_mm + (b.x_mm - a.x_mm) * t,
+        a.y_mm + (b.y_mm - a.y_mm) * t,
+    ))
 }
 
 fn orientation(a: Point, b: Point, c: Point) -> f64 {
@@ -320,7 +349,13 @@ mod tests {
 
     #[test]
     fn polyline_distance_and_arc_position() {
-        let l = Polyline { vertices: vec![Point::new(0.0, 0.0), Point::new(10.0, 0.0), Point::new(10.0, 10.0)] };
+        let l = Polyline {
+            vertices: vec![
+                Point::new(0.0, 0.0),
+                Point::new(10.0, 0.0),
+                Point::new(10.0, 10.0),
+            ],
+        };
         let (s, d) = l.closest(Point::new(12.0, 5.0));
         assert!((s - 15.0).abs() < 1e-9 && (d - 2.0).abs() < 1e-9);
         assert_eq!(l.length_mm(), 20.0);

@@ -82,7 +82,10 @@ impl HealingInputs {
 
     /// Fading rate per year, as an exponential rate.
     pub fn fade_per_year(&self) -> f64 {
-        BASE_FADE_PER_YEAR * (1.0 + 1.5 * self.sun_exposure.clamp(0.0, 1.0)) * self.skin_type.fade_factor() * self.scar_fade
+        BASE_FADE_PER_YEAR
+            * (1.0 + 1.5 * self.sun_exposure.clamp(0.0, 1.0))
+            * self.skin_type.fade_factor()
+            * self.scar_fade
     }
 
     /// How the impression looks `day` days after it was made (day ≥ 0).
@@ -109,8 +112,14 @@ impl HealingInputs {
         let fresh = 0.97;
         let scab_loss = 1.0 - (1.0 - self.retention()) * smoothstep(5.0, 10.0, day);
         let week_dark = 1.0 - 0.12 * smoothstep(2.0, 8.0, day);
-        let shallow_loss = if self.outcome == DepthOutcome::Shallow { (-day / 9.0).exp() } else { 1.0 };
-        let opacity = (fresh * scab_loss * week_dark * shallow_loss * (-self.fade_per_year() * years).exp()).clamp(0.0, 1.0);
+        let shallow_loss = if self.outcome == DepthOutcome::Shallow {
+            (-day / 9.0).exp()
+        } else {
+            1.0
+        };
+        let opacity =
+            (fresh * scab_loss * week_dark * shallow_loss * (-self.fade_per_year() * years).exp())
+                .clamp(0.0, 1.0);
 
         // Colour: deeper pigment looks cooler; fades further towards blue over years.
         let blue = match self.outcome {
@@ -130,7 +139,13 @@ impl HealingInputs {
         } + 0.1 * (1.0 - settle);
         // Redness: 2–5 days.
         let redness = (-day / 2.5).exp() * (1.0 - smoothstep(4.0, 8.0, day)).max(0.0);
-        Appearance { diameter_mm, opacity, rgb, softness: softness.min(1.0), redness }
+        Appearance {
+            diameter_mm,
+            opacity,
+            rgb,
+            softness: softness.min(1.0),
+            redness,
+        }
     }
 }
 
@@ -160,7 +175,11 @@ mod tests {
         assert!(d0.diameter_mm > d42.diameter_mm);
         assert!(d0.redness > 0.9 && d42.redness < 0.01);
         // Healed ideal dots settle at 0.10–0.15 mm.
-        assert!((0.10..=0.15).contains(&d42.diameter_mm), "{}", d42.diameter_mm);
+        assert!(
+            (0.10..=0.15).contains(&d42.diameter_mm),
+            "{}",
+            d42.diameter_mm
+        );
     }
 
     #[test]
@@ -191,9 +210,18 @@ mod tests {
 
     #[test]
     fn fading_is_faster_in_sun_and_scars() {
-        let covered = HealingInputs { sun_exposure: 0.0, ..inputs(DepthOutcome::Ideal) };
-        let sunny = HealingInputs { sun_exposure: 1.0, ..covered };
-        let scar = HealingInputs { scar_fade: 1.8, ..covered };
+        let covered = HealingInputs {
+            sun_exposure: 0.0,
+            ..inputs(DepthOutcome::Ideal)
+        };
+        let sunny = HealingInputs {
+            sun_exposure: 1.0,
+            ..covered
+        };
+        let scar = HealingInputs {
+            scar_fade: 1.8,
+            ..covered
+        };
         let day = 42.0 + 5.0 * DAYS_PER_YEAR;
         let o = |h: &HealingInputs| h.appearance(day).opacity;
         assert!(o(&sunny) < o(&covered));
@@ -204,7 +232,10 @@ mod tests {
     #[test]
     fn working_on_unhealed_skin_spreads_more() {
         let healed = inputs(DepthOutcome::Ideal);
-        let inflamed = HealingInputs { inflamed: 0.8, ..healed };
+        let inflamed = HealingInputs {
+            inflamed: 0.8,
+            ..healed
+        };
         assert!(inflamed.appearance(42.0).diameter_mm > healed.appearance(42.0).diameter_mm * 1.3);
     }
 }

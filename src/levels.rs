@@ -21,13 +21,34 @@ pub struct Level {
 
 /// The shipped levels, in curriculum order: (file name, text).
 pub const SHIPPED: [(&str, &str); 7] = [
-    ("01-depth-drill.ron", include_str!("../levels/01-depth-drill.ron")),
-    ("02-spacing-drill.ron", include_str!("../levels/02-spacing-drill.ron")),
-    ("03-soft-hairline.ron", include_str!("../levels/03-soft-hairline.ron")),
-    ("04-crown-blend.ron", include_str!("../levels/04-crown-blend.ron")),
-    ("05-strip-scar.ron", include_str!("../levels/05-strip-scar.ron")),
-    ("06-three-sessions.ron", include_str!("../levels/06-three-sessions.ron")),
-    ("90-full-head.ron", include_str!("../levels/90-full-head.ron")),
+    (
+        "01-depth-drill.ron",
+        include_str!("../levels/01-depth-drill.ron"),
+    ),
+    (
+        "02-spacing-drill.ron",
+        include_str!("../levels/02-spacing-drill.ron"),
+    ),
+    (
+        "03-soft-hairline.ron",
+        include_str!("../levels/03-soft-hairline.ron"),
+    ),
+    (
+        "04-crown-blend.ron",
+        include_str!("../levels/04-crown-blend.ron"),
+    ),
+    (
+        "05-strip-scar.ron",
+        include_str!("../levels/05-strip-scar.ron"),
+    ),
+    (
+        "06-three-sessions.ron",
+        include_str!("../levels/06-three-sessions.ron"),
+    ),
+    (
+        "90-full-head.ron",
+        include_str!("../levels/90-full-head.ron"),
+    ),
 ];
 
 /// Id of the level the trainer opens first.
@@ -77,9 +98,16 @@ impl Level {
         let plan: ReferencePlan = files::parse_ron(origin, text)?;
         let problems = plan.problems(text);
         if !problems.is_empty() {
-            return Err(LevelError::Invalid { path: origin.into(), problems });
+            return Err(LevelError::Invalid {
+                path: origin.into(),
+                problems,
+            });
         }
-        Ok(Level { plan, hash: hash_bytes(text.as_bytes()), origin: origin.into() })
+        Ok(Level {
+            plan,
+            hash: hash_bytes(text.as_bytes()),
+            origin: origin.into(),
+        })
     }
 
     /// Reads a level file, refusing files over [`files::MAX_LEVEL_BYTES`].
@@ -112,13 +140,19 @@ impl Level {
                 }
             }
         }
-        Self::shipped().into_iter().find(|l| l.plan.id == id_or_path).ok_or_else(|| LevelError::Unknown(id_or_path.into()))
+        Self::shipped()
+            .into_iter()
+            .find(|l| l.plan.id == id_or_path)
+            .ok_or_else(|| LevelError::Unknown(id_or_path.into()))
     }
 }
 
 /// The `.ron` files directly in `dir`, sorted by name.
 pub fn level_files(dir: &Path) -> Result<Vec<PathBuf>, FileError> {
-    let read = std::fs::read_dir(dir).map_err(|source| FileError::Read { path: dir.into(), source })?;
+    let read = std::fs::read_dir(dir).map_err(|source| FileError::Read {
+        path: dir.into(),
+        source,
+    })?;
     let mut files: Vec<PathBuf> = read
         .filter_map(Result::ok)
         .map(|e| e.path())

@@ -38,11 +38,26 @@ impl LiveSession {
         shade: Shade,
     ) -> Self {
         let session = attempt.sessions.len();
-        let days = if session == 0 { 0.0 } else { days_since_previous.max(0.0) };
-        let day = attempt.sessions.iter().skip(1).map(|s| s.days_since_previous.max(0.0)).sum::<f64>() + days;
+        let days = if session == 0 {
+            0.0
+        } else {
+            days_since_previous.max(0.0)
+        };
+        let day = attempt
+            .sessions
+            .iter()
+            .skip(1)
+            .map(|s| s.days_since_previous.max(0.0))
+            .sum::<f64>()
+            + days;
         Self {
             builder: StrokeBuilder::new(plan.canvas_mm),
-            record: SessionRecord { days_since_previous: days, needle, shade, samples: Vec::new() },
+            record: SessionRecord {
+                days_since_previous: days,
+                needle,
+                shade,
+                samples: Vec::new(),
+            },
             session,
             day,
             inflamed: inflammation(plan, session, days),
@@ -57,7 +72,13 @@ impl LiveSession {
     }
 
     /// Records one raw sample; returns the impression it completes (at pen-up), if any.
-    pub fn push(&mut self, plan: &ReferencePlan, curve: &crate::pen::PressureCurve, seed: u64, sample: PenSample) -> Option<PlacedImpression> {
+    pub fn push(
+        &mut self,
+        plan: &ReferencePlan,
+        curve: &crate::pen::PressureCurve,
+        seed: u64,
+        sample: PenSample,
+    ) -> Option<PlacedImpression> {
         self.record.samples.push(sample);
         let stroke = self.builder.push(&sample)?;
         let imp = Impression::from_stroke(&stroke, curve, &self.record.needle)?;
@@ -65,7 +86,14 @@ impl LiveSession {
     }
 
     fn place(&mut self, plan: &ReferencePlan, seed: u64, imp: Impression) -> PlacedImpression {
-        let context = SessionContext { plan, seed, record: &self.record, session: self.session, day: self.day, inflamed: self.inflamed };
+        let context = SessionContext {
+            plan,
+            seed,
+            record: &self.record,
+            session: self.session,
+            day: self.day,
+            inflamed: self.inflamed,
+        };
         let placed = context.place(imp, self.first_index + self.impressions.len());
         self.impressions.push(placed);
         placed
@@ -73,8 +101,21 @@ impl LiveSession {
 
     /// Ends the session: a stroke still in contact becomes its last impression (as replay does).
     /// Returns that impression, if any, and the finished record.
-    pub fn finish(mut self, plan: &ReferencePlan, curve: &crate::pen::PressureCurve, seed: u64) -> (Option<PlacedImpression>, SessionRecord, Vec<PlacedImpression>) {
-        let last = self.builder.finish().and_then(|s| Impression::from_stroke(&s, curve, &self.record.needle)).map(|imp| self.place(plan, seed, imp));
+    pub fn finish(
+        mut self,
+        plan: &ReferencePlan,
+        curve: &crate::pen::PressureCurve,
+        seed: u64,
+    ) -> (
+        Option<PlacedImpression>,
+        SessionRecord,
+        Vec<PlacedImpression>,
+    ) {
+        let last = self
+            .builder
+            .finish()
+            .and_then(|s| Impression::from_stroke(&s, curve, &self.record.needle))
+            .map(|imp| self.place(plan, seed, imp));
         (last, self.record, self.impressions)
     }
 }

@@ -59,10 +59,16 @@ impl Needle {
     /// What is wrong with this needle, if anything.
     pub fn problem(&self) -> Option<String> {
         if !(0.18..=0.35).contains(&self.diameter_mm) {
-            return Some(format!("needle diameter {} mm is outside 0.18–0.35 mm", self.diameter_mm));
+            return Some(format!(
+                "needle diameter {} mm is outside 0.18–0.35 mm",
+                self.diameter_mm
+            ));
         }
         if !(0.3..=4.0).contains(&self.protrusion_mm) {
-            return Some(format!("needle protrusion {} mm is outside 0.3–4.0 mm", self.protrusion_mm));
+            return Some(format!(
+                "needle protrusion {} mm is outside 0.3–4.0 mm",
+                self.protrusion_mm
+            ));
         }
         None
     }
@@ -145,7 +151,11 @@ pub struct Impression {
 impl Impression {
     /// The impression a stroke makes with this needle and curve, or `None` when the force was too
     /// light to break the skin.
-    pub fn from_stroke(stroke: &Stroke, curve: &PressureCurve, needle: &Needle) -> Option<Impression> {
+    pub fn from_stroke(
+        stroke: &Stroke,
+        curve: &PressureCurve,
+        needle: &Needle,
+    ) -> Option<Impression> {
         let force = curve.apply(stroke.peak_pressure);
         if force < MIN_PUNCTURE_FORCE {
             return None;
@@ -156,7 +166,10 @@ impl Impression {
         let nominal_depth_mm = needle.protrusion_mm * force * tilt_rad.cos();
         let elongation = (1.0 / tilt_rad.cos()).min(2.5);
         let dwell_s = stroke.dwell_s().clamp(0.0, MAX_DWELL_S);
-        let mut tail = Point::new(stroke.exit.x_mm - stroke.entry.x_mm, stroke.exit.y_mm - stroke.entry.y_mm);
+        let mut tail = Point::new(
+            stroke.exit.x_mm - stroke.entry.x_mm,
+            stroke.exit.y_mm - stroke.entry.y_mm,
+        );
         let tail_len = tail.x_mm.hypot(tail.y_mm);
         if tail_len > MAX_TAIL_MM {
             let k = MAX_TAIL_MM / tail_len;
@@ -165,7 +178,11 @@ impl Impression {
         // Harder pressing and longer dwell widen the dot: the "helmet" look of heavy hands.
         let pressure_widening = 1.0 + 0.6 * (force - 0.3).max(0.0);
         let dwell_widening = 1.0 + 0.25 * (1.0 + dwell_s / 0.2).ln();
-        let fresh_diameter_mm = needle.diameter_mm * needle.group.dot_factor() * pressure_widening * dwell_widening * 0.85;
+        let fresh_diameter_mm = needle.diameter_mm
+            * needle.group.dot_factor()
+            * pressure_widening
+            * dwell_widening
+            * 0.85;
         Some(Impression {
             t_s: stroke.start_s,
             at: stroke.entry,
@@ -197,7 +214,11 @@ mod tests {
             tilt_y_rad: 0.0,
         }
     }
-    const NEEDLE: Needle = Needle { group: NeedleGroup::OneRl, diameter_mm: 0.25, protrusion_mm: 1.5 };
+    const NEEDLE: Needle = Needle {
+        group: NeedleGroup::OneRl,
+        diameter_mm: 0.25,
+        protrusion_mm: 1.5,
+    };
 
     #[test]
     fn depth_follows_pressure_and_tilt_makes_it_shallower_and_longer() {
@@ -222,6 +243,10 @@ mod tests {
         assert!((dragged.tail.x_mm - 0.8).abs() < 1e-12 && dragged.tail.y_mm == 0.0);
         assert!(Impression::from_stroke(&stroke(0.01, 0.0, 0.1, 0.0), &c, &NEEDLE).is_none());
         // A fresh 1RL 0.25 dot at a normal tap is at most about 0.25 mm across.
-        assert!(quick.fresh_diameter_mm <= 0.26, "{}", quick.fresh_diameter_mm);
+        assert!(
+            quick.fresh_diameter_mm <= 0.26,
+            "{}",
+            quick.fresh_diameter_mm
+        );
     }
 }

@@ -28,13 +28,28 @@ type SampleTuple = (f64, f64, f64, f64, f64, f64, bool);
 
 impl From<SampleTuple> for PenSample {
     fn from((t_s, x, y, pressure, tilt_x_rad, tilt_y_rad, contact): SampleTuple) -> Self {
-        Self { t_s, at: Point::new(x, y), pressure, tilt_x_rad, tilt_y_rad, contact }
+        Self {
+            t_s,
+            at: Point::new(x, y),
+            pressure,
+            tilt_x_rad,
+            tilt_y_rad,
+            contact,
+        }
     }
 }
 
 impl From<PenSample> for SampleTuple {
     fn from(s: PenSample) -> Self {
-        (s.t_s, s.at.x_mm, s.at.y_mm, s.pressure, s.tilt_x_rad, s.tilt_y_rad, s.contact)
+        (
+            s.t_s,
+            s.at.x_mm,
+            s.at.y_mm,
+            s.pressure,
+            s.tilt_x_rad,
+            s.tilt_y_rad,
+            s.contact,
+        )
     }
 }
 
@@ -61,7 +76,11 @@ impl PressureCurve {
             PressureCurve::Gamma(g) => p.powf(*g),
             PressureCurve::Points(pts) => piecewise(pts, p),
         };
-        if f.is_finite() { f.clamp(0.0, 1.0) } else { 0.0 }
+        if f.is_finite() {
+            f.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     }
 
     /// The raw pressure that gives `force` (the curve's inverse, by bisection; curves never fall).
@@ -69,7 +88,11 @@ impl PressureCurve {
         let (mut lo, mut hi) = (0.0, 1.0);
         for _ in 0..48 {
             let mid = 0.5 * (lo + hi);
-            if self.apply(mid) < force { lo = mid } else { hi = mid }
+            if self.apply(mid) < force {
+                lo = mid
+            } else {
+                hi = mid
+            }
         }
         0.5 * (lo + hi)
     }
@@ -78,18 +101,25 @@ impl PressureCurve {
     pub fn problem(&self) -> Option<String> {
         match self {
             PressureCurve::Linear => None,
-            PressureCurve::Gamma(g) if !(0.2..=5.0).contains(g) => Some(format!("gamma {g} is outside 0.2..=5")),
+            PressureCurve::Gamma(g) if !(0.2..=5.0).contains(g) => {
+                Some(format!("gamma {g} is outside 0.2..=5"))
+            }
             PressureCurve::Gamma(_) => None,
             PressureCurve::Points(pts) => {
                 if pts.len() < 2 || pts.len() > 64 {
-                    return Some(format!("a point curve needs 2 to 64 points, this one has {}", pts.len()));
+                    return Some(format!(
+                        "a point curve needs 2 to 64 points, this one has {}",
+                        pts.len()
+                    ));
                 }
                 for (i, (p, f)) in pts.iter().enumerate() {
                     if !(0.0..=1.0).contains(p) || !(0.0..=1.0).contains(f) {
                         return Some(format!("point {i} ({p}, {f}) is outside 0..1"));
                     }
                     if i > 0 && (*p <= pts[i - 1].0 || *f < pts[i - 1].1) {
-                        return Some(format!("point {i}: pressure must rise and force must not fall"));
+                        return Some(format!(
+                            "point {i}: pressure must rise and force must not fall"
+                        ));
                     }
                 }
                 None
@@ -185,7 +215,12 @@ pub struct StrokeBuilder {
 impl StrokeBuilder {
     /// A builder for a (width, height) mm canvas.
     pub fn new(canvas_mm: (f64, f64)) -> Self {
-        Self { canvas_mm, open: None, last_t: f64::NEG_INFINITY, report: SanitizeReport::default() }
+        Self {
+            canvas_mm,
+            open: None,
+            last_t: f64::NEG_INFINITY,
+            report: SanitizeReport::default(),
+        }
     }
 
     /// Whether the pen is down (a stroke is open).
@@ -226,7 +261,10 @@ impl StrokeBuilder {
             pressure = pressure.clamp(0.0, 1.0);
         }
         // Devices report tilt up to ±90°; anything larger is noise.
-        let (tx, ty) = (raw.tilt_x_rad.clamp(-1.5, 1.5), raw.tilt_y_rad.clamp(-1.5, 1.5));
+        let (tx, ty) = (
+            raw.tilt_x_rad.clamp(-1.5, 1.5),
+            raw.tilt_y_rad.clamp(-1.5, 1.5),
+        );
         match (&mut self.open, raw.contact) {
             (None, true) => {
                 self.open = Some(Stroke {
@@ -283,13 +321,26 @@ mod tests {
     use super::*;
 
     fn s(t: f64, x: f64, p: f64, contact: bool) -> PenSample {
-        PenSample { t_s: t, at: Point::new(x, 5.0), pressure: p, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact }
+        PenSample {
+            t_s: t,
+            at: Point::new(x, 5.0),
+            pressure: p,
+            tilt_x_rad: 0.0,
+            tilt_y_rad: 0.0,
+            contact,
+        }
     }
 
     #[test]
     fn each_pen_down_is_one_stroke() {
-        let samples = [s(0.0, 1.0, 0.0, false), s(0.1, 1.0, 0.3, true), s(0.15, 1.0, 0.5, true), s(0.2, 1.0, 0.0, false),
-            s(0.5, 3.0, 0.2, true), s(0.6, 3.2, 0.1, false)];
+        let samples = [
+            s(0.0, 1.0, 0.0, false),
+            s(0.1, 1.0, 0.3, true),
+            s(0.15, 1.0, 0.5, true),
+            s(0.2, 1.0, 0.0, false),
+            s(0.5, 3.0, 0.2, true),
+            s(0.6, 3.2, 0.1, false),
+        ];
         let (st, rep) = strokes(&samples, (10.0, 10.0));
         assert_eq!(st.len(), 2);
         assert_eq!(st[0].peak_pressure, 0.5);
@@ -324,7 +375,11 @@ mod tests {
         assert!((c.apply(0.25) - 0.1).abs() < 1e-12);
         assert!((c.pressure_for(0.6) - 0.75).abs() < 1e-9);
         assert!(PressureCurve::Gamma(2.0).apply(0.5) < PressureCurve::Linear.apply(0.5));
-        assert!(PressureCurve::Points(vec![(0.5, 0.1), (0.4, 0.2)]).problem().is_some());
+        assert!(
+            PressureCurve::Points(vec![(0.5, 0.1), (0.4, 0.2)])
+                .problem()
+                .is_some()
+        );
         assert!(PressureCurve::Gamma(f64::NAN).problem().is_some());
     }
 }

@@ -36,8 +36,15 @@ pub enum Persona {
 
 impl Persona {
     /// Every persona.
-    pub const ALL: [Persona; 7] =
-        [Persona::Expert, Persona::LightHand, Persona::HeavyHand, Persona::Gridder, Persona::Clumper, Persona::Rusher, Persona::Drifter];
+    pub const ALL: [Persona; 7] = [
+        Persona::Expert,
+        Persona::LightHand,
+        Persona::HeavyHand,
+        Persona::Gridder,
+        Persona::Clumper,
+        Persona::Rusher,
+        Persona::Drifter,
+    ];
 
     /// Name on the command line and in files.
     pub fn name(self) -> &'static str {
@@ -62,10 +69,13 @@ impl fmt::Display for Persona {
 impl FromStr for Persona {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Persona::ALL.into_iter().find(|p| p.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Persona::ALL.iter().map(|p| p.name()).collect();
-            format!("unknown persona {s:?}; choose one of {}", names.join(", "))
-        })
+        Persona::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Persona::ALL.iter().map(|p| p.name()).collect();
+                format!("unknown persona {s:?}; choose one of {}", names.join(", "))
+            })
     }
 }
 
@@ -123,13 +133,24 @@ fn hand(p: Persona) -> Hand {
             ..expert
         },
         Persona::HeavyHand => Hand {
-            aim_depth_mm: |plan| plan.depth_window.max_mm + 0.7 * (plan.skin.subcutis_mm() - plan.depth_window.max_mm),
+            aim_depth_mm: |plan| {
+                plan.depth_window.max_mm
+                    + 0.7 * (plan.skin.subcutis_mm() - plan.depth_window.max_mm)
+            },
             force_sd: 0.2,
             dwell_s: 0.15,
             ..expert
         },
-        Persona::Gridder => Hand { placement: Placement::Grid, force_sd: 0.05, ..expert },
-        Persona::Clumper => Hand { placement: Placement::Clumps, force_sd: 0.05, ..expert },
+        Persona::Gridder => Hand {
+            placement: Placement::Grid,
+            force_sd: 0.05,
+            ..expert
+        },
+        Persona::Clumper => Hand {
+            placement: Placement::Clumps,
+            force_sd: 0.05,
+            ..expert
+        },
         Persona::Rusher => Hand {
             aim_depth_mm: |plan| plan.depth_window.centre_mm() + 0.2 * plan.depth_window.width_mm(),
             force_sd: 0.18,
@@ -141,7 +162,11 @@ fn hand(p: Persona) -> Hand {
             placement: Placement::Anywhere,
             drift: 0.0,
         },
-        Persona::Drifter => Hand { force_sd: 0.06, drift: 0.75, ..expert },
+        Persona::Drifter => Hand {
+            force_sd: 0.06,
+            drift: 0.75,
+            ..expert
+        },
     }
 }
 
@@ -160,7 +185,13 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
     let plan = &level.plan;
     let h = hand(persona);
     let curve = PressureCurve::Linear;
-    let zones_bounds = bounds_of(&plan.zones.iter().flat_map(|z| z.outline.vertices.iter().copied()).collect::<Vec<_>>());
+    let zones_bounds = bounds_of(
+        &plan
+            .zones
+            .iter()
+            .flat_map(|z| z.outline.vertices.iter().copied())
+            .collect::<Vec<_>>(),
+    );
     let max_density = max_final_density(plan, zones_bounds);
     let planned_total = plan.planned_impressions();
     let mut grid = GrowingGrid::new(plan.canvas_mm, 0.5);
@@ -169,14 +200,30 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
     let mut previous_fraction = 0.0;
     for (s, sp) in plan.sessions.iter().enumerate() {
         let mut rng = Stream::new(seed, Purpose::Persona, s as u64);
-        let count = (planned_total * (sp.density_fraction - previous_fraction)).round().max(0.0) as usize;
+        let count = (planned_total * (sp.density_fraction - previous_fraction))
+            .round()
+            .max(0.0) as usize;
         previous_fraction = sp.density_fraction;
         let spots = match h.placement {
-            Placement::Natural => natural(plan, s, count, zones_bounds, max_density, &mut grid, &mut rng, persona == Persona::Expert),
+            Placement::Natural => natural(
+                plan,
+                s,
+                count,
+                zones_bounds,
+                max_density,
+                &mut grid,
+                &mut rng,
+                persona == Persona::Expert,
+            ),
             Placement::Grid => lattice(plan, s, count, zones_bounds),
             Placement::Clumps => clumps(plan, count, zones_bounds, max_density, &mut rng),
             Placement::Anywhere => (0..count)
-                .map(|_| Point::new(rng.range(0.0, plan.canvas_mm.0), rng.range(0.0, plan.canvas_mm.1)))
+                .map(|_| {
+                    Point::new(
+                        rng.range(0.0, plan.canvas_mm.0),
+                        rng.range(0.0, plan.canvas_mm.1),
+                    )
+                })
                 .collect(),
         };
         placed.extend_from_slice(&spots);
@@ -188,8 +235,14 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
         let mut t = rng.range(0.5, 2.0);
         let phase = rng.range(0.0, std::f64::consts::TAU);
         for (k, spot) in spots.iter().enumerate() {
-            let aim = Point::new(spot.x_mm + rng.gauss(0.0, h.aim_error_mm), spot.y_mm + rng.gauss(0.0, h.aim_error_mm));
-            let at = Point::new(aim.x_mm.clamp(0.0, plan.canvas_mm.0), aim.y_mm.clamp(0.0, plan.canvas_mm.1));
+            let aim = Point::new(
+                spot.x_mm + rng.gauss(0.0, h.aim_error_mm),
+                spot.y_mm + rng.gauss(0.0, h.aim_error_mm),
+            );
+            let at = Point::new(
+                aim.x_mm.clamp(0.0, plan.canvas_mm.0),
+                aim.y_mm.clamp(0.0, plan.canvas_mm.1),
+            );
             let (tx, ty) = (rng.gauss(0.0, h.tilt_sd), rng.gauss(0.0, h.tilt_sd));
             let tilt = tx.hypot(ty).min(crate::needle::MAX_TILT_RAD);
             let drift = 1.0 + h.drift * (phase + k as f64 * 0.09).sin();
@@ -219,7 +272,12 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
             samples.push(sample(t + dwell, up, 0.0, false));
             t += dwell + h.pace_s * rng.range(0.6, 1.4);
         }
-        sessions.push(SessionRecord { days_since_previous: if s == 0 { 0.0 } else { gap_days(persona, plan) }, needle, shade, samples });
+        sessions.push(SessionRecord {
+            days_since_previous: if s == 0 { 0.0 } else { gap_days(persona, plan) },
+            needle,
+            shade,
+            samples,
+        });
     }
     let mut attempt = Attempt {
         format_version: FORMAT_VERSION,
@@ -228,7 +286,12 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
         app_version: env!("CARGO_PKG_VERSION").into(),
         trainee: trainee.into(),
         date: date.into(),
-        device: Device { tool: ToolKind::Synthetic, pressure_levels: 8192, name: format!("synthetic {persona}"), hardware_id: None },
+        device: Device {
+            tool: ToolKind::Synthetic,
+            pressure_levels: 8192,
+            name: format!("synthetic {persona}"),
+            hardware_id: None,
+        },
         pressure_curve: curve,
         seed,
         sessions,
@@ -249,11 +312,18 @@ fn max_final_density(plan: &ReferencePlan, b: Rect) -> f64 {
     let mut max: f64 = 0.0;
     for i in 0..=40 {
         for j in 0..=40 {
-            let p = Point::new(b.min.x_mm + b.width_mm() * i as f64 / 40.0, b.min.y_mm + b.height_mm() * j as f64 / 40.0);
+            let p = Point::new(
+                b.min.x_mm + b.width_mm() * i as f64 / 40.0,
+                b.min.y_mm + b.height_mm() * j as f64 / 40.0,
+            );
             max = max.max(plan.final_density_at(p));
         }
     }
-    plan.zones.iter().map(|z| z.density.at(z.outline.vertices[0])).fold(max, f64::max).max(1e-6)
+    plan.zones
+        .iter()
+        .map(|z| z.density.at(z.outline.vertices[0]))
+        .fold(max, f64::max)
+        .max(1e-6)
 }
 
 /// Density-following dart throwing with a natural minimum distance (a Poisson-disk-like pattern,
@@ -274,7 +344,10 @@ fn natural(
     let budget = count * 60 + 100;
     while out.len() < count && tries < budget {
         tries += 1;
-        let p = Point::new(rng.range(b.min.x_mm, b.max.x_mm), rng.range(b.min.y_mm, b.max.y_mm));
+        let p = Point::new(
+            rng.range(b.min.x_mm, b.max.x_mm),
+            rng.range(b.min.y_mm, b.max.y_mm),
+        );
         let target = plan.density_at(p, session);
         if target <= 0.0 || rng.uniform() * max_density > plan.final_density_at(p) {
             continue;
@@ -295,10 +368,20 @@ fn natural(
         let lb = bounds_of(&h.line.vertices);
         while made < wanted && tries < 20_000 {
             tries += 1;
-            let p = Point::new(rng.range(lb.min.x_mm - 3.0, lb.max.x_mm + 3.0), rng.range(lb.min.y_mm - 3.0, lb.max.y_mm + 3.0));
+            let p = Point::new(
+                rng.range(lb.min.x_mm - 3.0, lb.max.x_mm + 3.0),
+                rng.range(lb.min.y_mm - 3.0, lb.max.y_mm + 3.0),
+            );
             let d = h.line.distance(p);
-            let inside_canvas = p.x_mm > 0.0 && p.y_mm > 0.0 && p.x_mm < plan.canvas_mm.0 && p.y_mm < plan.canvas_mm.1;
-            if inside_canvas && plan.zone_at(p).is_none() && (0.4..2.0).contains(&d) && !grid.any_within(p, 1.5) {
+            let inside_canvas = p.x_mm > 0.0
+                && p.y_mm > 0.0
+                && p.x_mm < plan.canvas_mm.0
+                && p.y_mm < plan.canvas_mm.1;
+            if inside_canvas
+                && plan.zone_at(p).is_none()
+                && (0.4..2.0).contains(&d)
+                && !grid.any_within(p, 1.5)
+            {
                 grid.insert(p);
                 out.push(p);
                 made += 1;
@@ -332,18 +415,30 @@ fn lattice(plan: &ReferencePlan, session: usize, count: usize, b: Rect) -> Vec<P
     out
 }
 
-fn clumps(plan: &ReferencePlan, count: usize, b: Rect, max_density: f64, rng: &mut Stream) -> Vec<Point> {
+fn clumps(
+    plan: &ReferencePlan,
+    count: usize,
+    b: Rect,
+    max_density: f64,
+    rng: &mut Stream,
+) -> Vec<Point> {
     let mut out = Vec::with_capacity(count);
     let mut tries = 0usize;
     while out.len() < count && tries < count * 60 + 100 {
         tries += 1;
-        let c = Point::new(rng.range(b.min.x_mm, b.max.x_mm), rng.range(b.min.y_mm, b.max.y_mm));
+        let c = Point::new(
+            rng.range(b.min.x_mm, b.max.x_mm),
+            rng.range(b.min.y_mm, b.max.y_mm),
+        );
         if rng.uniform() * max_density > plan.final_density_at(c) {
             continue;
         }
         let k = 3 + rng.below(3) as usize;
         for _ in 0..k.min(count - out.len()) {
-            out.push(Point::new(c.x_mm + rng.gauss(0.0, 0.18), c.y_mm + rng.gauss(0.0, 0.18)));
+            out.push(Point::new(
+                c.x_mm + rng.gauss(0.0, 0.18),
+                c.y_mm + rng.gauss(0.0, 0.18),
+            ));
         }
     }
     out

@@ -57,11 +57,17 @@ impl Density {
     pub fn at(&self, p: Point) -> f64 {
         match self {
             Density::Uniform(d) => *d,
-            Density::Ramp { from, to, start_per_cm2, end_per_cm2 } => {
+            Density::Ramp {
+                from,
+                to,
+                start_per_cm2,
+                end_per_cm2,
+            } => {
                 let (dx, dy) = (to.x_mm - from.x_mm, to.y_mm - from.y_mm);
                 let len_sq = dx * dx + dy * dy;
                 let t = if len_sq > 0.0 {
-                    (((p.x_mm - from.x_mm) * dx + (p.y_mm - from.y_mm) * dy) / len_sq).clamp(0.0, 1.0)
+                    (((p.x_mm - from.x_mm) * dx + (p.y_mm - from.y_mm) * dy) / len_sq)
+                        .clamp(0.0, 1.0)
                 } else {
                     1.0
                 };
@@ -73,7 +79,11 @@ impl Density {
     fn values(&self) -> Vec<f64> {
         match self {
             Density::Uniform(d) => vec![*d],
-            Density::Ramp { start_per_cm2, end_per_cm2, .. } => vec![*start_per_cm2, *end_per_cm2],
+            Density::Ramp {
+                start_per_cm2,
+                end_per_cm2,
+                ..
+            } => vec![*start_per_cm2, *end_per_cm2],
         }
     }
 }
@@ -150,7 +160,15 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Self { depth: 3.0, spacing: 1.5, density: 1.5, randomness: 1.0, hairline: 1.0, shade_needle: 0.5, timing: 0.5 }
+        Self {
+            depth: 3.0,
+            spacing: 1.5,
+            density: 1.5,
+            randomness: 1.0,
+            hairline: 1.0,
+            shade_needle: 0.5,
+            timing: 0.5,
+        }
     }
 }
 
@@ -158,7 +176,15 @@ impl Weights {
     /// The weights in criterion order: depth, spacing, density, randomness, hairline, shade &
     /// needle, timing.
     pub fn as_array(&self) -> [f64; 7] {
-        [self.depth, self.spacing, self.density, self.randomness, self.hairline, self.shade_needle, self.timing]
+        [
+            self.depth,
+            self.spacing,
+            self.density,
+            self.randomness,
+            self.hairline,
+            self.shade_needle,
+            self.timing,
+        ]
     }
 }
 
@@ -182,7 +208,13 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Self { clark_evans: (1.1, 1.75), sentinel_mm: 3.0, density_cell_mm: 5.0, hairline_irregularity_mm: 0.5, criterion_floor: 60.0 }
+        Self {
+            clark_evans: (1.1, 1.75),
+            sentinel_mm: 3.0,
+            density_cell_mm: 5.0,
+            hairline_irregularity_mm: 0.5,
+            criterion_floor: 60.0,
+        }
     }
 }
 
@@ -288,7 +320,10 @@ impl ReferencePlan {
 
     /// Target density at `p` at the end of session `session` (0-based), dots per cm².
     pub fn density_at(&self, p: Point, session: usize) -> f64 {
-        let fraction = self.sessions.get(session).map_or(1.0, |s| s.density_fraction);
+        let fraction = self
+            .sessions
+            .get(session)
+            .map_or(1.0, |s| s.density_fraction);
         self.final_density_at(p) * fraction
     }
 
@@ -321,12 +356,26 @@ impl ReferencePlan {
     /// field concerned.
     pub fn problems(&self, source: &str) -> Vec<Problem> {
         let mut out = Vec::new();
-        let mut bad = |field: &str, message: String| out.push(Problem { location: locate_field(source, field), message });
+        let mut bad = |field: &str, message: String| {
+            out.push(Problem {
+                location: locate_field(source, field),
+                message,
+            })
+        };
         let id_ok = !self.id.is_empty()
             && self.id.len() <= 64
-            && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !id_ok {
-            bad("id", format!("id {:?} must be 1–64 lower-case letters, digits or dashes", self.id));
+            bad(
+                "id",
+                format!(
+                    "id {:?} must be 1–64 lower-case letters, digits or dashes",
+                    self.id
+                ),
+            );
         }
         if self.title.trim().is_empty() || self.title.len() > 200 {
             bad("title", "title must be 1–200 characters".into());
@@ -335,26 +384,44 @@ impl ReferencePlan {
             bad("brief", "brief is longer than 4000 characters".into());
         }
         let (w, h) = self.canvas_mm;
-        let canvas_ok = w.is_finite() && h.is_finite() && (5.0..=1000.0).contains(&w) && (5.0..=1000.0).contains(&h);
+        let canvas_ok = w.is_finite()
+            && h.is_finite()
+            && (5.0..=1000.0).contains(&w)
+            && (5.0..=1000.0).contains(&h);
         if !canvas_ok {
-            bad("canvas_mm", format!("canvas ({w}, {h}) mm must be 5–1000 mm on each side"));
+            bad(
+                "canvas_mm",
+                format!("canvas ({w}, {h}) mm must be 5–1000 mm on each side"),
+            );
         }
         let s = &self.skin;
         if !(0.02..=0.5).contains(&s.epidermis_mm) {
-            bad("epidermis_mm", format!("epidermis {} mm is outside 0.02–0.5 mm", s.epidermis_mm));
+            bad(
+                "epidermis_mm",
+                format!("epidermis {} mm is outside 0.02–0.5 mm", s.epidermis_mm),
+            );
         }
         if !(0.2..=6.0).contains(&s.dermis_mm) {
-            bad("dermis_mm", format!("dermis {} mm is outside 0.2–6 mm", s.dermis_mm));
+            bad(
+                "dermis_mm",
+                format!("dermis {} mm is outside 0.2–6 mm", s.dermis_mm),
+            );
         }
         if !(0.0..=1.0).contains(&s.sun_exposure) {
-            bad("sun_exposure", format!("sun exposure {} is outside 0..1", s.sun_exposure));
+            bad(
+                "sun_exposure",
+                format!("sun exposure {} is outside 0..1", s.sun_exposure),
+            );
         }
         for (i, scar) in s.scars.iter().enumerate() {
             if let Some(p) = scar.outline.problem() {
                 bad("scars", format!("scar {i}: {p}"));
             }
             if !(1.0..=5.0).contains(&scar.fade_factor) || !(0.1..=1.0).contains(&scar.retention) {
-                bad("scars", format!("scar {i}: fade_factor must be 1–5 and retention 0.1–1"));
+                bad(
+                    "scars",
+                    format!("scar {i}: fade_factor must be 1–5 and retention 0.1–1"),
+                );
             }
         }
         for (i, hair) in s.hair.iter().enumerate() {
@@ -362,7 +429,13 @@ impl ReferencePlan {
                 bad("hair", format!("hair region {i}: {p}"));
             }
             if !(0.0..=400.0).contains(&hair.density_per_cm2) {
-                bad("hair", format!("hair region {i}: density {} is outside 0–400 per cm²", hair.density_per_cm2));
+                bad(
+                    "hair",
+                    format!(
+                        "hair region {i}: density {} is outside 0–400 per cm²",
+                        hair.density_per_cm2
+                    ),
+                );
             }
         }
         let wnd = &self.depth_window;
@@ -392,29 +465,63 @@ impl ReferencePlan {
             } else if canvas_ok {
                 let b = z.outline.bounds();
                 if b.min.x_mm < 0.0 || b.min.y_mm < 0.0 || b.max.x_mm > w || b.max.y_mm > h {
-                    bad("zones", format!("zone {:?} reaches outside the {w} × {h} mm canvas", z.name));
+                    bad(
+                        "zones",
+                        format!("zone {:?} reaches outside the {w} × {h} mm canvas", z.name),
+                    );
                 }
             }
-            if z.density.values().iter().any(|d| !(0.0..=400.0).contains(d)) {
-                bad("density", format!("zone {:?}: density must be 0–400 dots per cm²", z.name));
+            if z.density
+                .values()
+                .iter()
+                .any(|d| !(0.0..=400.0).contains(d))
+            {
+                bad(
+                    "density",
+                    format!("zone {:?}: density must be 0–400 dots per cm²", z.name),
+                );
             }
         }
         if let Some(hl) = &self.hairline {
-            if hl.line.vertices.len() < 2 || hl.line.vertices.iter().any(|p| !p.is_finite()) || hl.line.length_mm() <= 0.0 {
-                bad("hairline", "the hairline needs at least two distinct, finite points".into());
+            if hl.line.vertices.len() < 2
+                || hl.line.vertices.iter().any(|p| !p.is_finite())
+                || hl.line.length_mm() <= 0.0
+            {
+                bad(
+                    "hairline",
+                    "the hairline needs at least two distinct, finite points".into(),
+                );
             }
             if !(0.0..=30.0).contains(&hl.transition_mm) {
-                bad("transition_mm", format!("transition zone {} mm is outside 0–30 mm", hl.transition_mm));
+                bad(
+                    "transition_mm",
+                    format!("transition zone {} mm is outside 0–30 mm", hl.transition_mm),
+                );
             }
             if !(0.0..=1.0).contains(&hl.front_fraction) {
-                bad("front_fraction", format!("front fraction {} is outside 0..1", hl.front_fraction));
+                bad(
+                    "front_fraction",
+                    format!("front fraction {} is outside 0..1", hl.front_fraction),
+                );
             }
         }
         if !(0.05..=5.0).contains(&self.min_spacing_mm) {
-            bad("min_spacing_mm", format!("minimum spacing {} mm is outside 0.05–5 mm", self.min_spacing_mm));
+            bad(
+                "min_spacing_mm",
+                format!(
+                    "minimum spacing {} mm is outside 0.05–5 mm",
+                    self.min_spacing_mm
+                ),
+            );
         }
         if self.sessions.is_empty() || self.sessions.len() > 4 {
-            bad("sessions", format!("a level has 1 to 4 sessions, this one has {}", self.sessions.len()));
+            bad(
+                "sessions",
+                format!(
+                    "a level has 1 to 4 sessions, this one has {}",
+                    self.sessions.len()
+                ),
+            );
         }
         let mut previous = 0.0;
         for (i, sp) in self.sessions.iter().enumerate() {
@@ -422,32 +529,69 @@ impl ReferencePlan {
                 bad("needle", format!("session {}: {p}", i + 1));
             }
             if !(sp.density_fraction > previous && sp.density_fraction <= 1.0) {
-                bad("density_fraction", format!("session {}: density_fraction must rise above the previous session's and be at most 1", i + 1));
+                bad(
+                    "density_fraction",
+                    format!(
+                        "session {}: density_fraction must rise above the previous session's and be at most 1",
+                        i + 1
+                    ),
+                );
             }
             previous = sp.density_fraction;
         }
-        if self.sessions.last().is_some_and(|s| s.density_fraction != 1.0) {
-            bad("density_fraction", "the last session's density_fraction must be 1".into());
+        if self
+            .sessions
+            .last()
+            .is_some_and(|s| s.density_fraction != 1.0)
+        {
+            bad(
+                "density_fraction",
+                "the last session's density_fraction must be 1".into(),
+            );
         }
-        if !(0.0..=365.0).contains(&self.min_gap_days) || !(self.max_gap_days >= self.min_gap_days && self.max_gap_days <= 365.0) {
-            bad("min_gap_days", format!("gaps {}–{} days: need 0 ≤ min ≤ max ≤ 365", self.min_gap_days, self.max_gap_days));
+        let gaps_ok = (0.0..=365.0).contains(&self.min_gap_days)
+            && (self.min_gap_days..=365.0).contains(&self.max_gap_days);
+        if !gaps_ok {
+            bad(
+                "min_gap_days",
+                format!(
+                    "gaps {}–{} days: need 0 ≤ min ≤ max ≤ 365",
+                    self.min_gap_days, self.max_gap_days
+                ),
+            );
         }
         let wts = self.weights.as_array();
         if wts.iter().any(|x| !(0.0..=100.0).contains(x)) || wts.iter().sum::<f64>() <= 0.0 {
             bad("weights", "weights must be 0–100 each and not all 0".into());
         }
         if !(0.0..=100.0).contains(&self.pass_mark) {
-            bad("pass_mark", format!("pass mark {} is outside 0–100", self.pass_mark));
+            bad(
+                "pass_mark",
+                format!("pass mark {} is outside 0–100", self.pass_mark),
+            );
         }
         let t = &self.thresholds;
         if !(t.clark_evans.0 > 0.0 && t.clark_evans.0 < t.clark_evans.1 && t.clark_evans.1 <= 2.5) {
-            bad("clark_evans", "clark_evans must be (low, high) with 0 < low < high ≤ 2.5".into());
+            bad(
+                "clark_evans",
+                "clark_evans must be (low, high) with 0 < low < high ≤ 2.5".into(),
+            );
         }
         if !(0.0..=100.0).contains(&t.criterion_floor) {
-            bad("criterion_floor", format!("criterion floor {} is outside 0–100", t.criterion_floor));
+            bad(
+                "criterion_floor",
+                format!("criterion floor {} is outside 0–100", t.criterion_floor),
+            );
         }
-        if !(0.0..=20.0).contains(&t.sentinel_mm) || !(1.0..=50.0).contains(&t.density_cell_mm) || !(0.0..=10.0).contains(&t.hairline_irregularity_mm) {
-            bad("thresholds", "thresholds: sentinel_mm 0–20, density_cell_mm 1–50, hairline_irregularity_mm 0–10".into());
+        if !(0.0..=20.0).contains(&t.sentinel_mm)
+            || !(1.0..=50.0).contains(&t.density_cell_mm)
+            || !(0.0..=10.0).contains(&t.hairline_irregularity_mm)
+        {
+            bad(
+                "thresholds",
+                "thresholds: sentinel_mm 0–20, density_cell_mm 1–50, hairline_irregularity_mm 0–10"
+                    .into(),
+            );
         }
         if out.is_empty() {
             let planned = self.planned_impressions();

@@ -16,7 +16,9 @@ pub const MAX_SIDE_PX: u32 = 16_384;
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum RenderError {
     /// The requested image is empty or too large.
-    #[error("an image of {width} × {height} px is outside 1–{MAX_SIDE_PX} px per side: choose another --px-per-mm")]
+    #[error(
+        "an image of {width} × {height} px is outside 1–{MAX_SIDE_PX} px per side: choose another --px-per-mm"
+    )]
     Size {
         /// Width, px.
         width: f64,
@@ -76,7 +78,11 @@ pub struct Compositor {
 
 fn srgb_to_linear(c: u8) -> f32 {
     let c = c as f32 / 255.0;
-    if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
 }
 
 /// Linear 0..1 → sRGB byte, through a 4096-entry table (a powf per channel is too slow for
@@ -87,7 +93,11 @@ impl ToSrgb {
     fn new() -> Self {
         Self(std::array::from_fn(|i| {
             let c = i as f32 / 4095.0;
-            let s = if c <= 0.003_130_8 { c * 12.92 } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 };
+            let s = if c <= 0.003_130_8 {
+                c * 12.92
+            } else {
+                1.055 * c.powf(1.0 / 2.4) - 0.055
+            };
             (s * 255.0 + 0.5).clamp(0.0, 255.0) as u8
         }))
     }
@@ -98,7 +108,9 @@ impl ToSrgb {
 
 fn hash2(seed: u64, x: i64, y: i64) -> f32 {
     // SplitMix-style mixing: a fixed function of its inputs on every platform.
-    let mut z = seed ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let mut z = seed
+        ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
@@ -108,7 +120,15 @@ fn hash2(seed: u64, x: i64, y: i64) -> f32 {
 /// Adds smooth value noise (-amp..amp, features of `scale_mm`) along one row of pixels at
 /// height `y_mm`, starting at pixel column `first_px`. Lattice values are hashed only when
 /// the row enters a new lattice cell, which keeps a 20-megapixel background cheap.
-fn add_noise_row(seed: u64, y_mm: f64, first_px: u32, mm_per_px: f64, scale_mm: f64, amp: f32, out: &mut [f32]) {
+fn add_noise_row(
+    seed: u64,
+    y_mm: f64,
+    first_px: u32,
+    mm_per_px: f64,
+    scale_mm: f64,
+    amp: f32,
+    out: &mut [f32],
+) {
     let v = y_mm / scale_mm;
     let y0 = v.floor();
     let fy = (v - y0) as f32;
@@ -139,7 +159,9 @@ impl Compositor {
     /// so a level always shows the same scalp.
     pub fn new(plan: &ReferencePlan) -> Self {
         let tone = plan.skin.fitzpatrick.skin_rgb();
-        let noise_seed = plan.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let noise_seed = plan.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
         let mut rng = Stream::new(noise_seed, Purpose::SkinTexture, 0);
         let (w, h) = plan.canvas_mm;
         let mut marks = Vec::new();
@@ -147,16 +169,30 @@ impl Compositor {
         let pores = (w * h / 100.0 * 40.0).min(2.0e6) as usize;
         for _ in 0..pores {
             let at = Point::new(rng.range(0.0, w), rng.range(0.0, h));
-            marks.push(Mark { at, diameter_mm: rng.range(0.05, 0.09), rgb: [0.18, 0.1, 0.08], opacity: rng.range(0.08, 0.18) as f32 });
+            marks.push(Mark {
+                at,
+                diameter_mm: rng.range(0.05, 0.09),
+                rgb: [0.18, 0.1, 0.08],
+                opacity: rng.range(0.08, 0.18) as f32,
+            });
         }
         // Existing hair: stubble dots at the region's density.
         for region in &plan.skin.hair {
             let b = region.outline.bounds();
-            let n = (b.width_mm() * b.height_mm() / 100.0 * region.density_per_cm2).min(2.0e6) as usize;
+            let n =
+                (b.width_mm() * b.height_mm() / 100.0 * region.density_per_cm2).min(2.0e6) as usize;
             for _ in 0..n {
-                let at = Point::new(rng.range(b.min.x_mm, b.max.x_mm), rng.range(b.min.y_mm, b.max.y_mm));
+                let at = Point::new(
+                    rng.range(b.min.x_mm, b.max.x_mm),
+                    rng.range(b.min.y_mm, b.max.y_mm),
+                );
                 if region.outline.contains(at) {
-                    marks.push(Mark { at, diameter_mm: rng.range(0.07, 0.11), rgb: [0.02, 0.018, 0.016], opacity: rng.range(0.75, 0.95) as f32 });
+                    marks.push(Mark {
+                        at,
+                        diameter_mm: rng.range(0.07, 0.11),
+                        rgb: [0.02, 0.018, 0.016],
+                        opacity: rng.range(0.75, 0.95) as f32,
+                    });
                 }
             }
         }
@@ -165,7 +201,12 @@ impl Compositor {
         Self {
             canvas_mm: plan.canvas_mm,
             skin_rgb: tone.map(srgb_to_linear),
-            scars: plan.skin.scars.iter().map(|s| (s.clone(), s.outline.bounds())).collect(),
+            scars: plan
+                .skin
+                .scars
+                .iter()
+                .map(|s| (s.clone(), s.outline.bounds()))
+                .collect(),
             marks,
             noise_seed,
         }
@@ -175,23 +216,36 @@ impl Compositor {
     pub fn size_px(&self, px_per_mm: f64) -> Result<(u32, u32), RenderError> {
         let (w, h) = (self.canvas_mm.0 * px_per_mm, self.canvas_mm.1 * px_per_mm);
         let ok = |v: f64| v.is_finite() && v >= 1.0 && v <= MAX_SIDE_PX as f64;
-        if ok(w) && ok(h) { Ok((w.round() as u32, h.round() as u32)) } else { Err(RenderError::Size { width: w, height: h }) }
+        if ok(w) && ok(h) {
+            Ok((w.round() as u32, h.round() as u32))
+        } else {
+            Err(RenderError::Size {
+                width: w,
+                height: h,
+            })
+        }
     }
 
     /// Draws the whole canvas at `px_per_mm` with `dots`, as RGBA8 rows (top row first).
     /// Uses the machine's cores on horizontal bands; the result does not depend on how many.
     pub fn render(&self, dots: &[Dot], px_per_mm: f64) -> Result<(u32, u32, Vec<u8>), RenderError> {
         let (w, h) = self.size_px(px_per_mm)?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
         let band = (h as usize).div_ceil(threads * 4).max(16);
-        let bands: Vec<(u32, u32)> = (0..h).step_by(band).map(|y0| (y0, (y0 + band as u32).min(h))).collect();
+        let bands: Vec<(u32, u32)> = (0..h)
+            .step_by(band)
+            .map(|y0| (y0, (y0 + band as u32).min(h)))
+            .collect();
         // Which dots touch which band, in dot order (drawing order must not depend on threads).
         let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); bands.len()];
         for (i, d) in dots.iter().enumerate() {
             // Two pixels of margin: a splat's anti-aliased edge reaches past `reach_mm` by < 1 px.
             let r = reach_mm(d) * px_per_mm + 2.0;
             let y_lo = ((d.at.y_mm * px_per_mm - r).floor().max(0.0) as usize) / band;
-            let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / band).min(bands.len().saturating_sub(1));
+            let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / band)
+                .min(bands.len().saturating_sub(1));
             for b in per_band.iter_mut().take(y_hi + 1).skip(y_lo) {
                 b.push(i as u32);
             }
@@ -200,7 +254,10 @@ impl Compositor {
         let lut = ToSrgb::new();
         let chunks: Vec<&mut [u8]> = pixels.chunks_mut(band * w as usize * 4).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let work: Vec<std::sync::Mutex<Option<&mut [u8]>>> = chunks.into_iter().map(|c| std::sync::Mutex::new(Some(c))).collect();
+        let work: Vec<std::sync::Mutex<Option<&mut [u8]>>> = chunks
+            .into_iter()
+            .map(|c| std::sync::Mutex::new(Some(c)))
+            .collect();
         std::thread::scope(|scope| {
             for _ in 0..threads.min(bands.len()) {
                 scope.spawn(|| {
@@ -209,10 +266,24 @@ impl Compositor {
                         if b >= bands.len() {
                             break;
                         }
-                        let Some(out) = work[b].lock().ok().and_then(|mut g| g.take()) else { continue };
+                        let Some(out) = work[b].lock().ok().and_then(|mut g| g.take()) else {
+                            continue;
+                        };
                         let (y0, y1) = bands[b];
-                        let rect = PixelRect { x: 0, y: y0, width: w, height: y1 - y0 };
-                        self.paint(dots, per_band[b].iter().map(|&i| i as usize), px_per_mm, rect, out, &lut);
+                        let rect = PixelRect {
+                            x: 0,
+                            y: y0,
+                            width: w,
+                            height: y1 - y0,
+                        };
+                        self.paint(
+                            dots,
+                            per_band[b].iter().map(|&i| i as usize),
+                            px_per_mm,
+                            rect,
+                            out,
+                            &lut,
+                        );
                     }
                 });
             }
@@ -222,30 +293,72 @@ impl Compositor {
 
     /// Draws one pixel rectangle of the canvas at `px_per_mm` into `out` (RGBA8, `rect.width`
     /// px per row). `candidates` are the indices of `dots` that may touch it; others are skipped.
-    pub fn render_rect(&self, dots: &[Dot], candidates: impl Iterator<Item = usize>, px_per_mm: f64, rect: PixelRect, out: &mut [u8]) {
+    pub fn render_rect(
+        &self,
+        dots: &[Dot],
+        candidates: impl Iterator<Item = usize>,
+        px_per_mm: f64,
+        rect: PixelRect,
+        out: &mut [u8],
+    ) {
         static LUT: std::sync::OnceLock<ToSrgb> = std::sync::OnceLock::new();
-        self.paint(dots, candidates, px_per_mm, rect, out, LUT.get_or_init(ToSrgb::new));
+        self.paint(
+            dots,
+            candidates,
+            px_per_mm,
+            rect,
+            out,
+            LUT.get_or_init(ToSrgb::new),
+        );
     }
 
-    fn paint(&self, dots: &[Dot], candidates: impl Iterator<Item = usize>, px_per_mm: f64, rect: PixelRect, out: &mut [u8], lut: &ToSrgb) {
+    fn paint(
+        &self,
+        dots: &[Dot],
+        candidates: impl Iterator<Item = usize>,
+        px_per_mm: f64,
+        rect: PixelRect,
+        out: &mut [u8],
+        lut: &ToSrgb,
+    ) {
         let (w, h) = (rect.width as usize, rect.height as usize);
         let mut buf = vec![[0f32; 3]; w * h];
         self.background(&mut buf, px_per_mm, rect);
         let mm_per_px = 1.0 / px_per_mm;
         let view = Rect {
             min: Point::new(rect.x as f64 * mm_per_px, rect.y as f64 * mm_per_px),
-            max: Point::new((rect.x + rect.width) as f64 * mm_per_px, (rect.y + rect.height) as f64 * mm_per_px),
+            max: Point::new(
+                (rect.x + rect.width) as f64 * mm_per_px,
+                (rect.y + rect.height) as f64 * mm_per_px,
+            ),
         };
-        let first = self.marks.partition_point(|m| m.at.y_mm < view.min.y_mm - 0.2);
+        let first = self
+            .marks
+            .partition_point(|m| m.at.y_mm < view.min.y_mm - 0.2);
         for m in &self.marks[first..] {
             let r = m.diameter_mm;
             if m.at.y_mm - r > view.max.y_mm {
                 break;
             }
-            if m.at.x_mm + r < view.min.x_mm || m.at.x_mm - r > view.max.x_mm || m.at.y_mm + r < view.min.y_mm || m.at.y_mm - r > view.max.y_mm {
+            if m.at.x_mm + r < view.min.x_mm
+                || m.at.x_mm - r > view.max.x_mm
+                || m.at.y_mm + r < view.min.y_mm
+                || m.at.y_mm - r > view.max.y_mm
+            {
                 continue;
             }
-            splat(&mut buf, rect, px_per_mm, m.at, 0.5 * m.diameter_mm, 1.0, 0.0, 0.3, m.rgb, m.opacity);
+            splat(
+                &mut buf,
+                rect,
+                px_per_mm,
+                m.at,
+                0.5 * m.diameter_mm,
+                1.0,
+                0.0,
+                0.3,
+                m.rgb,
+                m.opacity,
+            );
         }
         for i in candidates {
             let Some(d) = dots.get(i) else { continue };
@@ -268,8 +381,24 @@ impl Compositor {
             let y = (rect.y as f64 + row as f64 + 0.5) * mm_per_px;
             // Mottling at two scales, a few per cent of the tone.
             mottle.fill(1.0);
-            add_noise_row(self.noise_seed, y, rect.x, mm_per_px, 6.0, 0.035, &mut mottle);
-            add_noise_row(self.noise_seed ^ 0x55, y, rect.x, mm_per_px, 1.3, 0.02, &mut mottle);
+            add_noise_row(
+                self.noise_seed,
+                y,
+                rect.x,
+                mm_per_px,
+                6.0,
+                0.035,
+                &mut mottle,
+            );
+            add_noise_row(
+                self.noise_seed ^ 0x55,
+                y,
+                rect.x,
+                mm_per_px,
+                1.3,
+                0.02,
+                &mut mottle,
+            );
             let line = &mut buf[row * w..(row + 1) * w];
             for (c, m) in line.iter_mut().zip(&mottle) {
                 *c = self.skin_rgb.map(|v| v * m);
@@ -306,7 +435,11 @@ pub struct PixelRect {
 /// How far from its centre a dot can colour pixels, mm (redness halo and tail included).
 pub fn reach_mm(d: &Dot) -> f64 {
     let r = 0.5 * d.look.diameter_mm * d.elongation * (1.0 + d.look.softness);
-    let halo = if d.look.redness > 0.01 { 1.5 * d.look.diameter_mm } else { 0.0 };
+    let halo = if d.look.redness > 0.01 {
+        1.5 * d.look.diameter_mm
+    } else {
+        0.0
+    };
     r.max(halo) + d.tail.x_mm.hypot(d.tail.y_mm) + 0.05
 }
 
@@ -314,10 +447,32 @@ fn draw_dot(buf: &mut [[f32; 3]], rect: PixelRect, px_per_mm: f64, d: &Dot) {
     let look = &d.look;
     let r = 0.5 * look.diameter_mm;
     if look.redness > 0.01 {
-        splat(buf, rect, px_per_mm, d.at, 1.5 * look.diameter_mm, 1.0, 0.0, 1.0, [0.75, 0.18, 0.15], (0.3 * look.redness) as f32);
+        splat(
+            buf,
+            rect,
+            px_per_mm,
+            d.at,
+            1.5 * look.diameter_mm,
+            1.0,
+            0.0,
+            1.0,
+            [0.75, 0.18, 0.15],
+            (0.3 * look.redness) as f32,
+        );
     }
     let rgb = look.rgb.map(|v| v as f32);
-    splat(buf, rect, px_per_mm, d.at, r, d.elongation, d.direction_rad, look.softness, rgb, look.opacity as f32);
+    splat(
+        buf,
+        rect,
+        px_per_mm,
+        d.at,
+        r,
+        d.elongation,
+        d.direction_rad,
+        look.softness,
+        rgb,
+        look.opacity as f32,
+    );
     // A dragged needle leaves a fading tail of pigment.
     let len = d.tail.x_mm.hypot(d.tail.y_mm);
     if len > 0.02 {
@@ -325,7 +480,18 @@ fn draw_dot(buf: &mut [[f32; 3]], rect: PixelRect, px_per_mm: f64, d: &Dot) {
         for k in 1..=steps {
             let t = k as f64 / steps as f64;
             let at = Point::new(d.at.x_mm + d.tail.x_mm * t, d.at.y_mm + d.tail.y_mm * t);
-            splat(buf, rect, px_per_mm, at, r * (1.0 - 0.4 * t), 1.0, 0.0, look.softness, rgb, (look.opacity * (1.0 - 0.6 * t)) as f32);
+            splat(
+                buf,
+                rect,
+                px_per_mm,
+                at,
+                r * (1.0 - 0.4 * t),
+                1.0,
+                0.0,
+                look.softness,
+                rgb,
+                (look.opacity * (1.0 - 0.6 * t)) as f32,
+            );
         }
     }
 }
@@ -344,7 +510,8 @@ fn splat(
     rgb: [f32; 3],
     opacity: f32,
 ) {
-    if !(radius_mm > 0.0) || opacity <= 0.0 {
+    // NaN radii are skipped too (the comparison is false for them).
+    if radius_mm.is_nan() || radius_mm <= 0.0 || opacity <= 0.0 {
         return;
     }
     let r_px = radius_mm * px_per_mm;
@@ -470,7 +637,11 @@ impl TileCanvas {
         let mut out: Vec<usize> = Vec::new();
         for cy in rect.y / CELL_PX..=(rect.y + rect.height - 1) / CELL_PX {
             for cx in rect.x / CELL_PX..=(rect.x + rect.width - 1) / CELL_PX {
-                out.extend(self.per_cell[(cy * self.cell_cols + cx) as usize].iter().map(|&i| i as usize));
+                out.extend(
+                    self.per_cell[(cy * self.cell_cols + cx) as usize]
+                        .iter()
+                        .map(|&i| i as usize),
+                );
             }
         }
         out.sort_unstable();
@@ -479,11 +650,19 @@ impl TileCanvas {
     }
 
     fn redraw_all(&mut self, compositor: &Compositor) {
-        let rects: Vec<PixelRect> = (0..self.cols * self.rows).map(|t| self.tile_rect(t)).collect();
+        let rects: Vec<PixelRect> = (0..self.cols * self.rows)
+            .map(|t| self.tile_rect(t))
+            .collect();
         let this = &*self;
         let drawn = crate::parallel::map(rects.len(), |t| {
             let mut px = vec![0u8; (rects[t].width * rects[t].height * 4) as usize];
-            compositor.render_rect(&this.dots, this.candidates(rects[t]).into_iter(), this.px_per_mm, rects[t], &mut px);
+            compositor.render_rect(
+                &this.dots,
+                this.candidates(rects[t]).into_iter(),
+                this.px_per_mm,
+                rects[t],
+                &mut px,
+            );
             px
         });
         self.tiles = drawn;
@@ -491,7 +670,12 @@ impl TileCanvas {
     }
 
     fn tile_rect(&self, t: u32) -> PixelRect {
-        PixelRect { x: (t % self.cols) * self.tile_px, y: (t / self.cols) * self.tile_px, width: self.tile_px, height: self.tile_px }
+        PixelRect {
+            x: (t % self.cols) * self.tile_px,
+            y: (t / self.cols) * self.tile_px,
+            width: self.tile_px,
+            height: self.tile_px,
+        }
     }
 
     /// Pixel bounds (x0, y0, x1, y1), inclusive, that a dot can colour, clamped to the canvas.
@@ -501,7 +685,12 @@ impl TileCanvas {
         let max_x = (self.cols * self.tile_px - 1) as f64;
         let max_y = (self.rows * self.tile_px - 1) as f64;
         let c = |v: f64, m: f64| v.clamp(0.0, m) as u32;
-        (c((cx - r).floor(), max_x), c((cy - r).floor(), max_y), c((cx + r).ceil(), max_x), c((cy + r).ceil(), max_y))
+        (
+            c((cx - r).floor(), max_x),
+            c((cy - r).floor(), max_y),
+            c((cx + r).ceil(), max_x),
+            c((cy + r).ceil(), max_y),
+        )
     }
 
     /// Adds a dot and redraws only the pixels it reaches.
@@ -519,15 +708,27 @@ impl TileCanvas {
                 let y0 = py0.max(tile.y);
                 let x1 = px1.min(tile.x + tile.width - 1);
                 let y1 = py1.min(tile.y + tile.height - 1);
-                let rect = PixelRect { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+                let rect = PixelRect {
+                    x: x0,
+                    y: y0,
+                    width: x1 - x0 + 1,
+                    height: y1 - y0 + 1,
+                };
                 let mut px = vec![0u8; (rect.width * rect.height * 4) as usize];
-                compositor.render_rect(&self.dots, self.candidates(rect).into_iter(), self.px_per_mm, rect, &mut px);
+                compositor.render_rect(
+                    &self.dots,
+                    self.candidates(rect).into_iter(),
+                    self.px_per_mm,
+                    rect,
+                    &mut px,
+                );
                 let stride = (self.tile_px * 4) as usize;
                 for row in 0..rect.height as usize {
                     let dst = (rect.y - tile.y) as usize + row;
                     let start = dst * stride + ((rect.x - tile.x) * 4) as usize;
-                    self.tiles[t][start..start + (rect.width * 4) as usize]
-                        .copy_from_slice(&px[row * (rect.width * 4) as usize..(row + 1) * (rect.width * 4) as usize]);
+                    self.tiles[t][start..start + (rect.width * 4) as usize].copy_from_slice(
+                        &px[row * (rect.width * 4) as usize..(row + 1) * (rect.width * 4) as usize],
+                    );
                 }
                 self.dirty[t] = true;
             }
@@ -536,7 +737,13 @@ impl TileCanvas {
 
     /// The tiles changed since the last call (and forgets them).
     pub fn take_dirty(&mut self) -> Vec<usize> {
-        let out: Vec<usize> = self.dirty.iter().enumerate().filter(|(_, d)| **d).map(|(i, _)| i).collect();
+        let out: Vec<usize> = self
+            .dirty
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| **d)
+            .map(|(i, _)| i)
+            .collect();
         self.dirty.iter_mut().for_each(|d| *d = false);
         out
     }

@@ -115,7 +115,14 @@ impl SessionContext<'_> {
             scar_retention: scar.map_or(1.0, |s| s.retention),
             inflamed: self.inflamed,
         };
-        PlacedImpression { index, session: self.session, impression: imp, tissue, healing, made_on_day: self.day }
+        PlacedImpression {
+            index,
+            session: self.session,
+            impression: imp,
+            tissue,
+            healing,
+            made_on_day: self.day,
+        }
     }
 }
 
@@ -141,16 +148,33 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
         }
         let (strokes, sanitize) = pen::strokes(&record.samples, plan.canvas_mm);
         let start = impressions.len();
-        let made: Vec<Impression> =
-            strokes.iter().filter_map(|stroke| Impression::from_stroke(stroke, &attempt.pressure_curve, &record.needle)).collect();
+        let made: Vec<Impression> = strokes
+            .iter()
+            .filter_map(|stroke| {
+                Impression::from_stroke(stroke, &attempt.pressure_curve, &record.needle)
+            })
+            .collect();
         let feather_touches = strokes.len() - made.len();
         // Each impression's tissue response depends only on it and its index: compute them on all
         // cores, in order.
-        let context = SessionContext { plan, seed: attempt.seed, record, session: s_index, day, inflamed };
+        let context = SessionContext {
+            plan,
+            seed: attempt.seed,
+            record,
+            session: s_index,
+            day,
+            inflamed,
+        };
         let placed = parallel::map(made.len(), |k| context.place(made[k], start + k));
         impressions.extend(placed);
-        let finite_times = record.samples.iter().map(|s| s.t_s).filter(|t| t.is_finite());
-        let (lo, hi) = finite_times.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        let finite_times = record
+            .samples
+            .iter()
+            .map(|s| s.t_s)
+            .filter(|t| t.is_finite());
+        let (lo, hi) = finite_times.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+            (lo.min(t), hi.max(t))
+        });
         sessions.push(SessionReplay {
             day,
             inflamed,
@@ -161,5 +185,8 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
             duration_s: if hi >= lo { hi - lo } else { 0.0 },
         });
     }
-    Replay { impressions, sessions }
+    Replay {
+        impressions,
+        sessions,
+    }
 }

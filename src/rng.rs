@@ -66,14 +66,18 @@ mod tests {
 
     #[test]
     fn same_key_same_numbers_other_key_other_numbers() {
-        let a: Vec<f64> = (0..4).map({
-            let mut s = Stream::new(7, Purpose::Tissue, 3);
-            move |_| s.uniform()
-        }).collect();
-        let b: Vec<f64> = (0..4).map({
-            let mut s = Stream::new(7, Purpose::Tissue, 3);
-            move |_| s.uniform()
-        }).collect();
+        let a: Vec<f64> = (0..4)
+            .map({
+                let mut s = Stream::new(7, Purpose::Tissue, 3);
+                move |_| s.uniform()
+            })
+            .collect();
+        let b: Vec<f64> = (0..4)
+            .map({
+                let mut s = Stream::new(7, Purpose::Tissue, 3);
+                move |_| s.uniform()
+            })
+            .collect();
         let mut c = Stream::new(7, Purpose::Tissue, 4);
         assert_eq!(a, b);
         assert_ne!(a[0], c.uniform());

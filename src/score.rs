@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::attempt::{Attempt, StoredCriterion, StoredScore};
 use crate::geometry::Point;
 use crate::healing::SETTLED_DAY;
+use crate::parallel;
 use crate::pen::SanitizeReport;
 use crate::plan::ReferencePlan;
 use crate::replay::Replay;
 use crate::skin::DepthOutcome;
-use crate::parallel;
 use crate::spatial::StaticGrid;
 
 /// The criteria, in the order they are reported and weighted.
@@ -139,7 +139,14 @@ impl Score {
         StoredScore {
             total: self.total,
             passed: self.passed,
-            criteria: self.criteria.iter().map(|c| StoredCriterion { name: c.kind.name().into(), score: c.score }).collect(),
+            criteria: self
+                .criteria
+                .iter()
+                .map(|c| StoredCriterion {
+                    name: c.kind.name().into(),
+                    score: c.score,
+                })
+                .collect(),
         }
     }
 
@@ -155,11 +162,19 @@ impl Score {
 }
 
 fn round2(x: f64) -> f64 {
-    if x.is_finite() { (x * 100.0).round() / 100.0 } else { 0.0 }
+    if x.is_finite() {
+        (x * 100.0).round() / 100.0
+    } else {
+        0.0
+    }
 }
 
 fn unit(x: f64) -> f64 {
-    if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 }
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 /// Where an impression lies relative to the plan, computed once and shared by the criteria.
@@ -189,23 +204,46 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
     let points: Vec<Point> = replay.impressions.iter().map(|p| p.impression.at).collect();
     let last_day = replay.last_session_day();
     let imps = &replay.impressions;
-    let healed_diameter_mm =
-        parallel::map(imps.len(), |i| imps[i].healing.appearance(last_day - imps[i].made_on_day + SETTLED_DAY).diameter_mm);
-    let hairline_lengths = plan.hairline.as_ref().map(|h| h.line.cumulative_lengths()).unwrap_or_default();
+    let healed_diameter_mm = parallel::map(imps.len(), |i| {
+        imps[i]
+            .healing
+            .appearance(last_day - imps[i].made_on_day + SETTLED_DAY)
+            .diameter_mm
+    });
+    let hairline_lengths = plan
+        .hairline
+        .as_ref()
+        .map(|h| h.line.cumulative_lengths())
+        .unwrap_or_default();
     let placement = parallel::map(points.len(), |i| {
         let p = points[i];
         let zone = plan.zone_at(p);
-        let hairline = plan.hairline.as_ref().map(|h| h.line.closest_with(p, &hairline_lengths));
+        let hairline = plan
+            .hairline
+            .as_ref()
+            .map(|h| h.line.closest_with(p, &hairline_lengths));
         let planned_per_cm2 = match (zone, &plan.hairline, hairline) {
             (None, _, _) => 0.0,
             (Some(z), Some(h), Some((_, d))) => plan.zones[z].density.at(p) * h.ramp(d),
             (Some(z), _, _) => plan.zones[z].density.at(p),
         };
-        Placement { zone, planned_per_cm2, hairline }
+        Placement {
+            zone,
+            planned_per_cm2,
+            hairline,
+        }
     });
     let grid = StaticGrid::new(&points, 0.25);
     let nearest = grid.all_nearest();
-    let facts = Facts { plan, replay, points, placement, healed_diameter_mm, grid, nearest };
+    let facts = Facts {
+        plan,
+        replay,
+        points,
+        placement,
+        healed_diameter_mm,
+        grid,
+        nearest,
+    };
 
     let mut outcomes = OutcomeCounts::default();
     for p in &replay.impressions {
@@ -227,13 +265,26 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
             };
             let mut places = places;
             places.truncate(MAX_PLACES);
-            Criterion { kind, score: round2(100.0 * unit(score)), weight, reason, places }
+            Criterion {
+                kind,
+                score: round2(100.0 * unit(score)),
+                weight,
+                reason,
+                places,
+            }
         })
         .collect();
     let weight_sum: f64 = criteria.iter().map(|c| c.weight).sum();
-    let total = if weight_sum > 0.0 { round2(criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight_sum) } else { 0.0 };
-    let below_floor: Vec<CriterionKind> =
-        criteria.iter().filter(|c| c.weight > 0.0 && c.score < plan.thresholds.criterion_floor).map(|c| c.kind).collect();
+    let total = if weight_sum > 0.0 {
+        round2(criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight_sum)
+    } else {
+        0.0
+    };
+    let below_floor: Vec<CriterionKind> = criteria
+        .iter()
+        .filter(|c| c.weight > 0.0 && c.score < plan.thresholds.criterion_floor)
+        .map(|c| c.kind)
+        .collect();
     Score {
         total,
         passed: total >= plan.pass_mark && below_floor.is_empty(),
@@ -257,9 +308,16 @@ fn depth(f: &Facts, counts: &OutcomeCounts) -> Judged {
     }
     let w = &f.plan.depth_window;
     let nf = n as f64;
-    let quality = (counts.ideal as f64 + 0.25 * counts.shallow as f64 + 0.35 * counts.deep as f64 - 1.5 * counts.blowout as f64) / nf;
+    let quality = (counts.ideal as f64 + 0.25 * counts.shallow as f64 + 0.35 * counts.deep as f64
+        - 1.5 * counts.blowout as f64)
+        / nf;
     let mean = imps.iter().map(|p| p.tissue.depth_mm).sum::<f64>() / nf;
-    let sd = (imps.iter().map(|p| (p.tissue.depth_mm - mean).powi(2)).sum::<f64>() / nf).sqrt();
+    let sd = (imps
+        .iter()
+        .map(|p| (p.tissue.depth_mm - mean).powi(2))
+        .sum::<f64>()
+        / nf)
+        .sqrt();
     let spread_ratio = sd / w.width_mm();
     let consistency = unit(1.0 - (spread_ratio - 0.3));
     let score = 0.8 * unit(quality) + 0.2 * consistency;
@@ -267,18 +325,32 @@ fn depth(f: &Facts, counts: &OutcomeCounts) -> Judged {
     let pct = |k: usize| 100.0 * k as f64 / nf;
     let mut reason = format!(
         "{n} impressions: {} ideal ({:.0}%), {} shallow ({:.0}%), {} deep ({:.0}%), {} blowouts ({:.0}%). Mean depth {mean:.2} mm against a {:.2}–{:.2} mm window ({}{bias:.2} mm), spread {sd:.2} mm.",
-        counts.ideal, pct(counts.ideal), counts.shallow, pct(counts.shallow), counts.deep, pct(counts.deep), counts.blowout, pct(counts.blowout),
-        w.min_mm, w.max_mm, if bias >= 0.0 { "+" } else { "" },
+        counts.ideal,
+        pct(counts.ideal),
+        counts.shallow,
+        pct(counts.shallow),
+        counts.deep,
+        pct(counts.deep),
+        counts.blowout,
+        pct(counts.blowout),
+        w.min_mm,
+        w.max_mm,
+        if bias >= 0.0 { "+" } else { "" },
     );
     if counts.blowout > 0 {
-        reason.push_str(" Blowouts went through the dermis into the fat and heal as blue-grey blotches.");
+        reason.push_str(
+            " Blowouts went through the dermis into the fat and heal as blue-grey blotches.",
+        );
     } else if pct(counts.shallow) > 20.0 {
         reason.push_str(" Shallow dots stay in the epidermis and fade away within weeks: press a little firmer.");
     } else if pct(counts.deep) > 20.0 {
         reason.push_str(" Deep dots spread and look bluish: press lighter.");
     }
     // Worst first: blowouts, then deep, then shallow, each in the order made.
-    let mut bad: Vec<&crate::replay::PlacedImpression> = imps.iter().filter(|p| p.tissue.outcome != DepthOutcome::Ideal).collect();
+    let mut bad: Vec<&crate::replay::PlacedImpression> = imps
+        .iter()
+        .filter(|p| p.tissue.outcome != DepthOutcome::Ideal)
+        .collect();
     bad.sort_by_key(|p| {
         (
             match p.tissue.outcome {
@@ -292,7 +364,15 @@ fn depth(f: &Facts, counts: &OutcomeCounts) -> Judged {
     let places = bad
         .iter()
         .take(MAX_PLACES)
-        .map(|p| Place { at: p.impression.at, note: format!("#{} {} at {:.2} mm", p.index + 1, p.tissue.outcome.name(), p.tissue.depth_mm) })
+        .map(|p| Place {
+            at: p.impression.at,
+            note: format!(
+                "#{} {} at {:.2} mm",
+                p.index + 1,
+                p.tissue.outcome.name(),
+                p.tissue.depth_mm
+            ),
+        })
         .collect();
     (score, reason, places)
 }
@@ -300,7 +380,11 @@ fn depth(f: &Facts, counts: &OutcomeCounts) -> Judged {
 fn spacing(f: &Facts) -> Judged {
     let n = f.points.len();
     if n < 2 {
-        return (0.0, "fewer than two impressions: no spacing to judge".into(), vec![]);
+        return (
+            0.0,
+            "fewer than two impressions: no spacing to judge".into(),
+            vec![],
+        );
     }
     let min = f.plan.min_spacing_mm;
     let mut too_close = 0;
@@ -312,7 +396,10 @@ fn spacing(f: &Facts) -> Judged {
         if *d < min {
             too_close += 1;
             if places.len() < MAX_PLACES / 2 {
-                places.push(Place { at: f.points[i], note: format!("#{} only {d:.2} mm from its neighbour", i + 1) });
+                places.push(Place {
+                    at: f.points[i],
+                    note: format!("#{} only {d:.2} mm from its neighbour", i + 1),
+                });
             }
         }
     }
@@ -322,13 +409,22 @@ fn spacing(f: &Facts) -> Judged {
         let ri = 0.5 * f.healed_diameter_mm[i];
         let mut touches = false;
         f.grid.within(f.points[i], ri + 0.5 * max_d, |j| {
-            touches |= j != i && f.points[i].distance(f.points[j]) < ri + 0.5 * f.healed_diameter_mm[j];
+            touches |=
+                j != i && f.points[i].distance(f.points[j]) < ri + 0.5 * f.healed_diameter_mm[j];
         });
         touches
     });
     let merged_count = merged.iter().filter(|m| **m).count();
-    for (i, _) in merged.iter().enumerate().filter(|(_, m)| **m).take(MAX_PLACES / 2) {
-        places.push(Place { at: f.points[i], note: format!("#{} merges with a neighbour after healing", i + 1) });
+    for (i, _) in merged
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| **m)
+        .take(MAX_PLACES / 2)
+    {
+        places.push(Place {
+            at: f.points[i],
+            note: format!("#{} merges with a neighbour after healing", i + 1),
+        });
     }
     let nf = n as f64;
     let (close_frac, merged_frac) = (too_close as f64 / nf, merged_count as f64 / nf);
@@ -354,19 +450,27 @@ fn density_cells(plan: &ReferencePlan) -> DensityCells {
     let (w, h) = plan.canvas_mm;
     let (cols, rows) = ((w / c).ceil() as usize, (h / c).ceil() as usize);
     const SUB: usize = 8;
-    let centres: Vec<Point> = (0..cols * rows).map(|i| Point::new(((i % cols) as f64 + 0.5) * c, ((i / cols) as f64 + 0.5) * c)).collect();
+    let centres: Vec<Point> = (0..cols * rows)
+        .map(|i| Point::new(((i % cols) as f64 + 0.5) * c, ((i / cols) as f64 + 0.5) * c))
+        .collect();
     let target_final = parallel::map(cols * rows, |i| {
         let (x0, y0) = ((i % cols) as f64 * c, (i / cols) as f64 * c);
         let mut sum = 0.0;
         for sy in 0..SUB {
             for sx in 0..SUB {
-                let p = Point::new(x0 + (sx as f64 + 0.5) * c / SUB as f64, y0 + (sy as f64 + 0.5) * c / SUB as f64);
+                let p = Point::new(
+                    x0 + (sx as f64 + 0.5) * c / SUB as f64,
+                    y0 + (sy as f64 + 0.5) * c / SUB as f64,
+                );
                 sum += plan.final_density_at(p);
             }
         }
         sum / (SUB * SUB) as f64 * c * c / 100.0
     });
-    DensityCells { centres, target_final }
+    DensityCells {
+        centres,
+        target_final,
+    }
 }
 
 fn density(f: &Facts) -> Judged {
@@ -424,9 +528,12 @@ fn density(f: &Facts) -> Judged {
         (0.6 * accuracy + 0.4 * coverage, coverage, worst)
     };
     let (final_score, coverage, _) = judge(planned - 1);
-    let per_session: Vec<f64> = (0..planned).map(|s| if s < sessions { judge(s).0 } else { 0.0 }).collect();
+    let per_session: Vec<f64> = (0..planned)
+        .map(|s| if s < sessions { judge(s).0 } else { 0.0 })
+        .collect();
     let score = if planned > 1 {
-        0.7 * final_score + 0.3 * per_session[..planned - 1].iter().sum::<f64>() / (planned - 1) as f64
+        0.7 * final_score
+            + 0.3 * per_session[..planned - 1].iter().sum::<f64>() / (planned - 1) as f64
     } else {
         final_score
     };
@@ -438,11 +545,17 @@ fn density(f: &Facts) -> Judged {
         100.0 * coverage
     );
     if planned > 1 {
-        let parts: Vec<String> = per_session.iter().enumerate().map(|(s, v)| format!("{:.0} after session {}", 100.0 * v, s + 1)).collect();
+        let parts: Vec<String> = per_session
+            .iter()
+            .enumerate()
+            .map(|(s, v)| format!("{:.0} after session {}", 100.0 * v, s + 1))
+            .collect();
         reason.push_str(&format!(" Density against the plan: {}.", parts.join(", ")));
     }
     if sessions < planned {
-        reason.push_str(&format!(" Only {sessions} of {planned} sessions were done."));
+        reason.push_str(&format!(
+            " Only {sessions} of {planned} sessions were done."
+        ));
     }
     // The cells furthest from the plan, worst first.
     let mut order: Vec<usize> = (0..cells.centres.len()).collect();
@@ -455,7 +568,10 @@ fn density(f: &Facts) -> Judged {
         .map(|i| {
             let (a, t) = (last[i], cells.target_final[i]);
             let what = if a > t { "too dense" } else { "too sparse" };
-            Place { at: cells.centres[i], note: format!("{what}: {a:.0} dots where about {t:.0} were planned") }
+            Place {
+                at: cells.centres[i],
+                note: format!("{what}: {a:.0} dots where about {t:.0} were planned"),
+            }
         })
         .collect();
     (score, reason, places)
@@ -463,15 +579,27 @@ fn density(f: &Facts) -> Judged {
 
 fn randomness(f: &Facts) -> Judged {
     let plan = f.plan;
-    let inside: Vec<usize> = (0..f.points.len()).filter(|&i| f.placement[i].zone.is_some()).collect();
+    let inside: Vec<usize> = (0..f.points.len())
+        .filter(|&i| f.placement[i].zone.is_some())
+        .collect();
     if inside.len() < 20 {
-        return (0.0, format!("only {} dots inside the zones: too few to judge how natural the placement is", inside.len()), vec![]);
+        return (
+            0.0,
+            format!(
+                "only {} dots inside the zones: too few to judge how natural the placement is",
+                inside.len()
+            ),
+            vec![],
+        );
     }
     // Local Clark–Evans: compare each dot's nearest-neighbour distance with what a random
     // pattern of the planned local density (scaled to the trainee's overall density) would give,
     // so a planned density gradient is not mistaken for clumping. Dots near zone edges, whose
     // neighbours are cut off, are left out.
-    let planned_total: f64 = inside.iter().map(|&i| f.placement[i].planned_per_cm2).sum::<f64>();
+    let planned_total: f64 = inside
+        .iter()
+        .map(|&i| f.placement[i].planned_per_cm2)
+        .sum::<f64>();
     let mean_planned = planned_total / inside.len() as f64;
     let actual_density_per_mm2 = inside.len() as f64 / plan.zone_area_mm2().max(1e-9);
     let judged = parallel::map(inside.len(), |k| {
@@ -491,17 +619,29 @@ fn randomness(f: &Facts) -> Judged {
     for (i, r) in judged.into_iter().flatten() {
         ratios.push(r);
         if r < 0.25 && places.len() < MAX_PLACES {
-            places.push(Place { at: f.points[i], note: format!("#{} sits in a clump", i + 1) });
+            places.push(Place {
+                at: f.points[i],
+                note: format!("#{} sits in a clump", i + 1),
+            });
         }
     }
     if ratios.len() < 10 {
-        ratios = inside.iter().filter_map(|&i| f.nearest[i].map(|(_, d)| d * 2.0 * actual_density_per_mm2.sqrt())).collect();
+        ratios = inside
+            .iter()
+            .filter_map(|&i| f.nearest[i].map(|(_, d)| d * 2.0 * actual_density_per_mm2.sqrt()))
+            .collect();
     }
     let n = ratios.len() as f64;
     let r = ratios.iter().sum::<f64>() / n;
     let cv = (ratios.iter().map(|x| (x - r).powi(2)).sum::<f64>() / n).sqrt() / r.max(1e-9);
     let (lo, hi) = plan.thresholds.clark_evans;
-    let band = if r < lo { unit(1.0 - (lo - r) / 0.3) } else if r > hi { unit(1.0 - (r - hi) / 0.3) } else { 1.0 };
+    let band = if r < lo {
+        unit(1.0 - (lo - r) / 0.3)
+    } else if r > hi {
+        unit(1.0 - (r - hi) / 0.3)
+    } else {
+        1.0
+    };
     // Too little variation in neighbour distances is what gives a grid away, even a grid laid
     // twice at an offset (whose Clark–Evans ratio can look natural).
     let irregular = unit((cv - 0.06) / 0.10);
@@ -546,11 +686,24 @@ fn hairline(f: &Facts) -> Judged {
     let places: Vec<Place> = outside
         .iter()
         .take(MAX_PLACES)
-        .map(|&i| Place { at: f.points[i], note: format!("#{} is outside the planned zones", i + 1) })
+        .map(|&i| Place {
+            at: f.points[i],
+            note: format!("#{} is outside the planned zones", i + 1),
+        })
         .collect();
-    let placement_text = format!("{} dots ({:.1}%) outside the plan", outside.len() + excess, 100.0 * outside_frac);
+    let placement_text = format!(
+        "{} dots ({:.1}%) outside the plan",
+        outside.len() + excess,
+        100.0 * outside_frac
+    );
     let Some(h) = &plan.hairline else {
-        return (placement, format!("{placement_text}. This level has no hairline: only staying inside the plan is judged."), places);
+        return (
+            placement,
+            format!(
+                "{placement_text}. This level has no hairline: only staying inside the plan is judged."
+            ),
+            places,
+        );
     };
     let t = h.transition_mm;
     // Softness: density in the front third of the transition zone against the back third.
@@ -589,20 +742,44 @@ fn hairline(f: &Facts) -> Judged {
         } else {
             "density rises softly behind the line"
         };
-        (unit(1.0 - (ratio - wanted).abs() / 0.5), format!("front-to-back density {ratio:.2} (planned {wanted:.2}): {text}"))
+        (
+            unit(1.0 - (ratio - wanted).abs() / 0.5),
+            format!("front-to-back density {ratio:.2} (planned {wanted:.2}): {text}"),
+        )
     };
-    let filled: Vec<f64> = frontmost.iter().cloned().filter(|x| x.is_finite()).collect();
+    let filled: Vec<f64> = frontmost
+        .iter()
+        .cloned()
+        .filter(|x| x.is_finite())
+        .collect();
     let (irregular, line_text) = if filled.len() < 3 {
-        (0.0, "too few dots along the hairline to judge its shape".to_string())
+        (
+            0.0,
+            "too few dots along the hairline to judge its shape".to_string(),
+        )
     } else {
         let mean = filled.iter().sum::<f64>() / filled.len() as f64;
-        let sd = (filled.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / filled.len() as f64).sqrt();
+        let sd =
+            (filled.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / filled.len() as f64).sqrt();
         let want = plan.thresholds.hairline_irregularity_mm;
-        let text = if sd < want { "too straight, like a ruler" } else { "naturally irregular" };
-        (if want > 0.0 { unit(sd / want) } else { 1.0 }, format!("the front row wanders {sd:.2} mm: {text}"))
+        let text = if sd < want {
+            "too straight, like a ruler"
+        } else {
+            "naturally irregular"
+        };
+        (
+            if want > 0.0 { unit(sd / want) } else { 1.0 },
+            format!("the front row wanders {sd:.2} mm: {text}"),
+        )
     };
     let score = 0.5 * placement + 0.3 * softness + 0.2 * irregular;
-    (score, format!("{placement_text}; {sentinels} sentinel dots ahead of the line; {soft_text}; {line_text}."), places)
+    (
+        score,
+        format!(
+            "{placement_text}; {sentinels} sentinel dots ahead of the line; {soft_text}; {line_text}."
+        ),
+        places,
+    )
 }
 
 fn shade_needle(plan: &ReferencePlan, attempt: &Attempt) -> Judged {
@@ -617,23 +794,47 @@ fn shade_needle(plan: &ReferencePlan, attempt: &Attempt) -> Judged {
         let mut notes = Vec::new();
         if done.shade != sp.shade {
             s -= 0.5;
-            notes.push(format!("{} shade instead of {}", done.shade.name(), sp.shade.name()));
+            notes.push(format!(
+                "{} shade instead of {}",
+                done.shade.name(),
+                sp.shade.name()
+            ));
         }
         if !done.needle.matches(&sp.needle) {
             s -= 0.5;
-            notes.push(format!("{} instead of {}", done.needle.label(), sp.needle.label()));
+            notes.push(format!(
+                "{} instead of {}",
+                done.needle.label(),
+                sp.needle.label()
+            ));
         }
         sum += s;
-        parts.push(format!("session {}: {}", i + 1, if notes.is_empty() { "as planned".into() } else { notes.join(", ") }));
+        parts.push(format!(
+            "session {}: {}",
+            i + 1,
+            if notes.is_empty() {
+                "as planned".into()
+            } else {
+                notes.join(", ")
+            }
+        ));
     }
-    (sum / plan.sessions.len() as f64, parts.join("; ") + ".", vec![])
+    (
+        sum / plan.sessions.len() as f64,
+        parts.join("; ") + ".",
+        vec![],
+    )
 }
 
 fn timing(plan: &ReferencePlan, attempt: &Attempt) -> Judged {
     let planned = plan.sessions.len();
     if planned == 1 {
         let done = !attempt.sessions.is_empty();
-        return (if done { 1.0 } else { 0.0 }, "a single-session level: nothing to time between sessions.".into(), vec![]);
+        return (
+            if done { 1.0 } else { 0.0 },
+            "a single-session level: nothing to time between sessions.".into(),
+            vec![],
+        );
     }
     let mut sum = 0.0;
     let mut parts = Vec::new();
@@ -644,15 +845,26 @@ fn timing(plan: &ReferencePlan, attempt: &Attempt) -> Judged {
         };
         let g = s.days_since_previous;
         let (part, note) = if g < plan.min_gap_days {
-            (unit(g / plan.min_gap_days).powi(2), "before the scalp had healed: pigment migrates and over-saturates")
+            (
+                unit(g / plan.min_gap_days).powi(2),
+                "before the scalp had healed: pigment migrates and over-saturates",
+            )
         } else if g > plan.max_gap_days {
-            (unit(1.0 - (g - plan.max_gap_days) / plan.max_gap_days.max(1.0)), "a long gap")
+            (
+                unit(1.0 - (g - plan.max_gap_days) / plan.max_gap_days.max(1.0)),
+                "a long gap",
+            )
         } else {
             (1.0, "well healed")
         };
         sum += part;
         parts.push(format!("{g:.0} days before session {} ({note})", i + 1));
     }
-    let reason = format!("Planned gap {:.0}–{:.0} days: {}.", plan.min_gap_days, plan.max_gap_days, parts.join("; "));
+    let reason = format!(
+        "Planned gap {:.0}–{:.0} days: {}.",
+        plan.min_gap_days,
+        plan.max_gap_days,
+        parts.join("; ")
+    );
     (sum / (planned - 1) as f64, reason, vec![])
 }

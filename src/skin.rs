@@ -173,7 +173,12 @@ pub enum DepthOutcome {
 
 impl DepthOutcome {
     /// All outcomes, shallowest first.
-    pub const ALL: [DepthOutcome; 4] = [DepthOutcome::Shallow, DepthOutcome::Ideal, DepthOutcome::Deep, DepthOutcome::Blowout];
+    pub const ALL: [DepthOutcome; 4] = [
+        DepthOutcome::Shallow,
+        DepthOutcome::Ideal,
+        DepthOutcome::Deep,
+        DepthOutcome::Blowout,
+    ];
 
     /// Lower-case name, as in files and reports.
     pub fn name(self) -> &'static str {
@@ -232,7 +237,11 @@ pub fn respond(
     let absolute = s.gauss(0.0, TISSUE_DEPTH_SD_MM).clamp(-0.05, 0.05);
     let depth_mm = (nominal_depth_mm * relative + absolute + extra_depth_mm).max(0.0);
     let spread_factor = s.gauss(1.0, 0.05).clamp(0.85, 1.15);
-    TissueResponse { depth_mm, outcome: DepthOutcome::classify(depth_mm, window, skin), spread_factor }
+    TissueResponse {
+        depth_mm,
+        outcome: DepthOutcome::classify(depth_mm, window, skin),
+        spread_factor,
+    }
 }
 
 #[cfg(test)]
@@ -254,37 +263,64 @@ mod tests {
     #[test]
     fn each_outcome_arises_from_its_depth() {
         let skin = profile();
-        let w = DepthWindow { min_mm: 0.2, max_mm: 0.5 };
-        assert_eq!(DepthOutcome::classify(0.05, &w, &skin), DepthOutcome::Shallow);
-        assert_eq!(DepthOutcome::classify(0.19, &w, &skin), DepthOutcome::Shallow);
+        let w = DepthWindow {
+            min_mm: 0.2,
+            max_mm: 0.5,
+        };
+        assert_eq!(
+            DepthOutcome::classify(0.05, &w, &skin),
+            DepthOutcome::Shallow
+        );
+        assert_eq!(
+            DepthOutcome::classify(0.19, &w, &skin),
+            DepthOutcome::Shallow
+        );
         assert_eq!(DepthOutcome::classify(0.2, &w, &skin), DepthOutcome::Ideal);
         assert_eq!(DepthOutcome::classify(0.35, &w, &skin), DepthOutcome::Ideal);
         assert_eq!(DepthOutcome::classify(0.51, &w, &skin), DepthOutcome::Deep);
         assert_eq!(DepthOutcome::classify(1.27, &w, &skin), DepthOutcome::Deep);
-        assert_eq!(DepthOutcome::classify(1.28, &w, &skin), DepthOutcome::Blowout);
-        assert_eq!(DepthOutcome::classify(3.0, &w, &skin), DepthOutcome::Blowout);
+        assert_eq!(
+            DepthOutcome::classify(1.28, &w, &skin),
+            DepthOutcome::Blowout
+        );
+        assert_eq!(
+            DepthOutcome::classify(3.0, &w, &skin),
+            DepthOutcome::Blowout
+        );
     }
 
     #[test]
     fn thinner_dermis_turns_the_same_depth_into_a_blowout() {
         let mut skin = profile();
-        let w = DepthWindow { min_mm: 0.2, max_mm: 0.5 };
+        let w = DepthWindow {
+            min_mm: 0.2,
+            max_mm: 0.5,
+        };
         assert_eq!(DepthOutcome::classify(1.0, &w, &skin), DepthOutcome::Deep);
         skin.dermis_mm = 0.8;
-        assert_eq!(DepthOutcome::classify(1.0, &w, &skin), DepthOutcome::Blowout);
+        assert_eq!(
+            DepthOutcome::classify(1.0, &w, &skin),
+            DepthOutcome::Blowout
+        );
     }
 
     #[test]
     fn identical_taps_vary_but_reproduce() {
         let skin = profile();
-        let w = DepthWindow { min_mm: 0.2, max_mm: 0.5 };
+        let w = DepthWindow {
+            min_mm: 0.2,
+            max_mm: 0.5,
+        };
         let a = respond(0.35, 0.0, &w, &skin, 9, 1);
         let b = respond(0.35, 0.0, &w, &skin, 9, 2);
         assert_ne!(a.depth_mm, b.depth_mm);
         assert_eq!(a, respond(0.35, 0.0, &w, &skin, 9, 1));
         // Variation is small: a tap in the window's middle stays ideal.
         for i in 0..200 {
-            assert_eq!(respond(0.35, 0.0, &w, &skin, 9, i).outcome, DepthOutcome::Ideal);
+            assert_eq!(
+                respond(0.35, 0.0, &w, &skin, 9, i).outcome,
+                DepthOutcome::Ideal
+            );
         }
     }
 }

@@ -23,8 +23,13 @@ impl StaticGrid {
     /// (and clamped so the grid stays under ~4M cells).
     pub fn new(points: &[Point], min_cell_mm: f64) -> Self {
         let bounds = crate::geometry::bounds_of(points);
-        let per_point = (bounds.width_mm() * bounds.height_mm() / points.len().max(1) as f64).sqrt();
-        let mut cell_mm = per_point.max(if min_cell_mm.is_finite() && min_cell_mm > 0.0 { min_cell_mm } else { 1.0 });
+        let per_point =
+            (bounds.width_mm() * bounds.height_mm() / points.len().max(1) as f64).sqrt();
+        let mut cell_mm = per_point.max(if min_cell_mm.is_finite() && min_cell_mm > 0.0 {
+            min_cell_mm
+        } else {
+            1.0
+        });
         let area = (bounds.width_mm() + cell_mm) * (bounds.height_mm() + cell_mm);
         if area / (cell_mm * cell_mm) > 4.0e6 {
             cell_mm = (area / 4.0e6).sqrt();
@@ -58,8 +63,12 @@ impl StaticGrid {
     }
 
     fn cell_xy(&self, p: Point) -> (usize, usize) {
-        let cx = ((p.x_mm - self.origin.x_mm) / self.cell_mm).floor().clamp(0.0, (self.cols - 1) as f64) as usize;
-        let cy = ((p.y_mm - self.origin.y_mm) / self.cell_mm).floor().clamp(0.0, (self.rows - 1) as f64) as usize;
+        let cx = ((p.x_mm - self.origin.x_mm) / self.cell_mm)
+            .floor()
+            .clamp(0.0, (self.cols - 1) as f64) as usize;
+        let cy = ((p.y_mm - self.origin.y_mm) / self.cell_mm)
+            .floor()
+            .clamp(0.0, (self.rows - 1) as f64) as usize;
         (cx, cy)
     }
 
@@ -81,7 +90,11 @@ impl StaticGrid {
         // (r - 1) cells away.
         let fx = p.x_mm - self.origin.x_mm - cx as f64 * self.cell_mm;
         let fy = p.y_mm - self.origin.y_mm - cy as f64 * self.cell_mm;
-        let inner = fx.min(self.cell_mm - fx).min(fy).min(self.cell_mm - fy).max(0.0);
+        let inner = fx
+            .min(self.cell_mm - fx)
+            .min(fy)
+            .min(self.cell_mm - fy)
+            .max(0.0);
         let mut best: Option<(usize, f64)> = None;
         let max_ring = self.cols.max(self.rows);
         for ring in 0..=max_ring {
@@ -107,7 +120,8 @@ impl StaticGrid {
     /// The nearest other point to every point, in the points' order. Queries run in cell order
     /// (neighbouring queries share cached cells) on all cores; results do not depend on either.
     pub fn all_nearest(&self) -> Vec<Option<(usize, f64)>> {
-        let in_cell_order = crate::parallel::map(self.items.len(), |k| self.nearest(self.items[k] as usize));
+        let in_cell_order =
+            crate::parallel::map(self.items.len(), |k| self.nearest(self.items[k] as usize));
         let mut out = vec![None; self.items.len()];
         for (k, nn) in in_cell_order.into_iter().enumerate() {
             out[self.items[k] as usize] = nn;
@@ -163,15 +177,26 @@ pub struct GrowingGrid {
 impl GrowingGrid {
     /// A grid over a (width, height) mm canvas.
     pub fn new(canvas_mm: (f64, f64), cell_mm: f64) -> Self {
-        let cell_mm = cell_mm.max((canvas_mm.0 * canvas_mm.1 / 4.0e6).sqrt()).max(1e-3);
+        let cell_mm = cell_mm
+            .max((canvas_mm.0 * canvas_mm.1 / 4.0e6).sqrt())
+            .max(1e-3);
         let cols = (canvas_mm.0 / cell_mm).ceil().max(1.0) as usize + 1;
         let rows = (canvas_mm.1 / cell_mm).ceil().max(1.0) as usize + 1;
-        Self { cell_mm, cols, rows, cells: vec![Vec::new(); cols * rows] }
+        Self {
+            cell_mm,
+            cols,
+            rows,
+            cells: vec![Vec::new(); cols * rows],
+        }
     }
 
     fn cell_xy(&self, p: Point) -> (usize, usize) {
-        let cx = (p.x_mm / self.cell_mm).floor().clamp(0.0, (self.cols - 1) as f64) as usize;
-        let cy = (p.y_mm / self.cell_mm).floor().clamp(0.0, (self.rows - 1) as f64) as usize;
+        let cx = (p.x_mm / self.cell_mm)
+            .floor()
+            .clamp(0.0, (self.cols - 1) as f64) as usize;
+        let cy = (p.y_mm / self.cell_mm)
+            .floor()
+            .clamp(0.0, (self.rows - 1) as f64) as usize;
         (cx, cy)
     }
 
@@ -186,7 +211,13 @@ impl GrowingGrid {
         let r2 = radius_mm * radius_mm;
         let (x0, y0) = self.cell_xy(Point::new(p.x_mm - radius_mm, p.y_mm - radius_mm));
         let (x1, y1) = self.cell_xy(Point::new(p.x_mm + radius_mm, p.y_mm + radius_mm));
-        (y0..=y1).any(|cy| (x0..=x1).any(|cx| self.cells[cy * self.cols + cx].iter().any(|q| p.distance_sq(*q) < r2)))
+        (y0..=y1).any(|cy| {
+            (x0..=x1).any(|cx| {
+                self.cells[cy * self.cols + cx]
+                    .iter()
+                    .any(|q| p.distance_sq(*q) < r2)
+            })
+        })
     }
 }
 
@@ -198,16 +229,26 @@ mod tests {
     #[test]
     fn nearest_matches_brute_force() {
         let mut s = Stream::new(3, Purpose::Persona, 0);
-        let pts: Vec<Point> = (0..500).map(|_| Point::new(s.range(0.0, 40.0), s.range(0.0, 25.0))).collect();
+        let pts: Vec<Point> = (0..500)
+            .map(|_| Point::new(s.range(0.0, 40.0), s.range(0.0, 25.0)))
+            .collect();
         let grid = StaticGrid::new(&pts, 0.7);
         for i in 0..pts.len() {
-            let brute = (0..pts.len()).filter(|&j| j != i).map(|j| pts[i].distance(pts[j])).fold(f64::INFINITY, f64::min);
+            let brute = (0..pts.len())
+                .filter(|&j| j != i)
+                .map(|j| pts[i].distance(pts[j]))
+                .fold(f64::INFINITY, f64::min);
             let (_, d) = grid.nearest(i).unwrap();
             assert!((d - brute).abs() < 1e-12, "point {i}: {d} vs {brute}");
         }
         let mut n = 0;
         grid.within(Point::new(20.0, 12.0), 3.0, |_| n += 1);
-        assert_eq!(n, pts.iter().filter(|p| p.distance(Point::new(20.0, 12.0)) <= 3.0).count());
+        assert_eq!(
+            n,
+            pts.iter()
+                .filter(|p| p.distance(Point::new(20.0, 12.0)) <= 3.0)
+                .count()
+        );
     }
 
     #[test]
@@ -216,6 +257,10 @@ mod tests {
         g.insert(Point::new(5.0, 5.0));
         assert!(g.any_within(Point::new(5.5, 5.0), 0.6));
         assert!(!g.any_within(Point::new(6.0, 5.0), 0.9));
-        assert!(StaticGrid::new(&[Point::new(1.0, 1.0)], 1.0).nearest(0).is_none());
+        assert!(
+            StaticGrid::new(&[Point::new(1.0, 1.0)], 1.0)
+                .nearest(0)
+                .is_none()
+        );
     }
 }

@@ -35,7 +35,9 @@ fn headless(autosave_dir: &std::path::Path) -> App {
 fn play(app: &mut App, level: Level, attempt: Attempt, speed: f64, max_frames: usize) {
     app.insert_resource(practice_for_replay(level, &attempt));
     app.insert_resource(ReplayDriver::new(attempt, speed));
-    app.world_mut().resource_mut::<NextState<Screen>>().set(Screen::Practice);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Practice);
     for _ in 0..max_frames {
         app.update();
         if app.world().resource::<ReplayDriver>().phase == ReplayPhase::Done {
@@ -51,15 +53,24 @@ fn impressions_outcomes_and_score_match_the_core() {
     let attempt = simulate(&level, Persona::Drifter, 9, "t", "2026-11-21");
     let mut app = headless(&dir);
     play(&mut app, level.clone(), attempt.clone(), 400.0, 20_000);
-    assert_eq!(app.world().resource::<ReplayDriver>().phase, ReplayPhase::Done);
-    assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Results);
+    assert_eq!(
+        app.world().resource::<ReplayDriver>().phase,
+        ReplayPhase::Done
+    );
+    assert_eq!(
+        *app.world().resource::<State<Screen>>().get(),
+        Screen::Results
+    );
     let practice = app.world().resource::<Practice>();
     let core = replay::replay(&level.plan, &attempt);
     assert_eq!(practice.impressions, core.impressions);
     assert_eq!(practice.attempt.sessions, attempt.sessions);
     let s = practice.score.as_ref().expect("scored");
     assert!(s.matches(attempt.score.as_ref().unwrap()));
-    assert_eq!(s.outcomes, score::score(&level.plan, &attempt, &core).outcomes);
+    assert_eq!(
+        s.outcomes,
+        score::score(&level.plan, &attempt, &core).outcomes
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -72,8 +83,18 @@ fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
         .map(|i| {
             let t = i as f64 / 1000.0;
             let in_tap = i % 100 < 40;
-            let at = Point::new(6.0 + (i / 100) as f64 * 0.9, 10.0 + (i % 100) as f64 * 0.001);
-            PenSample { t_s: t, at, pressure: if in_tap { 0.23 } else { 0.0 }, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact: in_tap }
+            let at = Point::new(
+                6.0 + (i / 100) as f64 * 0.9,
+                10.0 + (i % 100) as f64 * 0.001,
+            );
+            PenSample {
+                t_s: t,
+                at,
+                pressure: if in_tap { 0.23 } else { 0.0 },
+                tilt_x_rad: 0.0,
+                tilt_y_rad: 0.0,
+                contact: in_tap,
+            }
         })
         .collect();
     let attempt = crate::support::attempt_from(&level, samples.clone());
@@ -91,7 +112,17 @@ fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
 }
 
 fn input(t_s: f64, x: f64, contact: bool, over_ui: bool) -> PenInput {
-    PenInput { sample: PenSample { t_s, at: Point::new(x, 12.0), pressure: if contact { 0.23 } else { 0.0 }, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact }, over_ui }
+    PenInput {
+        sample: PenSample {
+            t_s,
+            at: Point::new(x, 12.0),
+            pressure: if contact { 0.23 } else { 0.0 },
+            tilt_x_rad: 0.0,
+            tilt_y_rad: 0.0,
+            contact,
+        },
+        over_ui,
+    }
 }
 
 #[test]
@@ -101,15 +132,29 @@ fn a_stroke_that_starts_over_a_panel_does_not_tattoo() {
     let mut app = headless(&dir);
     let attempt = crate::support::attempt_from(&level, vec![]);
     app.insert_resource(practice_for_replay(level, &attempt));
-    app.world_mut().resource_mut::<NextState<Screen>>().set(Screen::Practice);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Practice);
     app.update();
     let strokes = [
         // Pen-down on a panel, dragged onto the skin: the panel's.
-        [input(1.0, 10.0, true, true), input(1.05, 11.0, true, false), input(1.1, 11.0, false, false)],
+        [
+            input(1.0, 10.0, true, true),
+            input(1.05, 11.0, true, false),
+            input(1.1, 11.0, false, false),
+        ],
         // Pen-down on the skin, wandering over a panel: the skin's.
-        [input(2.0, 15.0, true, false), input(2.05, 15.0, true, true), input(2.1, 15.0, false, true)],
+        [
+            input(2.0, 15.0, true, false),
+            input(2.05, 15.0, true, true),
+            input(2.1, 15.0, false, true),
+        ],
         // Plain tap on the skin.
-        [input(3.0, 20.0, true, false), input(3.05, 20.0, true, false), input(3.1, 20.0, false, false)],
+        [
+            input(3.0, 20.0, true, false),
+            input(3.05, 20.0, true, false),
+            input(3.1, 20.0, false, false),
+        ],
     ];
     for stroke in strokes {
         for i in stroke {
@@ -118,7 +163,11 @@ fn a_stroke_that_starts_over_a_panel_does_not_tattoo() {
         app.update();
     }
     let practice = app.world().resource::<Practice>();
-    let xs: Vec<f64> = practice.impressions.iter().map(|p| p.impression.at.x_mm).collect();
+    let xs: Vec<f64> = practice
+        .impressions
+        .iter()
+        .map(|p| p.impression.at.x_mm)
+        .collect();
     assert_eq!(xs, vec![15.0, 20.0]);
     // Only the skin's samples are in the attempt.
     assert_eq!(practice.live.as_ref().unwrap().record.samples.len(), 6);
@@ -133,14 +182,24 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
     let mut app = headless(&dir);
     app.insert_resource(practice_for_replay(level.clone(), &attempt));
     app.insert_resource(ReplayDriver::new(attempt.clone(), 1.0));
-    app.world_mut().resource_mut::<NextState<Screen>>().set(Screen::Practice);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Practice);
     // Run 20 s of the session, then "crash": the app is dropped without any shutdown.
     let crash_at_s = 20.0;
     let frames = (crash_at_s / FRAME.as_secs_f64()) as usize;
     for _ in 0..frames {
         app.update();
     }
-    let live_samples = app.world().resource::<Practice>().live.as_ref().unwrap().record.samples.len();
+    let live_samples = app
+        .world()
+        .resource::<Practice>()
+        .live
+        .as_ref()
+        .unwrap()
+        .record
+        .samples
+        .len();
     drop(app);
 
     let path = dir.join("autosave.ron");
@@ -151,8 +210,17 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
     assert!(kept.len() <= live_samples);
     // Everything older than the autosave interval (plus a frame) is in the file.
     let lost_window = AUTOSAVE_EVERY_S + 2.0 * FRAME.as_secs_f64();
-    let must_have = attempt.sessions[0].samples.iter().filter(|s| s.t_s <= crash_at_s - lost_window).count();
-    assert!(kept.len() >= must_have, "kept {} of the {} samples older than {lost_window} s", kept.len(), must_have);
+    let must_have = attempt.sessions[0]
+        .samples
+        .iter()
+        .filter(|s| s.t_s <= crash_at_s - lost_window)
+        .count();
+    assert!(
+        kept.len() >= must_have,
+        "kept {} of the {} samples older than {lost_window} s",
+        kept.len(),
+        must_have
+    );
     assert_eq!(&attempt.sessions[0].samples[..kept.len()], kept.as_slice());
 
     // Resume: the same impressions, the session still open for more.
@@ -161,8 +229,14 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
     prefix.sessions[0].samples.truncate(kept.len());
     let expected = replay::replay(&level.plan, &prefix).impressions;
     let open_stroke = resumed.live.as_ref().is_some_and(|l| l.in_contact());
-    assert_eq!(resumed.impressions.len() + usize::from(open_stroke), expected.len());
-    assert_eq!(resumed.impressions[..], expected[..resumed.impressions.len()]);
+    assert_eq!(
+        resumed.impressions.len() + usize::from(open_stroke),
+        expected.len()
+    );
+    assert_eq!(
+        resumed.impressions[..],
+        expected[..resumed.impressions.len()]
+    );
     assert!(resumed.live.is_some());
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 use crate::support::temp_dir;
 
 fn smp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smp-trainer")).args(args).output().expect("run smp-trainer")
+    Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
+        .args(args)
+        .output()
+        .expect("run smp-trainer")
 }
 
 fn text(b: &[u8]) -> String {
@@ -17,13 +20,29 @@ fn text(b: &[u8]) -> String {
 fn assert_bad_input(out: &Output, must_mention: &str) {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(err.contains(must_mention), "{err:?} should mention {must_mention:?}");
-    assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+    assert!(
+        err.contains(must_mention),
+        "{err:?} should mention {must_mention:?}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{err}"
+    );
 }
 
 fn simulate(dir: &Path, level: &str, persona: &str) -> String {
     let out = dir.join(format!("{level}-{persona}.ron"));
-    let o = smp(&["simulate", "--level", level, "--persona", persona, "--seed", "3", "--out", out.to_str().unwrap()]);
+    let o = smp(&[
+        "simulate",
+        "--level",
+        level,
+        "--persona",
+        persona,
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     out.to_str().unwrap().to_string()
 }
@@ -50,13 +69,25 @@ fn levels_check_says_what_is_wrong_where() {
     let dir = temp_dir("levels-check");
     let good = include_str!("../levels/01-depth-drill.ron");
     std::fs::write(dir.join("a.ron"), good).unwrap();
-    std::fs::write(dir.join("b.ron"), good.replace("max_mm: 0.5", "max_mm: 2.5").replace("\"depth-drill\"", "\"deep-window\"")).unwrap();
+    std::fs::write(
+        dir.join("b.ron"),
+        good.replace("max_mm: 0.5", "max_mm: 2.5")
+            .replace("\"depth-drill\"", "\"deep-window\""),
+    )
+    .unwrap();
     std::fs::write(dir.join("c.ron"), &good[..good.len() / 2]).unwrap();
     let out = smp(&["levels", "check", dir.to_str().unwrap()]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    let window_line = good.lines().position(|l| l.contains("depth_window")).unwrap() + 1;
-    assert!(err.contains(&format!("b.ron:{window_line}:")) && err.contains("subcutis"), "{err}");
+    let window_line = good
+        .lines()
+        .position(|l| l.contains("depth_window"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("b.ron:{window_line}:")) && err.contains("subcutis"),
+        "{err}"
+    );
     assert!(err.contains("c.ron:"), "{err}");
     assert!(text(&out.stdout).contains("ok\tdepth-drill"));
     std::fs::remove_dir_all(dir).unwrap();
@@ -76,14 +107,25 @@ fn score_reports_json_with_every_required_field() {
     for k in ["shallow", "ideal", "deep", "blowout"] {
         assert!(v["outcomes"][k].is_u64(), "outcomes.{k}");
     }
-    for k in ["depth", "spacing", "density", "randomness", "hairline", "shade_needle", "timing"] {
+    for k in [
+        "depth",
+        "spacing",
+        "density",
+        "randomness",
+        "hairline",
+        "shade_needle",
+        "timing",
+    ] {
         assert!(v["criteria"][k]["score"].is_f64(), "criteria.{k}");
         assert!(!v["criteria"][k]["reason"].as_str().unwrap().is_empty());
     }
     // Text and RON work too, and the same file gives the same output every time.
     assert!(text(&smp(&["score", &file]).stdout).contains("PASSED"));
     assert!(smp(&["score", &file, "--format", "ron"]).status.success());
-    assert_eq!(smp(&["score", &file, "--format", "json"]).stdout, out.stdout);
+    assert_eq!(
+        smp(&["score", &file, "--format", "json"]).stdout,
+        out.stdout
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -94,16 +136,26 @@ fn a_failed_or_tampered_attempt_exits_1() {
     let out = smp(&["score", &heavy, "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((v["passed"].as_bool(), v["verified"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(
+        (v["passed"].as_bool(), v["verified"].as_bool()),
+        (Some(false), Some(true))
+    );
 
     let expert = simulate(&dir, "depth-drill", "expert");
     let original = std::fs::read_to_string(&expert).unwrap();
-    let total_line = original.lines().find(|l| l.trim_start().starts_with("total:")).unwrap();
+    let total_line = original
+        .lines()
+        .find(|l| l.trim_start().starts_with("total:"))
+        .unwrap();
     let tampered = original.replacen(total_line, "        total: 100.0,", 1);
     std::fs::write(&expert, tampered).unwrap();
     let out = smp(&["score", &expert]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("MISMATCH"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("MISMATCH"),
+        "{}",
+        text(&out.stdout)
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -115,23 +167,66 @@ fn bad_files_exit_2_with_a_located_message() {
 
     let truncated = dir.join("truncated.ron");
     std::fs::write(&truncated, &body[..body.len() / 3]).unwrap();
-    assert_bad_input(&smp(&["score", truncated.to_str().unwrap()]), "truncated.ron:");
+    assert_bad_input(
+        &smp(&["score", truncated.to_str().unwrap()]),
+        "truncated.ron:",
+    );
 
     let binary = dir.join("binary.ron");
     std::fs::write(&binary, [0x28u8, 0xff, 0xfe, 0x00]).unwrap();
-    assert_bad_input(&smp(&["score", binary.to_str().unwrap()]), "binary.ron:1:2: not UTF-8");
+    assert_bad_input(
+        &smp(&["score", binary.to_str().unwrap()]),
+        "binary.ron:1:2: not UTF-8",
+    );
 
     let huge = dir.join("huge.ron");
-    std::fs::File::create(&huge).unwrap().set_len(smp_trainer::files::MAX_ATTEMPT_BYTES + 1).unwrap();
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(smp_trainer::files::MAX_ATTEMPT_BYTES + 1)
+        .unwrap();
     assert_bad_input(&smp(&["score", huge.to_str().unwrap()]), "limit");
 
     let foreign = dir.join("foreign.ron");
-    std::fs::write(&foreign, body.replacen("level_id: \"depth-drill\"", "level_id: \"no-such-level\"", 1)).unwrap();
+    std::fs::write(
+        &foreign,
+        body.replacen(
+            "level_id: \"depth-drill\"",
+            "level_id: \"no-such-level\"",
+            1,
+        ),
+    )
+    .unwrap();
     assert_bad_input(&smp(&["score", foreign.to_str().unwrap()]), "no-such-level");
 
-    assert_bad_input(&smp(&["score", dir.join("missing.ron").to_str().unwrap()]), "missing.ron");
-    assert_bad_input(&smp(&["render", &good, "--day", "1", "--out", "/dev/null", "--px-per-mm", "1e9"]), "px");
-    assert_bad_input(&smp(&["simulate", "--level", "depth-drill", "--persona", "wizard", "--out", "x.ron"]), "wizard");
+    assert_bad_input(
+        &smp(&["score", dir.join("missing.ron").to_str().unwrap()]),
+        "missing.ron",
+    );
+    assert_bad_input(
+        &smp(&[
+            "render",
+            &good,
+            "--day",
+            "1",
+            "--out",
+            "/dev/null",
+            "--px-per-mm",
+            "1e9",
+        ]),
+        "px",
+    );
+    assert_bad_input(
+        &smp(&[
+            "simulate",
+            "--level",
+            "depth-drill",
+            "--persona",
+            "wizard",
+            "--out",
+            "x.ron",
+        ]),
+        "wizard",
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -140,7 +235,16 @@ fn render_writes_a_png_of_the_canvas() {
     let dir = temp_dir("render");
     let file = simulate(&dir, "depth-drill", "expert");
     let png = dir.join("out.png");
-    let out = smp(&["render", &file, "--day", "42", "--out", png.to_str().unwrap(), "--px-per-mm", "12"]);
+    let out = smp(&[
+        "render",
+        &file,
+        "--day",
+        "42",
+        "--out",
+        png.to_str().unwrap(),
+        "--px-per-mm",
+        "12",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let img = image::open(&png).unwrap();
     assert_eq!((img.width(), img.height()), (480, 360));
@@ -153,12 +257,20 @@ fn without_a_display_the_trainer_says_so_and_fails_cleanly() {
     let out = Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
-        .env("SMP_TRAINER_DATA", std::env::temp_dir().join("smp-test-nodisplay"))
+        .env(
+            "SMP_TRAINER_DATA",
+            std::env::temp_dir().join("smp-test-nodisplay"),
+        )
         .output()
         .unwrap();
     let err = text(&out.stderr);
     assert_ne!(out.status.code(), Some(0));
-    assert!(err.contains("smp-trainer:") && !err.contains("internal error") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("smp-trainer:")
+            && !err.contains("internal error")
+            && !err.contains("panicked"),
+        "{err}"
+    );
     if cfg!(feature = "gui") {
         assert!(err.contains("no display"), "{err}");
     } else {

@@ -19,7 +19,10 @@ fn saved_attempts_rescore_bit_identically() {
             assert_eq!(loaded, made, "the file round-trips exactly");
             let first = score::score(&level.plan, &loaded, &replay::replay(&level.plan, &loaded));
             let second = score::score(&level.plan, &loaded, &replay::replay(&level.plan, &loaded));
-            assert!(first.matches(loaded.score.as_ref().unwrap()), "{id} {persona}: stored score differs");
+            assert!(
+                first.matches(loaded.score.as_ref().unwrap()),
+                "{id} {persona}: stored score differs"
+            );
             assert_eq!(first, second);
             for (a, b) in first.criteria.iter().zip(&second.criteria) {
                 assert_eq!(a.score.to_bits(), b.score.to_bits());
@@ -53,7 +56,12 @@ fn seeds_change_the_attempt_and_renders_are_reproducible() {
     let (_, _, two) = c.render(&dots, 8.0).unwrap();
     assert_eq!(one, two);
     // A tile drawn alone matches the same pixels of the whole image.
-    let rect = smp_trainer::render::PixelRect { x: 40, y: 30, width: 64, height: 48 };
+    let rect = smp_trainer::render::PixelRect {
+        x: 40,
+        y: 30,
+        width: 64,
+        height: 48,
+    };
     let mut tile = vec![0u8; 64 * 48 * 4];
     c.render_rect(&dots, 0..dots.len(), 8.0, rect, &mut tile);
     for row in 0..48usize {

@@ -25,7 +25,9 @@ fn survives(text: &str) {
                 assert!((0.0..=100.0).contains(&s.total));
             }
         }
-        Err(FileError::Invalid { location, message, .. }) => {
+        Err(FileError::Invalid {
+            location, message, ..
+        }) => {
             assert!(location.line >= 1 && location.column >= 1);
             assert!(!message.is_empty());
         }
@@ -102,13 +104,23 @@ fn semantic_limits_are_enforced() {
     for (from, to, field) in [
         ("format_version: 1", "format_version: 99", "format_version"),
         ("date: \"2026-11-21\"", "date: \"yesterday\"", "date"),
-        ("pressure_curve: Linear", "pressure_curve: Gamma(90.0)", "pressure_curve"),
+        (
+            "pressure_curve: Linear",
+            "pressure_curve: Gamma(90.0)",
+            "pressure_curve",
+        ),
         ("diameter_mm: 0.25", "diameter_mm: 3.0", "needle"),
     ] {
         let bad = text.replacen(from, to, 1);
         assert_ne!(bad, text, "{from} is in the file");
-        let err = Attempt::parse(Path::new("a.ron"), &bad).unwrap_err().to_string();
-        let line = bad.lines().position(|l| l.trim_start().starts_with(field)).unwrap() + 1;
+        let err = Attempt::parse(Path::new("a.ron"), &bad)
+            .unwrap_err()
+            .to_string();
+        let line = bad
+            .lines()
+            .position(|l| l.trim_start().starts_with(field))
+            .unwrap()
+            + 1;
         assert!(err.starts_with(&format!("a.ron:{line}:")), "{from}: {err}");
     }
 }

@@ -15,7 +15,14 @@ fn a_live_session_makes_exactly_the_impressions_replay_makes() {
     live_attempt.sessions.clear();
     let mut live_impressions = Vec::new();
     for s in &model.sessions {
-        let mut live = LiveSession::start(plan, &live_attempt, live_impressions.len(), s.days_since_previous, s.needle, s.shade);
+        let mut live = LiveSession::start(
+            plan,
+            &live_attempt,
+            live_impressions.len(),
+            s.days_since_previous,
+            s.needle,
+            s.shade,
+        );
         for sample in &s.samples {
             live.push(plan, &model.pressure_curve, model.seed, *sample);
         }
@@ -38,7 +45,10 @@ fn dots_added_one_by_one_draw_the_same_pixels_as_a_full_render() {
     let c = Compositor::new(&level.plan);
     let px_per_mm = 6.0;
     let mut canvas = TileCanvas::new(&c, px_per_mm, 64).unwrap();
-    assert_eq!(canvas.take_dirty().len(), (canvas.cols * canvas.rows) as usize);
+    assert_eq!(
+        canvas.take_dirty().len(),
+        (canvas.cols * canvas.rows) as usize
+    );
     for d in &dots {
         canvas.add_dot(&c, *d);
     }
@@ -50,7 +60,11 @@ fn dots_added_one_by_one_draw_the_same_pixels_as_a_full_render() {
             let t = (y / 64 * canvas.cols + x / 64) as usize;
             let i = (((y % 64) * 64 + x % 64) * 4) as usize;
             let j = ((y * w + x) * 4) as usize;
-            assert_eq!(&canvas.tiles[t][i..i + 4], &full[j..j + 4], "pixel ({x}, {y})");
+            assert_eq!(
+                &canvas.tiles[t][i..i + 4],
+                &full[j..j + 4],
+                "pixel ({x}, {y})"
+            );
         }
     }
 }

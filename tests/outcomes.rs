@@ -20,21 +20,43 @@ fn each_outcome_class_arises_from_its_depth() {
     let cases = [
         (plan.skin.epidermis_mm * 0.8, DepthOutcome::Shallow),
         (w.centre_mm(), DepthOutcome::Ideal),
-        (0.5 * (w.max_mm + plan.skin.subcutis_mm()), DepthOutcome::Deep),
+        (
+            0.5 * (w.max_mm + plan.skin.subcutis_mm()),
+            DepthOutcome::Deep,
+        ),
         (plan.skin.subcutis_mm() * 1.15, DepthOutcome::Blowout),
     ];
     let rank = |o: DepthOutcome| DepthOutcome::ALL.iter().position(|x| *x == o).unwrap() as i32;
     for (depth, expected) in cases {
         // Many taps at the same pressure: tissue variation must not move them out of the class.
-        let samples = (0..30).flat_map(|i| tap(i as f64, Point::new(8.0 + i as f64 * 0.8, 12.0), pressure_for_depth(&l, depth))).collect();
+        let samples = (0..30)
+            .flat_map(|i| {
+                tap(
+                    i as f64,
+                    Point::new(8.0 + i as f64 * 0.8, 12.0),
+                    pressure_for_depth(&l, depth),
+                )
+            })
+            .collect();
         let r = replay(plan, &attempt_from(&l, samples));
         assert_eq!(r.impressions.len(), 30);
         // Tissue varies from tap to tap (as real skin does), so near a boundary an odd tap may
         // land in the neighbouring class, but never further away.
-        let hits = r.impressions.iter().filter(|p| p.tissue.outcome == expected).count();
-        assert!(hits >= 24, "aimed at {depth:.3} mm ({expected:?}): only {hits} of 30");
+        let hits = r
+            .impressions
+            .iter()
+            .filter(|p| p.tissue.outcome == expected)
+            .count();
+        assert!(
+            hits >= 24,
+            "aimed at {depth:.3} mm ({expected:?}): only {hits} of 30"
+        );
         for p in &r.impressions {
-            assert!((rank(p.tissue.outcome) - rank(expected)).abs() <= 1, "aimed at {depth:.3} mm, reached {:.3} mm", p.tissue.depth_mm);
+            assert!(
+                (rank(p.tissue.outcome) - rank(expected)).abs() <= 1,
+                "aimed at {depth:.3} mm, reached {:.3} mm",
+                p.tissue.depth_mm
+            );
         }
     }
 }
@@ -43,27 +65,48 @@ fn each_outcome_class_arises_from_its_depth() {
 fn a_firmer_hand_never_lands_shallower_on_average() {
     let l = level("depth-drill");
     let mean_depth = |p: f64| {
-        let samples = (0..40).flat_map(|i| tap(i as f64, Point::new(8.0 + (i % 20) as f64, 10.0 + (i / 20) as f64 * 5.0), p)).collect();
+        let samples = (0..40)
+            .flat_map(|i| {
+                tap(
+                    i as f64,
+                    Point::new(8.0 + (i % 20) as f64, 10.0 + (i / 20) as f64 * 5.0),
+                    p,
+                )
+            })
+            .collect();
         let r = replay(&l.plan, &attempt_from(&l, samples));
         r.impressions.iter().map(|i| i.tissue.depth_mm).sum::<f64>() / r.impressions.len() as f64
     };
-    let depths: Vec<f64> = [0.1, 0.2, 0.3, 0.5, 0.8].iter().map(|&p| mean_depth(p)).collect();
+    let depths: Vec<f64> = [0.1, 0.2, 0.3, 0.5, 0.8]
+        .iter()
+        .map(|&p| mean_depth(p))
+        .collect();
     assert!(depths.windows(2).all(|w| w[0] < w[1]), "{depths:?}");
 }
 
 /// Mean darkness (1 − luma) of the pixels of a small window around `at`.
-fn darkness_around(l: &smp_trainer::Level, samples: Vec<smp_trainer::pen::PenSample>, day: f64, at: Point) -> f64 {
+fn darkness_around(
+    l: &smp_trainer::Level,
+    samples: Vec<smp_trainer::pen::PenSample>,
+    day: f64,
+    at: Point,
+) -> f64 {
     let r = replay(&l.plan, &attempt_from(l, samples));
     let c = Compositor::new(&l.plan);
     let px_per_mm = 40.0;
     let (w, _, px) = c.render(&dots_on_day(&r, day), px_per_mm).unwrap();
-    let (cx, cy) = ((at.x_mm * px_per_mm) as usize, (at.y_mm * px_per_mm) as usize);
+    let (cx, cy) = (
+        (at.x_mm * px_per_mm) as usize,
+        (at.y_mm * px_per_mm) as usize,
+    );
     let mut sum = 0.0;
     let mut n = 0.0;
     for y in cy - 16..cy + 16 {
         for x in cx - 16..cx + 16 {
             let i = (y * w as usize + x) * 4;
-            sum += 1.0 - (0.2126 * px[i] as f64 + 0.7152 * px[i + 1] as f64 + 0.0722 * px[i + 2] as f64) / 255.0;
+            sum += 1.0
+                - (0.2126 * px[i] as f64 + 0.7152 * px[i + 1] as f64 + 0.0722 * px[i + 2] as f64)
+                    / 255.0;
             n += 1.0;
         }
     }
@@ -81,12 +124,18 @@ fn healing_and_fading_show_in_the_pixels() {
     let healed = darkness_around(&l, ideal(), 42.0, at);
     let years = darkness_around(&l, ideal(), 42.0 + 8.0 * 365.25, at);
     // Fresh work is darker (and red) than healed work, which fades over years but stays.
-    assert!(fresh > healed && healed > years && years > bare, "bare {bare} fresh {fresh} healed {healed} years {years}");
+    assert!(
+        fresh > healed && healed > years && years > bare,
+        "bare {bare} fresh {fresh} healed {healed} years {years}"
+    );
     // A shallow dot is visible fresh and gone once the epidermis has renewed.
     let shallow_fresh = darkness_around(&l, shallow(), 0.0, at);
     let shallow_healed = darkness_around(&l, shallow(), 60.0, at);
     assert!(shallow_fresh > bare + 0.002, "{shallow_fresh} vs {bare}");
-    assert!((shallow_healed - bare).abs() < 0.002, "{shallow_healed} vs {bare}");
+    assert!(
+        (shallow_healed - bare).abs() < 0.002,
+        "{shallow_healed} vs {bare}"
+    );
 }
 
 #[test]

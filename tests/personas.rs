@@ -15,13 +15,21 @@ fn total(level: &Level, persona: Persona, seed: u64) -> (f64, bool) {
 #[test]
 fn expert_ranks_clearly_above_every_other_persona_on_every_shipped_level() {
     let levels = Level::shipped();
-    assert_eq!(levels.len(), smp_trainer::levels::SHIPPED.len(), "every shipped level parses");
+    assert_eq!(
+        levels.len(),
+        smp_trainer::levels::SHIPPED.len(),
+        "every shipped level parses"
+    );
     for level in &levels {
         let (expert, passed) = total(level, Persona::Expert, 5);
         assert!(passed, "{}: the expert fails with {expert}", level.plan.id);
         for other in Persona::ALL.into_iter().filter(|p| *p != Persona::Expert) {
             let (t, _) = total(level, other, 5);
-            assert!(expert >= t + CLEAR_MARGIN, "{}: expert {expert} vs {other} {t}", level.plan.id);
+            assert!(
+                expert >= t + CLEAR_MARGIN,
+                "{}: expert {expert} vs {other} {t}",
+                level.plan.id
+            );
         }
     }
 }
@@ -29,12 +37,20 @@ fn expert_ranks_clearly_above_every_other_persona_on_every_shipped_level() {
 #[test]
 fn faulty_hands_fail_the_depth_drill_for_the_right_reason() {
     let level = Level::find("depth-drill", None).unwrap();
-    for (persona, fault) in [(Persona::LightHand, "shallow"), (Persona::HeavyHand, "blowouts")] {
+    for (persona, fault) in [
+        (Persona::LightHand, "shallow"),
+        (Persona::HeavyHand, "blowouts"),
+    ] {
         let a = simulate(&level, persona, 8, "t", "2026-11-21");
         let s = score::score(&level.plan, &a, &replay::replay(&level.plan, &a));
         assert!(!s.passed, "{persona} passed with {}", s.total);
         let depth = s.criterion(score::CriterionKind::Depth).unwrap();
-        assert!(depth.score < 60.0 && depth.reason.contains(fault), "{persona}: {} {}", depth.score, depth.reason);
+        assert!(
+            depth.score < 60.0 && depth.reason.contains(fault),
+            "{persona}: {} {}",
+            depth.score,
+            depth.reason
+        );
         assert!(!depth.places.is_empty());
     }
 }
@@ -44,12 +60,18 @@ fn a_grid_and_clumps_lose_on_randomness_and_a_rusher_on_the_hairline() {
     let level = Level::find("soft-hairline", None).unwrap();
     let crit = |p: Persona, k: score::CriterionKind| {
         let a = simulate(&level, p, 4, "t", "2026-11-21");
-        score::score(&level.plan, &a, &replay::replay(&level.plan, &a)).criterion(k).unwrap().score
+        score::score(&level.plan, &a, &replay::replay(&level.plan, &a))
+            .criterion(k)
+            .unwrap()
+            .score
     };
     let expert = crit(Persona::Expert, score::CriterionKind::Randomness);
     assert!(crit(Persona::Gridder, score::CriterionKind::Randomness) < expert - 30.0);
     assert!(crit(Persona::Clumper, score::CriterionKind::Randomness) < expert - 30.0);
-    assert!(crit(Persona::Rusher, score::CriterionKind::Hairline) < crit(Persona::Expert, score::CriterionKind::Hairline) - 30.0);
+    assert!(
+        crit(Persona::Rusher, score::CriterionKind::Hairline)
+            < crit(Persona::Expert, score::CriterionKind::Hairline) - 30.0
+    );
 }
 
 #[test]

@@ -14,8 +14,19 @@ pub fn level(id: &str) -> Level {
 
 /// One tap: pen-down, peak and pen-up samples at `at` with peak `pressure`.
 pub fn tap(t_s: f64, at: Point, pressure: f64) -> [PenSample; 3] {
-    let s = |t_s, pressure, contact| PenSample { t_s, at, pressure, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact };
-    [s(t_s, pressure * 0.5, true), s(t_s + 0.04, pressure, true), s(t_s + 0.08, 0.0, false)]
+    let s = |t_s, pressure, contact| PenSample {
+        t_s,
+        at,
+        pressure,
+        tilt_x_rad: 0.0,
+        tilt_y_rad: 0.0,
+        contact,
+    };
+    [
+        s(t_s, pressure * 0.5, true),
+        s(t_s + 0.04, pressure, true),
+        s(t_s + 0.08, 0.0, false),
+    ]
 }
 
 /// A one-session attempt on `level` from raw samples, scored and stored like a saved file.
@@ -28,10 +39,20 @@ pub fn attempt_from(level: &Level, samples: Vec<PenSample>) -> Attempt {
         app_version: "test".into(),
         trainee: "Test Trainee".into(),
         date: "2026-11-21".into(),
-        device: Device { tool: ToolKind::Pen, pressure_levels: 8192, name: "test pen".into(), hardware_id: None },
+        device: Device {
+            tool: ToolKind::Pen,
+            pressure_levels: 8192,
+            name: "test pen".into(),
+            hardware_id: None,
+        },
         pressure_curve: PressureCurve::Linear,
         seed: 99,
-        sessions: vec![SessionRecord { days_since_previous: 0.0, needle: plan.sessions[0].needle, shade: plan.sessions[0].shade, samples }],
+        sessions: vec![SessionRecord {
+            days_since_previous: 0.0,
+            needle: plan.sessions[0].needle,
+            shade: plan.sessions[0].shade,
+            samples,
+        }],
         score: None,
     };
     let r = replay::replay(plan, &a);

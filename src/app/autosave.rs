@@ -19,7 +19,13 @@ pub const AUTOSAVE_EVERY_S: f64 = 3.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Autosave>();
-    app.add_systems(Update, autosave.in_set(AppSet::Update).after(super::practice::PracticeSystems).run_if(in_state(Screen::Practice)));
+    app.add_systems(
+        Update,
+        autosave
+            .in_set(AppSet::Update)
+            .after(super::practice::PracticeSystems)
+            .run_if(in_state(Screen::Practice)),
+    );
 }
 
 /// The per-user data folder: `SMP_TRAINER_DATA` if set, else the platform's data folder.
@@ -55,20 +61,32 @@ pub struct Autosave {
 
 impl Default for Autosave {
     fn default() -> Self {
-        Self { path: data_dir().join("autosave.ron"), last_saved_s: 0.0, last_samples: 0 }
+        Self {
+            path: data_dir().join("autosave.ron"),
+            last_saved_s: 0.0,
+            last_samples: 0,
+        }
     }
 }
 
 impl Autosave {
     /// Autosave to `path` (instead of the data folder).
     pub fn at(path: PathBuf) -> Self {
-        Self { path, last_saved_s: 0.0, last_samples: 0 }
+        Self {
+            path,
+            last_saved_s: 0.0,
+            last_samples: 0,
+        }
     }
 
     /// Writes the practice's attempt so far (temp file, then rename).
     pub fn write(&mut self, practice: &Practice, now_s: f64) -> Result<(), files::FileError> {
-        let file = AutosaveFile { attempt: practice.attempt_so_far(), session_in_progress: practice.live.is_some() };
-        let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::new().depth_limit(4)).unwrap_or_default();
+        let file = AutosaveFile {
+            attempt: practice.attempt_so_far(),
+            session_in_progress: practice.live.is_some(),
+        };
+        let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::new().depth_limit(4))
+            .unwrap_or_default();
         if let Some(dir) = self.path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -92,13 +110,19 @@ impl Autosave {
     }
 }
 
-fn autosave(practice: Option<Res<Practice>>, mut autosave: ResMut<Autosave>, clock: Res<super::practice::SessionClock>) {
+fn autosave(
+    practice: Option<Res<Practice>>,
+    mut autosave: ResMut<Autosave>,
+    clock: Res<super::practice::SessionClock>,
+) {
     let Some(practice) = practice else { return };
     let elapsed = clock.0 - autosave.last_saved_s;
-    if !(elapsed >= AUTOSAVE_EVERY_S || elapsed < 0.0) {
+    // Due after the interval, or at once if the clock was reset (a new session).
+    if (0.0..AUTOSAVE_EVERY_S).contains(&elapsed) {
         return;
     }
-    let samples = practice.attempt.sample_count() + practice.live.as_ref().map_or(0, |l| l.record.samples.len());
+    let samples = practice.attempt.sample_count()
+        + practice.live.as_ref().map_or(0, |l| l.record.samples.len());
     if samples == autosave.last_samples {
         autosave.last_saved_s = clock.0;
         return;
@@ -142,15 +166,25 @@ impl Progress {
     }
 
     /// Records a scored attempt and saves (safely).
-    pub fn record(dir: &Path, level_id: &str, total: f64, passed: bool) -> Result<Self, files::FileError> {
+    pub fn record(
+        dir: &Path,
+        level_id: &str,
+        total: f64,
+        passed: bool,
+    ) -> Result<Self, files::FileError> {
         let mut p = Self::load(dir);
         let r = p.levels.entry(level_id.to_string()).or_default();
-        r.best = if r.attempts == 0 { total } else { r.best.max(total) };
+        r.best = if r.attempts == 0 {
+            total
+        } else {
+            r.best.max(total)
+        };
         r.latest = total;
         r.passed |= passed;
         r.attempts += 1;
         let _ = std::fs::create_dir_all(dir);
-        let text = ron::ser::to_string_pretty(&p, ron::ser::PrettyConfig::new()).unwrap_or_default();
+        let text =
+            ron::ser::to_string_pretty(&p, ron::ser::PrettyConfig::new()).unwrap_or_default();
         files::write_atomically(&Self::path(dir), text.as_bytes())?;
         Ok(p)
     }
@@ -160,7 +194,9 @@ impl Progress {
 pub fn save_attempt(dir: &Path, attempt: &Attempt) -> Result<PathBuf, files::FileError> {
     let folder = dir.join("attempts");
     let _ = std::fs::create_dir_all(&folder);
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let path = folder.join(format!("{}-{}-{stamp}.ron", attempt.level_id, attempt.date));
     attempt.save(&path)?;
     Ok(path)

@@ -71,10 +71,16 @@ pub(super) fn plugin(app: &mut App) {
 
 /// Tablet and mouse collectors: need a window and a camera.
 pub(super) fn pen_backends_plugin(app: &mut App) {
-    app.add_systems(PreUpdate, choose_backend.run_if(not(resource_exists::<PenBackend>)));
+    app.add_systems(
+        PreUpdate,
+        choose_backend.run_if(not(resource_exists::<PenBackend>)),
+    );
     app.add_systems(
         Update,
-        (pump_tablet, mouse_pen, hand_pressure_keys).chain().in_set(AppSet::Input).run_if(resource_exists::<PenBackend>),
+        (pump_tablet, mouse_pen, hand_pressure_keys)
+            .chain()
+            .in_set(AppSet::Input)
+            .run_if(resource_exists::<PenBackend>),
     );
 }
 
@@ -100,14 +106,32 @@ fn choose_backend(world: &mut World) {
                 octotablet::Backend::WindowsInkRealTimeStylus => "Windows Ink RealTimeStylus",
             };
             info!("pen input: octotablet ({api})");
-            let name = manager.tablets().first().and_then(|t| t.name.clone()).unwrap_or_else(|| format!("octotablet ({api})"));
-            world.insert_non_send(Tablet { manager, contact: false, last: None, in_proximity: false });
-            PenBackend::Tablet { name, hardware_id: None }
+            let name = manager
+                .tablets()
+                .first()
+                .and_then(|t| t.name.clone())
+                .unwrap_or_else(|| format!("octotablet ({api})"));
+            world.insert_non_send(Tablet {
+                manager,
+                contact: false,
+                last: None,
+                in_proximity: false,
+            });
+            PenBackend::Tablet {
+                name,
+                hardware_id: None,
+            }
         }
         Err(e) => {
             let why = match (&e, handles.get_display_handle()) {
-                (_, raw_window_handle::RawDisplayHandle::Xlib(_) | raw_window_handle::RawDisplayHandle::Xcb(_)) => "X11 has no tablet backend".to_string(),
-                (octotablet::builder::BuildError::Unsupported, _) => "unsupported display".to_string(),
+                (
+                    _,
+                    raw_window_handle::RawDisplayHandle::Xlib(_)
+                    | raw_window_handle::RawDisplayHandle::Xcb(_),
+                ) => "X11 has no tablet backend".to_string(),
+                (octotablet::builder::BuildError::Unsupported, _) => {
+                    "unsupported display".to_string()
+                }
                 (other, _) => other.to_string(),
             };
             let reason = format!("octotablet: {why}");
@@ -138,7 +162,12 @@ fn pump_tablet(
 ) {
     let Some(mut tablet) = tablet else { return };
     let Ok(camera) = cameras.single() else { return };
-    let Tablet { manager, contact, last, in_proximity } = &mut *tablet;
+    let Tablet {
+        manager,
+        contact,
+        last,
+        in_proximity,
+    } = &mut *tablet;
     let events = match manager.pump() {
         Ok(e) => e,
         Err(e) => {
@@ -148,15 +177,33 @@ fn pump_tablet(
     };
     let practising = *state.get() == Screen::Practice;
     let mut emit = |pos: Vec2, pressure: f64, tx: f64, ty: f64, touching: bool| {
-        let Some(at) = to_canvas(&camera, pos) else { return };
-        *hover = PenHover { at: Some(at), pressure, contact: touching };
+        let Some(at) = to_canvas(&camera, pos) else {
+            return;
+        };
+        *hover = PenHover {
+            at: Some(at),
+            pressure,
+            contact: touching,
+        };
         if practising {
-            let sample = PenSample { t_s: clock.0, at, pressure, tilt_x_rad: tx, tilt_y_rad: ty, contact: touching };
-            out.write(PenInput { sample, over_ui: over_ui.0 });
+            let sample = PenSample {
+                t_s: clock.0,
+                at,
+                pressure,
+                tilt_x_rad: tx,
+                tilt_y_rad: ty,
+                contact: touching,
+            };
+            out.write(PenInput {
+                sample,
+                over_ui: over_ui.0,
+            });
         }
     };
     for event in events {
-        let octotablet::events::Event::Tool { tool, event } = event else { continue };
+        let octotablet::events::Event::Tool { tool, event } = event else {
+            continue;
+        };
         use octotablet::events::ToolEvent;
         match event {
             ToolEvent::In { .. } => {
@@ -169,7 +216,10 @@ fn pump_tablet(
             }
             ToolEvent::Down => *contact = true,
             ToolEvent::Pose(pose) => {
-                let pressure = pose.pressure.get().unwrap_or(if *contact { 0.5 } else { 0.0 }) as f64;
+                let pressure =
+                    pose.pressure
+                        .get()
+                        .unwrap_or(if *contact { 0.5 } else { 0.0 }) as f64;
                 let [tx, ty] = pose.tilt.unwrap_or([0.0, 0.0]);
                 let p = Vec2::new(pose.position[0], pose.position[1]);
                 *last = Some((p, pressure, tx as f64, ty as f64));
@@ -209,16 +259,33 @@ fn mouse_pen(
     let Ok(camera) = cameras.single() else { return };
     let practising = *state.get() == Screen::Practice;
     let mut emit = |pos: Vec2, contact: bool| {
-        let Some(at) = to_canvas(&camera, pos) else { return };
+        let Some(at) = to_canvas(&camera, pos) else {
+            return;
+        };
         let pressure = if contact { hand.0 } else { 0.0 };
-        *hover = PenHover { at: Some(at), pressure: hand.0, contact };
+        *hover = PenHover {
+            at: Some(at),
+            pressure: hand.0,
+            contact,
+        };
         if practising {
-            let sample = PenSample { t_s: clock.0, at, pressure, tilt_x_rad: 0.0, tilt_y_rad: 0.0, contact };
-            out.write(PenInput { sample, over_ui: over_ui.0 });
+            let sample = PenSample {
+                t_s: clock.0,
+                at,
+                pressure,
+                tilt_x_rad: 0.0,
+                tilt_y_rad: 0.0,
+                contact,
+            };
+            out.write(PenInput {
+                sample,
+                over_ui: over_ui.0,
+            });
         }
     };
     let down = buttons.pressed(MouseButton::Left);
-    let changed = buttons.just_pressed(MouseButton::Left) || buttons.just_released(MouseButton::Left);
+    let changed =
+        buttons.just_pressed(MouseButton::Left) || buttons.just_released(MouseButton::Left);
     // Every cursor event is a sample, in order.
     for m in moved.read() {
         emit(m.position, down && !buttons.just_pressed(MouseButton::Left));
@@ -226,7 +293,12 @@ fn mouse_pen(
     if changed && let Some(pos) = windows.single().ok().and_then(Window::cursor_position) {
         emit(pos, down);
     }
-    if windows.single().ok().and_then(Window::cursor_position).is_none() {
+    if windows
+        .single()
+        .ok()
+        .and_then(Window::cursor_position)
+        .is_none()
+    {
         hover.at = None;
     }
 }

@@ -62,8 +62,16 @@ pub enum AppSet {
 /// Everything but the window: runs under `MinimalPlugins` (tests) as under `DefaultPlugins`.
 pub fn logic_plugin(app: &mut App) {
     app.init_state::<Screen>();
-    app.configure_sets(Update, (AppSet::Input, AppSet::Update, AppSet::View).chain());
-    app.add_plugins((input::plugin, practice::plugin, autosave::plugin, replay_driver::plugin));
+    app.configure_sets(
+        Update,
+        (AppSet::Input, AppSet::Update, AppSet::View).chain(),
+    );
+    app.add_plugins((
+        input::plugin,
+        practice::plugin,
+        autosave::plugin,
+        replay_driver::plugin,
+    ));
 }
 
 /// The whole trainer, for a real window.
@@ -78,10 +86,17 @@ pub fn run(options: Options) -> std::process::ExitCode {
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
-                primary_window: Some(Window { title: "smp-trainer".into(), resolution: (1400u32, 900u32).into(), ..default() }),
+                primary_window: Some(Window {
+                    title: "smp-trainer".into(),
+                    resolution: (1400u32, 900u32).into(),
+                    ..default()
+                }),
                 ..default()
             })
-            .set(bevy::log::LogPlugin { filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".into(), ..default() }),
+            .set(bevy::log::LogPlugin {
+                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".into(),
+                ..default()
+            }),
     );
     // The pen must be read every frame even without window events: keep updating continuously.
     app.insert_resource(bevy::winit::WinitSettings::continuous());

@@ -22,7 +22,13 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<SessionClock>();
     app.add_systems(PreUpdate, advance_clock.run_if(in_state(Screen::Practice)));
     app.add_systems(OnEnter(Screen::Practice), start_session_on_enter);
-    app.add_systems(Update, apply_pen_input.in_set(AppSet::Update).in_set(PracticeSystems).run_if(in_state(Screen::Practice)));
+    app.add_systems(
+        Update,
+        apply_pen_input
+            .in_set(AppSet::Update)
+            .in_set(PracticeSystems)
+            .run_if(in_state(Screen::Practice)),
+    );
 }
 
 /// The systems that turn pen input into impressions (autosave runs after them).
@@ -66,7 +72,13 @@ pub struct Practice {
 
 impl Practice {
     /// A new attempt at `level` by `trainee` with this device and curve.
-    pub fn new(level: Level, trainee: &str, device: Device, pressure_curve: PressureCurve, seed: u64) -> Self {
+    pub fn new(
+        level: Level,
+        trainee: &str,
+        device: Device,
+        pressure_curve: PressureCurve,
+        seed: u64,
+    ) -> Self {
         let attempt = Attempt {
             format_version: FORMAT_VERSION,
             level_id: level.plan.id.clone(),
@@ -109,7 +121,14 @@ impl Practice {
             return;
         }
         let plan = &self.level.plan;
-        self.live = Some(LiveSession::start(plan, &self.attempt, self.impressions.len(), self.next_gap_days, self.next_needle, self.next_shade));
+        self.live = Some(LiveSession::start(
+            plan,
+            &self.attempt,
+            self.impressions.len(),
+            self.next_gap_days,
+            self.next_needle,
+            self.next_shade,
+        ));
     }
 
     /// Takes one pen sample. Returns the index of the impression it completed, if any.
@@ -120,7 +139,12 @@ impl Practice {
             self.ignoring_stroke = input.sample.contact;
             return None;
         }
-        let placed = live.push(&self.level.plan, &self.attempt.pressure_curve, self.attempt.seed, input.sample)?;
+        let placed = live.push(
+            &self.level.plan,
+            &self.attempt.pressure_curve,
+            self.attempt.seed,
+            input.sample,
+        )?;
         self.impressions.push(placed);
         Some(self.impressions.len() - 1)
     }
@@ -129,7 +153,8 @@ impl Practice {
     pub fn finish_session(&mut self) -> bool {
         if let Some(live) = self.live.take() {
             let plan = &self.level.plan;
-            let (last, record, _) = live.finish(plan, &self.attempt.pressure_curve, self.attempt.seed);
+            let (last, record, _) =
+                live.finish(plan, &self.attempt.pressure_curve, self.attempt.seed);
             self.impressions.extend(last);
             self.attempt.sessions.push(record);
             self.ignoring_stroke = false;
@@ -171,10 +196,20 @@ impl Practice {
     /// Rebuilds a practice from an attempt saved mid-session: finished sessions are replayed,
     /// and the unfinished one continues live with its samples fed back in.
     pub fn resume(level: Level, saved: Attempt, last_session_in_progress: bool) -> Self {
-        let mut p = Practice::new(level, &saved.trainee, saved.device.clone(), saved.pressure_curve.clone(), saved.seed);
+        let mut p = Practice::new(
+            level,
+            &saved.trainee,
+            saved.device.clone(),
+            saved.pressure_curve.clone(),
+            saved.seed,
+        );
         p.attempt.date = saved.date.clone();
         let mut sessions = saved.sessions;
-        let partial = if last_session_in_progress { sessions.pop() } else { None };
+        let partial = if last_session_in_progress {
+            sessions.pop()
+        } else {
+            None
+        };
         p.attempt.sessions = sessions;
         p.impressions = replay::replay(&p.level.plan, &p.attempt).impressions;
         if let Some(record) = partial {
@@ -183,7 +218,10 @@ impl Practice {
             p.next_shade = record.shade;
             p.start_session();
             for s in record.samples {
-                p.accept(&PenInput { sample: s, over_ui: false });
+                p.accept(&PenInput {
+                    sample: s,
+                    over_ui: false,
+                });
             }
         } else if p.attempt.sessions.len() < p.planned_sessions() {
             p.finish_session();
@@ -194,7 +232,9 @@ impl Practice {
 
 /// Today's date, `YYYY-MM-DD` (UTC).
 pub fn today() -> String {
-    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -211,10 +251,18 @@ pub fn today() -> String {
 /// The device record for live input.
 pub fn device_for(backend: &super::input::PenBackend) -> Device {
     match backend {
-        super::input::PenBackend::Tablet { name, hardware_id } => {
-            Device { tool: ToolKind::Pen, pressure_levels: 65_536, name: name.clone(), hardware_id: hardware_id.clone() }
-        }
-        super::input::PenBackend::Mouse { .. } => Device { tool: ToolKind::Mouse, pressure_levels: 0, name: "mouse".into(), hardware_id: None },
+        super::input::PenBackend::Tablet { name, hardware_id } => Device {
+            tool: ToolKind::Pen,
+            pressure_levels: 65_536,
+            name: name.clone(),
+            hardware_id: hardware_id.clone(),
+        },
+        super::input::PenBackend::Mouse { .. } => Device {
+            tool: ToolKind::Mouse,
+            pressure_levels: 0,
+            name: "mouse".into(),
+            hardware_id: None,
+        },
     }
 }
 

@@ -15,8 +15,18 @@ use super::{AppSet, Options, Screen};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, start_replay);
-    app.add_systems(Update, feed_samples.in_set(AppSet::Input).run_if(resource_exists::<ReplayDriver>));
-    app.add_systems(Update, finish_replay.in_set(AppSet::View).run_if(resource_exists::<ReplayDriver>));
+    app.add_systems(
+        Update,
+        feed_samples
+            .in_set(AppSet::Input)
+            .run_if(resource_exists::<ReplayDriver>),
+    );
+    app.add_systems(
+        Update,
+        finish_replay
+            .in_set(AppSet::View)
+            .run_if(resource_exists::<ReplayDriver>),
+    );
 }
 
 /// Where a replay is.
@@ -58,14 +68,32 @@ pub struct ReplayDriver {
 impl ReplayDriver {
     /// A driver for `attempt` at `speed` (clamped to 0.01–10,000).
     pub fn new(attempt: Attempt, speed: f64) -> Self {
-        let speed = if speed.is_finite() { speed.clamp(0.01, 10_000.0) } else { 1.0 };
-        Self { attempt, session: 0, next: 0, speed, clock: 0.0, phase: ReplayPhase::Playing, pending_shots: 0 }
+        let speed = if speed.is_finite() {
+            speed.clamp(0.01, 10_000.0)
+        } else {
+            1.0
+        };
+        Self {
+            attempt,
+            session: 0,
+            next: 0,
+            speed,
+            clock: 0.0,
+            phase: ReplayPhase::Playing,
+            pending_shots: 0,
+        }
     }
 }
 
 /// Sets up a practice that replays `attempt` on `level` (its trainee, device, curve and seed).
 pub fn practice_for_replay(level: Level, attempt: &Attempt) -> Practice {
-    let mut p = Practice::new(level, &attempt.trainee, attempt.device.clone(), attempt.pressure_curve.clone(), attempt.seed);
+    let mut p = Practice::new(
+        level,
+        &attempt.trainee,
+        attempt.device.clone(),
+        attempt.pressure_curve.clone(),
+        attempt.seed,
+    );
     if let Some(first) = attempt.sessions.first() {
         p.next_needle = first.needle;
         p.next_shade = first.shade;
@@ -73,17 +101,32 @@ pub fn practice_for_replay(level: Level, attempt: &Attempt) -> Practice {
     p
 }
 
-fn start_replay(mut commands: Commands, options: Option<Res<Options>>, mut next: ResMut<NextState<Screen>>, mut exit: MessageWriter<AppExit>) {
+fn start_replay(
+    mut commands: Commands,
+    options: Option<Res<Options>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut exit: MessageWriter<AppExit>,
+) {
     let Some(options) = options else { return };
     let Some(path) = &options.replay else { return };
-    let loaded = Attempt::load(path).map_err(|e| e.to_string()).and_then(|attempt| {
-        let id = options.level.clone().unwrap_or_else(|| attempt.level_id.clone());
-        let level = Level::find(&id, options.levels_dir.as_deref()).map_err(|e| e.to_string())?;
-        if attempt.sessions.len() > level.plan.sessions.len() {
-            return Err(format!("{}: the attempt has more sessions than level {:?} plans", path.display(), level.plan.id));
-        }
-        Ok((attempt, level))
-    });
+    let loaded = Attempt::load(path)
+        .map_err(|e| e.to_string())
+        .and_then(|attempt| {
+            let id = options
+                .level
+                .clone()
+                .unwrap_or_else(|| attempt.level_id.clone());
+            let level =
+                Level::find(&id, options.levels_dir.as_deref()).map_err(|e| e.to_string())?;
+            if attempt.sessions.len() > level.plan.sessions.len() {
+                return Err(format!(
+                    "{}: the attempt has more sessions than level {:?} plans",
+                    path.display(),
+                    level.plan.id
+                ));
+            }
+            Ok((attempt, level))
+        });
     match loaded {
         Ok((attempt, level)) => {
             commands.insert_resource(practice_for_replay(level, &attempt));
@@ -106,13 +149,17 @@ fn feed_samples(
     mut clock: ResMut<SessionClock>,
     mut out: MessageWriter<PenInput>,
 ) {
-    let (Some(practice), ReplayPhase::Playing) = (practice, driver.phase) else { return };
+    let (Some(practice), ReplayPhase::Playing) = (practice, driver.phase) else {
+        return;
+    };
     if *state.get() != Screen::Practice || practice.live.is_none() {
         return;
     }
     driver.clock += time.delta_secs_f64() * driver.speed;
     let driver = &mut *driver;
-    let Some(record) = driver.attempt.sessions.get(driver.session) else { return };
+    let Some(record) = driver.attempt.sessions.get(driver.session) else {
+        return;
+    };
     let samples = &record.samples;
     let mut i = driver.next;
     // Every sample whose time has come, in order; a sample without a usable time goes at once.
@@ -120,7 +167,10 @@ fn feed_samples(
         if s.t_s.is_finite() && s.t_s > driver.clock {
             break;
         }
-        out.write(PenInput { sample: *s, over_ui: false });
+        out.write(PenInput {
+            sample: *s,
+            over_ui: false,
+        });
         i += 1;
     }
     driver.next = i;
@@ -194,9 +244,18 @@ fn finish_replay(
                 take_screenshot(&mut commands, path.clone());
                 driver.pending_shots += 1;
             }
-            let verified = practice.score.as_ref().zip(driver.attempt.score.as_ref()).is_some_and(|(s, stored)| s.matches(stored));
+            let verified = practice
+                .score
+                .as_ref()
+                .zip(driver.attempt.score.as_ref())
+                .is_some_and(|(s, stored)| s.matches(stored));
             if let Some(s) = &practice.score {
-                info!("replay done: total {:.2}, {}, stored score {}", s.total, if s.passed { "passed" } else { "failed" }, if verified { "verified" } else { "NOT verified" });
+                info!(
+                    "replay done: total {:.2}, {}, stored score {}",
+                    s.total,
+                    if s.passed { "passed" } else { "failed" },
+                    if verified { "verified" } else { "NOT verified" }
+                );
             }
             driver.phase = ReplayPhase::Writing;
         }
@@ -214,7 +273,10 @@ fn finish_replay(
 
 /// `results.png` → `results-practice.png`.
 pub fn practice_shot_path(path: &std::path::Path) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "screenshot".into());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "screenshot".into());
     path.with_file_name(format!("{stem}-practice.png"))
 }
 
@@ -224,7 +286,9 @@ fn take_screenshot(commands: &mut Commands, path: PathBuf) {
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(path))
-        .observe(|_: On<ScreenshotCaptured>, mut driver: ResMut<ReplayDriver>| {
-            driver.pending_shots = driver.pending_shots.saturating_sub(1);
-        });
+        .observe(
+            |_: On<ScreenshotCaptured>, mut driver: ResMut<ReplayDriver>| {
+                driver.pending_shots = driver.pending_shots.saturating_sub(1);
+            },
+        );
 }

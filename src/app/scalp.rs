@@ -20,7 +20,15 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_camera);
     app.add_systems(
         Update,
-        (build_view, draw_new_impressions, redraw_for_day, upload_dirty_tiles, camera_controls, draw_overlay, draw_cursor)
+        (
+            build_view,
+            draw_new_impressions,
+            redraw_for_day,
+            upload_dirty_tiles,
+            camera_controls,
+            draw_overlay,
+            draw_cursor,
+        )
             .chain()
             .in_set(AppSet::View),
     );
@@ -78,7 +86,13 @@ fn dot_for(p: &crate::replay::PlacedImpression, age_days: f64) -> Dot {
 /// The day on the attempt's timeline the scalp is seen on.
 fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
     let last_day = practice.live.as_ref().map(|l| l.day).unwrap_or_else(|| {
-        practice.attempt.sessions.iter().skip(1).map(|s| s.days_since_previous).sum::<f64>()
+        practice
+            .attempt
+            .sessions
+            .iter()
+            .skip(1)
+            .map(|s| s.days_since_previous)
+            .sum::<f64>()
     });
     last_day + shown.0.unwrap_or(0.0)
 }
@@ -94,7 +108,10 @@ fn build_view(
     windows: Query<&Window>,
 ) {
     let Some(practice) = practice else { return };
-    if view.as_ref().is_some_and(|v| v.level_hash == practice.level.hash) {
+    if view
+        .as_ref()
+        .is_some_and(|v| v.level_hash == practice.level.hash)
+    {
         return;
     }
     for e in &tiles {
@@ -103,30 +120,61 @@ fn build_view(
     let plan = &practice.level.plan;
     let compositor = Compositor::new(plan);
     let px_per_mm = scale_for(plan.canvas_mm);
-    let Ok(mut canvas) = TileCanvas::new(&compositor, px_per_mm, 256) else { return };
+    let Ok(mut canvas) = TileCanvas::new(&compositor, px_per_mm, 256) else {
+        return;
+    };
     let day = viewing_day(&practice, &ShownDay(None));
-    let dots = practice.impressions.iter().map(|p| dot_for(p, day - p.made_on_day)).collect();
+    let dots = practice
+        .impressions
+        .iter()
+        .map(|p| dot_for(p, day - p.made_on_day))
+        .collect();
     canvas.set_dots(&compositor, dots);
     let ppm = px_per_mm as f32;
     let mut handles = Vec::new();
     for t in 0..(canvas.cols * canvas.rows) {
-        let size = Extent3d { width: canvas.tile_px, height: canvas.tile_px, depth_or_array_layers: 1 };
-        let mut image = Image::new_fill(size, TextureDimension::D2, &[0, 0, 0, 255], TextureFormat::Rgba8UnormSrgb, RenderAssetUsages::default());
+        let size = Extent3d {
+            width: canvas.tile_px,
+            height: canvas.tile_px,
+            depth_or_array_layers: 1,
+        };
+        let mut image = Image::new_fill(
+            size,
+            TextureDimension::D2,
+            &[0, 0, 0, 255],
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::default(),
+        );
         image.data = Some(canvas.tiles[t as usize].clone());
         let handle = images.add(image);
         // Edge tiles show only the part that lies on the canvas.
-        let (x0, y0) = ((t % canvas.cols) * canvas.tile_px, (t / canvas.cols) * canvas.tile_px);
-        let visible = UVec2::new(canvas.tile_px.min(canvas.size_px.0 - x0), canvas.tile_px.min(canvas.size_px.1 - y0));
+        let (x0, y0) = (
+            (t % canvas.cols) * canvas.tile_px,
+            (t / canvas.cols) * canvas.tile_px,
+        );
+        let visible = UVec2::new(
+            canvas.tile_px.min(canvas.size_px.0 - x0),
+            canvas.tile_px.min(canvas.size_px.1 - y0),
+        );
         let size_mm = visible.as_vec2() / ppm;
         commands.spawn((
             ScalpTile,
             Sprite {
                 image: handle.clone(),
                 custom_size: Some(size_mm),
-                rect: Some(bevy::math::Rect::new(0.0, 0.0, visible.x as f32, visible.y as f32)),
+                rect: Some(bevy::math::Rect::new(
+                    0.0,
+                    0.0,
+                    visible.x as f32,
+                    visible.y as f32,
+                )),
                 ..default()
             },
-            Transform::from_xyz(x0 as f32 / ppm + size_mm.x / 2.0, -(y0 as f32 / ppm + size_mm.y / 2.0), 0.0),
+            Transform::from_xyz(
+                x0 as f32 / ppm + size_mm.x / 2.0,
+                -(y0 as f32 / ppm + size_mm.y / 2.0),
+                0.0,
+            ),
         ));
         handles.push(handle);
     }
@@ -136,7 +184,10 @@ fn build_view(
     if let (Ok((mut tf, mut projection)), Ok(window)) = (cameras.single_mut(), windows.single()) {
         let (w, h) = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
         let (panel, bar) = (460.0, 30.0);
-        let (free_w, free_h) = ((window.width() - panel).max(200.0), (window.height() - bar).max(200.0));
+        let (free_w, free_h) = (
+            (window.width() - panel).max(200.0),
+            (window.height() - bar).max(200.0),
+        );
         let scale = (w / free_w).max(h / free_h) * 1.06;
         // Centre of the free area, relative to the window centre, in mm.
         let offset = Vec2::new(panel / 2.0, -bar / 2.0) * scale;
@@ -146,11 +197,24 @@ fn build_view(
         }
     }
     // Drawn as while tattooing; another shown day is redrawn by `redraw_for_day`.
-    commands.insert_resource(ScalpView { compositor, canvas, images: handles, level_hash: practice.level.hash.clone(), shown: None, drawn_day: day });
+    commands.insert_resource(ScalpView {
+        compositor,
+        canvas,
+        images: handles,
+        level_hash: practice.level.hash.clone(),
+        shown: None,
+        drawn_day: day,
+    });
 }
 
-fn draw_new_impressions(practice: Option<ResMut<Practice>>, view: Option<ResMut<ScalpView>>, shown: Res<ShownDay>) {
-    let (Some(mut practice), Some(mut view)) = (practice, view) else { return };
+fn draw_new_impressions(
+    practice: Option<ResMut<Practice>>,
+    view: Option<ResMut<ScalpView>>,
+    shown: Res<ShownDay>,
+) {
+    let (Some(mut practice), Some(mut view)) = (practice, view) else {
+        return;
+    };
     if shown.0.is_some() {
         return;
     }
@@ -163,14 +227,24 @@ fn draw_new_impressions(practice: Option<ResMut<Practice>>, view: Option<ResMut<
     practice.drawn = practice.impressions.len();
 }
 
-fn redraw_for_day(practice: Option<ResMut<Practice>>, view: Option<ResMut<ScalpView>>, shown: Res<ShownDay>) {
-    let (Some(mut practice), Some(mut view)) = (practice, view) else { return };
+fn redraw_for_day(
+    practice: Option<ResMut<Practice>>,
+    view: Option<ResMut<ScalpView>>,
+    shown: Res<ShownDay>,
+) {
+    let (Some(mut practice), Some(mut view)) = (practice, view) else {
+        return;
+    };
     // Another day asked for, or a new session on a later day: earlier work has healed meanwhile.
     let day = viewing_day(&practice, &shown);
     if view.shown == shown.0 && view.drawn_day == day {
         return;
     }
-    let dots = practice.impressions.iter().map(|p| dot_for(p, day - p.made_on_day)).collect();
+    let dots = practice
+        .impressions
+        .iter()
+        .map(|p| dot_for(p, day - p.made_on_day))
+        .collect();
     let view = &mut *view;
     view.canvas.set_dots(&view.compositor, dots);
     view.shown = shown.0;
@@ -196,8 +270,12 @@ fn camera_controls(
     time: Res<Time>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
 ) {
-    let Ok((mut tf, mut projection)) = cameras.single_mut() else { return };
-    let Projection::Orthographic(o) = &mut *projection else { return };
+    let Ok((mut tf, mut projection)) = cameras.single_mut() else {
+        return;
+    };
+    let Projection::Orthographic(o) = &mut *projection else {
+        return;
+    };
     let ctrl = keys.pressed(KeyCode::ControlLeft) || keys.pressed(KeyCode::ControlRight);
     let mut zoom = 1.0f32;
     if keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd) {
@@ -215,7 +293,12 @@ fn camera_controls(
     o.scale = (o.scale * zoom).clamp(0.002, 2.0);
     let step = 400.0 * o.scale * time.delta_secs();
     let mut pan = Vec2::ZERO;
-    for (key, dir) in [(KeyCode::ArrowLeft, Vec2::NEG_X), (KeyCode::ArrowRight, Vec2::X), (KeyCode::ArrowUp, Vec2::Y), (KeyCode::ArrowDown, Vec2::NEG_Y)] {
+    for (key, dir) in [
+        (KeyCode::ArrowLeft, Vec2::NEG_X),
+        (KeyCode::ArrowRight, Vec2::X),
+        (KeyCode::ArrowUp, Vec2::Y),
+        (KeyCode::ArrowDown, Vec2::NEG_Y),
+    ] {
         if keys.pressed(key) {
             pan += dir * step;
         }
@@ -234,12 +317,21 @@ fn world(p: Point) -> Vec2 {
     Vec2::new(p.x_mm as f32, -p.y_mm as f32)
 }
 
-fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<Practice>>, state: Res<State<Screen>>) {
+fn draw_overlay(
+    mut gizmos: Gizmos,
+    overlay: Res<Overlay>,
+    practice: Option<Res<Practice>>,
+    state: Res<State<Screen>>,
+) {
     let Some(practice) = practice else { return };
     let plan = &practice.level.plan;
     let (w, h) = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
     // The canvas edge, always.
-    gizmos.rect_2d(Isometry2d::from_translation(Vec2::new(w / 2.0, -h / 2.0)), Vec2::new(w, h), Color::srgba(0.2, 0.2, 0.2, 0.6));
+    gizmos.rect_2d(
+        Isometry2d::from_translation(Vec2::new(w / 2.0, -h / 2.0)),
+        Vec2::new(w, h),
+        Color::srgba(0.2, 0.2, 0.2, 0.6),
+    );
     if !overlay.0 || *state.get() == Screen::Title {
         return;
     }
@@ -251,7 +343,10 @@ fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<
         gizmos.linestrip_2d(pts, Color::srgb(0.1, 0.45, 0.9));
     }
     if let Some(hl) = &plan.hairline {
-        gizmos.linestrip_2d(hl.line.vertices.iter().map(|p| world(*p)), Color::srgb(0.9, 0.3, 0.1));
+        gizmos.linestrip_2d(
+            hl.line.vertices.iter().map(|p| world(*p)),
+            Color::srgb(0.9, 0.3, 0.1),
+        );
         // The back edge of the transition band: the line moved by its depth towards the zones.
         let band: Vec<Vec2> = hl
             .line
@@ -267,7 +362,11 @@ fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<
                 let t = hl.transition_mm;
                 let fwd = Point::new(p.x_mm + n.x_mm * t, p.y_mm + n.y_mm * t);
                 let back = Point::new(p.x_mm - n.x_mm * t, p.y_mm - n.y_mm * t);
-                if plan.zone_at(fwd).is_some() { world(fwd) } else { world(back) }
+                if plan.zone_at(fwd).is_some() {
+                    world(fwd)
+                } else {
+                    world(back)
+                }
             })
             .collect();
         gizmos.linestrip_2d(band, Color::srgba(0.9, 0.5, 0.1, 0.7));
@@ -276,9 +375,19 @@ fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<
 
 /// Outcome a straight needle would give at raw `pressure` with the session's needle.
 pub fn predicted(practice: &Practice, pressure: f64) -> (f64, DepthOutcome) {
-    let needle = practice.live.as_ref().map_or(practice.next_needle, |l| l.record.needle);
+    let needle = practice
+        .live
+        .as_ref()
+        .map_or(practice.next_needle, |l| l.record.needle);
     let depth = needle.protrusion_mm * practice.attempt.pressure_curve.apply(pressure);
-    (depth, DepthOutcome::classify(depth, &practice.level.plan.depth_window, &practice.level.plan.skin))
+    (
+        depth,
+        DepthOutcome::classify(
+            depth,
+            &practice.level.plan.depth_window,
+            &practice.level.plan.skin,
+        ),
+    )
 }
 
 /// Colour of an outcome in overlays and the gauge.
@@ -291,16 +400,43 @@ pub fn outcome_color(o: DepthOutcome) -> Color {
     }
 }
 
-fn draw_cursor(mut gizmos: Gizmos, hover: Res<PenHover>, hand: Res<HandPressure>, practice: Option<Res<Practice>>, state: Res<State<Screen>>, over_ui: Res<PointerOverUi>) {
-    let (Some(practice), Some(at)) = (practice, hover.at) else { return };
+fn draw_cursor(
+    mut gizmos: Gizmos,
+    hover: Res<PenHover>,
+    hand: Res<HandPressure>,
+    practice: Option<Res<Practice>>,
+    state: Res<State<Screen>>,
+    over_ui: Res<PointerOverUi>,
+) {
+    let (Some(practice), Some(at)) = (practice, hover.at) else {
+        return;
+    };
     if *state.get() != Screen::Practice || over_ui.0 {
         return;
     }
     // Hovering pens report no pressure: show what the hand pressure would do.
-    let (_, outcome) = predicted(&practice, if hover.pressure > 0.0 { hover.pressure } else { hand.0 });
-    let needle = practice.live.as_ref().map_or(practice.next_needle, |l| l.record.needle);
+    let (_, outcome) = predicted(
+        &practice,
+        if hover.pressure > 0.0 {
+            hover.pressure
+        } else {
+            hand.0
+        },
+    );
+    let needle = practice
+        .live
+        .as_ref()
+        .map_or(practice.next_needle, |l| l.record.needle);
     let r = (needle.diameter_mm * needle.group.dot_factor() * 0.5) as f32;
     let c = world(at);
-    gizmos.circle_2d(Isometry2d::from_translation(c), r.max(0.05), outcome_color(outcome));
-    gizmos.circle_2d(Isometry2d::from_translation(c), r.max(0.05) * 4.0, outcome_color(outcome).with_alpha(0.5));
+    gizmos.circle_2d(
+        Isometry2d::from_translation(c),
+        r.max(0.05),
+        outcome_color(outcome),
+    );
+    gizmos.circle_2d(
+        Isometry2d::from_translation(c),
+        r.max(0.05) * 4.0,
+        outcome_color(outcome).with_alpha(0.5),
+    );
 }

@@ -23,12 +23,25 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, open_requested_level);
     app.add_systems(PreUpdate, pointer_over_ui);
     app.add_systems(Update, shortcuts.in_set(super::AppSet::Input));
-    app.add_systems(EguiPrimaryContextPass, (title_screen, practice_hud, between_sessions, results_screen, help_and_notices).chain());
+    app.add_systems(
+        EguiPrimaryContextPass,
+        (
+            title_screen,
+            practice_hud,
+            between_sessions,
+            results_screen,
+            help_and_notices,
+        )
+            .chain(),
+    );
     app.add_systems(OnEnter(Screen::Results), on_results);
-    app.add_systems(OnEnter(Screen::Title), |mut shown: ResMut<ShownDay>, mut ui: ResMut<UiState>, autosave: Res<Autosave>| {
-        shown.0 = None;
-        ui.pending = autosave.pending().map(std::sync::Arc::new);
-    });
+    app.add_systems(
+        OnEnter(Screen::Title),
+        |mut shown: ResMut<ShownDay>, mut ui: ResMut<UiState>, autosave: Res<Autosave>| {
+            shown.0 = None;
+            ui.pending = autosave.pending().map(std::sync::Arc::new);
+        },
+    );
 }
 
 /// What the panels remember between frames.
@@ -69,15 +82,38 @@ impl Default for UiState {
     }
 }
 
-fn begin(commands: &mut Commands, level: Level, trainee: &str, backend: Option<&PenBackend>, next: &mut NextState<Screen>) {
-    let device = backend.map(device_for).unwrap_or_else(|| device_for(&PenBackend::Mouse { reason: "no window".into() }));
+fn begin(
+    commands: &mut Commands,
+    level: Level,
+    trainee: &str,
+    backend: Option<&PenBackend>,
+    next: &mut NextState<Screen>,
+) {
+    let device = backend.map(device_for).unwrap_or_else(|| {
+        device_for(&PenBackend::Mouse {
+            reason: "no window".into(),
+        })
+    });
     // A fresh seed per attempt, from the clock; it is stored in the attempt file.
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
-    commands.insert_resource(Practice::new(level, trainee, device, PressureCurve::Linear, seed));
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    commands.insert_resource(Practice::new(
+        level,
+        trainee,
+        device,
+        PressureCurve::Linear,
+        seed,
+    ));
     next.set(Screen::Practice);
 }
 
-fn open_requested_level(mut commands: Commands, options: Option<Res<Options>>, mut ui: ResMut<UiState>, mut next: ResMut<NextState<Screen>>) {
+fn open_requested_level(
+    mut commands: Commands,
+    options: Option<Res<Options>>,
+    mut ui: ResMut<UiState>,
+    mut next: ResMut<NextState<Screen>>,
+) {
     if let Some(dir) = options.as_ref().and_then(|o| o.levels_dir.as_deref()) {
         for path in crate::levels::level_files(dir).unwrap_or_default() {
             match Level::load(&path) {
@@ -133,7 +169,10 @@ fn shortcuts(
     let Some(mut practice) = practice else { return };
     if *state.get() == Screen::Practice {
         if ctrl && keys.just_pressed(KeyCode::KeyZ) {
-            ui.notice = Some(("A needle cannot be undone: every impression stays in the skin.".into(), now));
+            ui.notice = Some((
+                "A needle cannot be undone: every impression stays in the skin.".into(),
+                now,
+            ));
         }
         if ctrl && keys.just_pressed(KeyCode::KeyS) {
             let msg = match autosave.write(&practice, clock.0) {
@@ -163,7 +202,13 @@ fn finish_session(practice: &mut Practice, next: &mut NextState<Screen>) {
     }
 }
 
-fn on_results(practice: Option<ResMut<Practice>>, mut ui: ResMut<UiState>, mut autosave: ResMut<Autosave>, mut shown: ResMut<ShownDay>, driver: Option<Res<super::replay_driver::ReplayDriver>>) {
+fn on_results(
+    practice: Option<ResMut<Practice>>,
+    mut ui: ResMut<UiState>,
+    mut autosave: ResMut<Autosave>,
+    mut shown: ResMut<ShownDay>,
+    driver: Option<Res<super::replay_driver::ReplayDriver>>,
+) {
     let Some(mut practice) = practice else { return };
     if practice.score.is_none() {
         practice.compute_score();
@@ -211,29 +256,37 @@ fn title_screen(
             });
         });
     });
-    egui::Panel::left("curriculum").min_size(360.0).show(&mut root, |panel| {
-        panel.heading("Curriculum");
-        panel.horizontal(|h| {
-            h.label("Trainee:");
-            h.text_edit_singleline(&mut ui.trainee);
-        });
-        panel.separator();
-        egui::ScrollArea::vertical().show(panel, |s| {
-            for i in 0..ui.levels.len() {
-                let l = &ui.levels[i].plan;
-                let record = ui.progress.levels.get(&l.id);
-                let status = match record {
-                    Some(r) if r.passed => format!("✔ best {:.0}", r.best),
-                    Some(r) => format!("best {:.0}", r.best),
-                    None => "not tried".into(),
-                };
-                let text = format!("{}. {}  [{}]  {}", i + 1, l.title, l.difficulty.name(), status);
-                if s.selectable_label(ui.selected == i, text).clicked() {
-                    ui.selected = i;
+    egui::Panel::left("curriculum")
+        .min_size(360.0)
+        .show(&mut root, |panel| {
+            panel.heading("Curriculum");
+            panel.horizontal(|h| {
+                h.label("Trainee:");
+                h.text_edit_singleline(&mut ui.trainee);
+            });
+            panel.separator();
+            egui::ScrollArea::vertical().show(panel, |s| {
+                for i in 0..ui.levels.len() {
+                    let l = &ui.levels[i].plan;
+                    let record = ui.progress.levels.get(&l.id);
+                    let status = match record {
+                        Some(r) if r.passed => format!("✔ best {:.0}", r.best),
+                        Some(r) => format!("best {:.0}", r.best),
+                        None => "not tried".into(),
+                    };
+                    let text = format!(
+                        "{}. {}  [{}]  {}",
+                        i + 1,
+                        l.title,
+                        l.difficulty.name(),
+                        status
+                    );
+                    if s.selectable_label(ui.selected == i, text).clicked() {
+                        ui.selected = i;
+                    }
                 }
-            }
+            });
         });
-    });
     let mut start = false;
     let mut resume = false;
     egui::CentralPanel::default().show(&mut root, |c| {
@@ -267,16 +320,36 @@ fn title_screen(
     }
     if start && let Some(level) = ui.levels.get(ui.selected).cloned() {
         let trainee = ui.trainee.clone();
-        begin(&mut commands, level, &trainee, backend.as_deref(), &mut next);
+        begin(
+            &mut commands,
+            level,
+            &trainee,
+            backend.as_deref(),
+            &mut next,
+        );
     }
     if resume && let Some(p) = pending {
-        match ui.levels.iter().find(|l| l.plan.id == p.attempt.level_id).cloned() {
+        match ui
+            .levels
+            .iter()
+            .find(|l| l.plan.id == p.attempt.level_id)
+            .cloned()
+        {
             Some(level) => {
                 ui.pending = None;
-                commands.insert_resource(Practice::resume(level, p.attempt.clone(), p.session_in_progress));
+                commands.insert_resource(Practice::resume(
+                    level,
+                    p.attempt.clone(),
+                    p.session_in_progress,
+                ));
                 next.set(Screen::Practice);
             }
-            None => ui.notice = Some((format!("level {:?} is not available", p.attempt.level_id), 0.0)),
+            None => {
+                ui.notice = Some((
+                    format!("level {:?} is not available", p.attempt.level_id),
+                    0.0,
+                ))
+            }
         }
     }
     Ok(())
@@ -284,13 +357,21 @@ fn title_screen(
 
 /// A `Ui` covering the window, for the screen's panels.
 fn root_ui(ctx: &egui::Context) -> egui::Ui {
-    egui::Ui::new(ctx.clone(), "screen".into(), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()))
+    egui::Ui::new(
+        ctx.clone(),
+        "screen".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
 }
 
 fn backend_label(backend: Option<&PenBackend>) -> String {
     match backend {
         Some(PenBackend::Tablet { name, .. }) => format!("Pen: {name}"),
-        Some(PenBackend::Mouse { reason }) => format!("Pen: mouse, pressure by wheel or [ ] ({reason})"),
+        Some(PenBackend::Mouse { reason }) => {
+            format!("Pen: mouse, pressure by wheel or [ ] ({reason})")
+        }
         None => "Pen: …".into(),
     }
 }
@@ -308,16 +389,27 @@ fn practice_hud(
     mut ui: ResMut<UiState>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let (Some(mut practice), Screen::Practice) = (practice, *state.get()) else { return Ok(()) };
+    let (Some(mut practice), Screen::Practice) = (practice, *state.get()) else {
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     let n = practice.impressions.len();
-    let (needle, shade) = practice.live.as_ref().map_or((practice.next_needle, practice.next_shade), |l| (l.record.needle, l.record.shade));
+    let (needle, shade) = practice
+        .live
+        .as_ref()
+        .map_or((practice.next_needle, practice.next_shade), |l| {
+            (l.record.needle, l.record.shade)
+        });
     egui::Panel::top("hud").show(&mut root, |h| {
         h.horizontal_wrapped(|h| {
             h.strong(&practice.level.plan.title);
             h.separator();
-            h.label(format!("Session {} of {}", practice.session_number(), practice.planned_sessions()));
+            h.label(format!(
+                "Session {} of {}",
+                practice.session_number(),
+                practice.planned_sessions()
+            ));
             h.separator();
             h.label(format!("Needle {}", needle.label()));
             h.label(format!("Shade {}", shade.name()));
@@ -333,29 +425,47 @@ fn practice_hud(
             }
         });
     });
-    egui::Panel::right("gauge").exact_size(230.0).show(&mut root, |g| {
-        g.heading("Depth gauge");
-        let pressure = if hover.contact || hover.pressure > 0.0 { hover.pressure } else { hand.0 };
-        let (depth, outcome) = predicted(&practice, pressure);
-        depth_gauge(g, &practice, depth, outcome);
-        g.label(format!("At this pressure: {depth:.2} mm, {}", outcome.name()));
-        if let Some(last) = practice.impressions.last() {
+    egui::Panel::right("gauge")
+        .exact_size(230.0)
+        .show(&mut root, |g| {
+            g.heading("Depth gauge");
+            let pressure = if hover.contact || hover.pressure > 0.0 {
+                hover.pressure
+            } else {
+                hand.0
+            };
+            let (depth, outcome) = predicted(&practice, pressure);
+            depth_gauge(g, &practice, depth, outcome);
+            g.label(format!(
+                "At this pressure: {depth:.2} mm, {}",
+                outcome.name()
+            ));
+            if let Some(last) = practice.impressions.last() {
+                g.separator();
+                g.label("Last impression");
+                g.label(format!(
+                    "{:.2} mm deep: {}",
+                    last.tissue.depth_mm,
+                    last.tissue.outcome.name()
+                ));
+                g.label(format!(
+                    "pressure {:.2}, tilt {:.0}°, dwell {:.2} s",
+                    last.impression.pressure,
+                    last.impression.tilt_rad.to_degrees(),
+                    last.impression.dwell_s
+                ));
+            }
             g.separator();
-            g.label("Last impression");
-            g.label(format!("{:.2} mm deep: {}", last.tissue.depth_mm, last.tissue.outcome.name()));
-            g.label(format!("pressure {:.2}, tilt {:.0}°, dwell {:.2} s", last.impression.pressure, last.impression.tilt_rad.to_degrees(), last.impression.dwell_s));
-        }
-        g.separator();
-        g.checkbox(&mut overlay.0, "Plan overlay  [O]");
-        if g.button("Finish session  [F]").clicked() {
-            finish_session(&mut practice, &mut next);
-        }
-        if g.button("Help  [F1]").clicked() {
-            ui.help = !ui.help;
-        }
-        g.separator();
-        g.small(backend_label(backend.as_deref()));
-    });
+            g.checkbox(&mut overlay.0, "Plan overlay  [O]");
+            if g.button("Finish session  [F]").clicked() {
+                finish_session(&mut practice, &mut next);
+            }
+            if g.button("Help  [F1]").clicked() {
+                ui.help = !ui.help;
+            }
+            g.separator();
+            g.small(backend_label(backend.as_deref()));
+        });
     Ok(())
 }
 
@@ -367,21 +477,65 @@ fn depth_gauge(ui: &mut egui::Ui, practice: &Practice, depth: f64, outcome: Dept
     let p = ui.painter_at(rect);
     let y = |mm: f64| rect.top() + (mm / bottom).clamp(0.0, 1.0) as f32 * rect.height();
     let band = |a: f64, b: f64, c: egui::Color32, label: &str| {
-        let r = egui::Rect::from_min_max(egui::pos2(rect.left(), y(a)), egui::pos2(rect.right(), y(b)));
+        let r = egui::Rect::from_min_max(
+            egui::pos2(rect.left(), y(a)),
+            egui::pos2(rect.right(), y(b)),
+        );
         p.rect_filled(r, 0.0, c);
-        p.text(r.left_center() + egui::vec2(4.0, 0.0), egui::Align2::LEFT_CENTER, label, egui::FontId::proportional(11.0), egui::Color32::BLACK);
+        p.text(
+            r.left_center() + egui::vec2(4.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            label,
+            egui::FontId::proportional(11.0),
+            egui::Color32::BLACK,
+        );
     };
-    band(0.0, plan.skin.epidermis_mm, egui::Color32::from_rgb(235, 200, 180), "");
-    band(plan.skin.epidermis_mm, plan.skin.subcutis_mm(), egui::Color32::from_rgb(225, 170, 160), "dermis");
-    band(plan.skin.subcutis_mm(), bottom, egui::Color32::from_rgb(245, 225, 150), "subcutis (fat)");
+    band(
+        0.0,
+        plan.skin.epidermis_mm,
+        egui::Color32::from_rgb(235, 200, 180),
+        "",
+    );
+    band(
+        plan.skin.epidermis_mm,
+        plan.skin.subcutis_mm(),
+        egui::Color32::from_rgb(225, 170, 160),
+        "dermis",
+    );
+    band(
+        plan.skin.subcutis_mm(),
+        bottom,
+        egui::Color32::from_rgb(245, 225, 150),
+        "subcutis (fat)",
+    );
     let w = &plan.depth_window;
-    let target = egui::Rect::from_min_max(egui::pos2(rect.left() + 110.0, y(w.min_mm)), egui::pos2(rect.right(), y(w.max_mm)));
-    p.rect_filled(target, 0.0, egui::Color32::from_rgba_unmultiplied(40, 170, 70, 160));
-    p.text(target.center(), egui::Align2::CENTER_CENTER, "target", egui::FontId::proportional(11.0), egui::Color32::WHITE);
+    let target = egui::Rect::from_min_max(
+        egui::pos2(rect.left() + 110.0, y(w.min_mm)),
+        egui::pos2(rect.right(), y(w.max_mm)),
+    );
+    p.rect_filled(
+        target,
+        0.0,
+        egui::Color32::from_rgba_unmultiplied(40, 170, 70, 160),
+    );
+    p.text(
+        target.center(),
+        egui::Align2::CENTER_CENTER,
+        "target",
+        egui::FontId::proportional(11.0),
+        egui::Color32::WHITE,
+    );
     let c = super::scalp::outcome_color(outcome).to_srgba();
-    let color = egui::Color32::from_rgb((c.red * 255.0) as u8, (c.green * 255.0) as u8, (c.blue * 255.0) as u8);
+    let color = egui::Color32::from_rgb(
+        (c.red * 255.0) as u8,
+        (c.green * 255.0) as u8,
+        (c.blue * 255.0) as u8,
+    );
     let x = rect.left() + 90.0;
-    p.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, y(depth))], egui::Stroke::new(3.0, egui::Color32::DARK_GRAY));
+    p.line_segment(
+        [egui::pos2(x, rect.top()), egui::pos2(x, y(depth))],
+        egui::Stroke::new(3.0, egui::Color32::DARK_GRAY),
+    );
     p.circle_filled(egui::pos2(x, y(depth)), 5.0, color);
 }
 
@@ -393,7 +547,9 @@ fn between_sessions(
     mut shown: ResMut<ShownDay>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let (Some(mut practice), Screen::BetweenSessions) = (practice, *state.get()) else { return Ok(()) };
+    let (Some(mut practice), Screen::BetweenSessions) = (practice, *state.get()) else {
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     let min_gap = practice.level.plan.min_gap_days;
@@ -452,69 +608,131 @@ fn results_screen(
     mut gizmos: Gizmos,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let (Some(practice), Screen::Results) = (practice, *state.get()) else { return Ok(()) };
-    let Some(score) = &practice.score else { return Ok(()) };
+    let (Some(practice), Screen::Results) = (practice, *state.get()) else {
+        return Ok(());
+    };
+    let Some(score) = &practice.score else {
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     let plan = &practice.level.plan;
-    egui::Panel::right("results").exact_size(440.0).show(&mut root, |r| {
-        egui::ScrollArea::vertical().show(r, |r| {
-            r.heading(&plan.title);
-            let verdict = if score.passed { egui::RichText::new("PASSED").color(egui::Color32::from_rgb(30, 140, 60)) } else { egui::RichText::new("FAILED").color(egui::Color32::from_rgb(190, 40, 40)) };
-            r.horizontal(|h| {
-                h.heading(format!("{:.1} / 100", score.total));
-                h.heading(verdict.strong());
-            });
-            r.label(format!("Pass mark {:.0}; every weighted criterion must reach {:.0}.", plan.pass_mark, plan.thresholds.criterion_floor));
-            if let Some(path) = &practice.saved_to {
-                r.small(format!("Saved: {}", path.display()));
-            }
-            r.separator();
-            for c in &score.criteria {
-                egui::CollapsingHeader::new(format!("{:<12} {:>6.1}   ×{}", c.kind.name(), c.score, c.weight)).default_open(c.score < 90.0).show(r, |r| {
-                    r.label(&c.reason);
-                    for p in c.places.iter().take(6) {
-                        r.small(format!("at ({:.1}, {:.1}) mm: {}", p.at.x_mm, p.at.y_mm, p.note));
+    egui::Panel::right("results")
+        .exact_size(440.0)
+        .show(&mut root, |r| {
+            egui::ScrollArea::vertical().show(r, |r| {
+                r.heading(&plan.title);
+                let verdict = if score.passed {
+                    egui::RichText::new("PASSED").color(egui::Color32::from_rgb(30, 140, 60))
+                } else {
+                    egui::RichText::new("FAILED").color(egui::Color32::from_rgb(190, 40, 40))
+                };
+                r.horizontal(|h| {
+                    h.heading(format!("{:.1} / 100", score.total));
+                    h.heading(verdict.strong());
+                });
+                r.label(format!(
+                    "Pass mark {:.0}; every weighted criterion must reach {:.0}.",
+                    plan.pass_mark, plan.thresholds.criterion_floor
+                ));
+                if let Some(path) = &practice.saved_to {
+                    r.small(format!("Saved: {}", path.display()));
+                }
+                r.separator();
+                for c in &score.criteria {
+                    egui::CollapsingHeader::new(format!(
+                        "{:<12} {:>6.1}   ×{}",
+                        c.kind.name(),
+                        c.score,
+                        c.weight
+                    ))
+                    .default_open(c.score < 90.0)
+                    .show(r, |r| {
+                        r.label(&c.reason);
+                        for p in c.places.iter().take(6) {
+                            r.small(format!(
+                                "at ({:.1}, {:.1}) mm: {}",
+                                p.at.x_mm, p.at.y_mm, p.note
+                            ));
+                        }
+                    });
+                }
+                r.separator();
+                r.label("Depth of every impression (mm), target window marked:");
+                let depths: Vec<f64> = practice
+                    .impressions
+                    .iter()
+                    .map(|p| p.tissue.depth_mm)
+                    .collect();
+                histogram(
+                    r,
+                    "depth",
+                    &depths,
+                    0.0,
+                    plan.skin.subcutis_mm() * 1.3,
+                    40,
+                    &[plan.depth_window.min_mm, plan.depth_window.max_mm],
+                );
+                r.label("Distance to the nearest dot (mm), minimum spacing marked:");
+                let points: Vec<crate::geometry::Point> = practice
+                    .impressions
+                    .iter()
+                    .map(|p| p.impression.at)
+                    .collect();
+                let grid = crate::spatial::StaticGrid::new(&points, 0.25);
+                let nn: Vec<f64> = grid
+                    .all_nearest()
+                    .into_iter()
+                    .flatten()
+                    .map(|(_, d)| d)
+                    .collect();
+                histogram(
+                    r,
+                    "spacing",
+                    &nn,
+                    0.0,
+                    plan.min_spacing_mm * 4.0,
+                    40,
+                    &[plan.min_spacing_mm],
+                );
+                r.separator();
+                r.label("Healing and fading:");
+                let mut day = ui.result_day;
+                let resp = r.add(
+                    egui::Slider::new(&mut day, 0.0..=1826.0)
+                        .logarithmic(true)
+                        .text("days after the last session"),
+                );
+                ui.result_day = day;
+                if resp.drag_stopped() || (resp.changed() && !resp.dragged()) {
+                    shown.0 = Some(day);
+                }
+                r.horizontal(|h| {
+                    for (label, d) in [
+                        ("fresh", 0.0),
+                        ("scabs", 7.0),
+                        ("healed", 42.0),
+                        ("1 year", 365.0),
+                        ("5 years", 1826.0),
+                    ] {
+                        if h.button(label).clicked() {
+                            ui.result_day = d;
+                            shown.0 = Some(d);
+                        }
                     }
                 });
-            }
-            r.separator();
-            r.label("Depth of every impression (mm), target window marked:");
-            let depths: Vec<f64> = practice.impressions.iter().map(|p| p.tissue.depth_mm).collect();
-            histogram(r, "depth", &depths, 0.0, plan.skin.subcutis_mm() * 1.3, 40, &[plan.depth_window.min_mm, plan.depth_window.max_mm]);
-            r.label("Distance to the nearest dot (mm), minimum spacing marked:");
-            let points: Vec<crate::geometry::Point> = practice.impressions.iter().map(|p| p.impression.at).collect();
-            let grid = crate::spatial::StaticGrid::new(&points, 0.25);
-            let nn: Vec<f64> = grid.all_nearest().into_iter().flatten().map(|(_, d)| d).collect();
-            histogram(r, "spacing", &nn, 0.0, plan.min_spacing_mm * 4.0, 40, &[plan.min_spacing_mm]);
-            r.separator();
-            r.label("Healing and fading:");
-            let mut day = ui.result_day;
-            let resp = r.add(egui::Slider::new(&mut day, 0.0..=1826.0).logarithmic(true).text("days after the last session"));
-            ui.result_day = day;
-            if resp.drag_stopped() || (resp.changed() && !resp.dragged()) {
-                shown.0 = Some(day);
-            }
-            r.horizontal(|h| {
-                for (label, d) in [("fresh", 0.0), ("scabs", 7.0), ("healed", 42.0), ("1 year", 365.0), ("5 years", 1826.0)] {
-                    if h.button(label).clicked() {
-                        ui.result_day = d;
-                        shown.0 = Some(d);
-                    }
+                r.horizontal(|h| {
+                    h.label("Heatmap:");
+                    h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
+                });
+                r.separator();
+                if r.button("Back to the curriculum  [Esc]").clicked() {
+                    next.set(Screen::Title);
                 }
             });
-            r.horizontal(|h| {
-                h.label("Heatmap:");
-                h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
-                h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
-                h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
-            });
-            r.separator();
-            if r.button("Back to the curriculum  [Esc]").clicked() {
-                next.set(Screen::Title);
-            }
         });
-    });
     // Heatmaps over the scalp (a marker per impression; capped so huge attempts stay fluid).
     let step = (practice.impressions.len() / 20_000).max(1);
     match ui.heatmap {
@@ -522,18 +740,32 @@ fn results_screen(
         Heatmap::Outcome => {
             for p in practice.impressions.iter().step_by(step) {
                 let c = Vec2::new(p.impression.at.x_mm as f32, -p.impression.at.y_mm as f32);
-                gizmos.circle_2d(Isometry2d::from_translation(c), 0.25, super::scalp::outcome_color(p.tissue.outcome));
+                gizmos.circle_2d(
+                    Isometry2d::from_translation(c),
+                    0.25,
+                    super::scalp::outcome_color(p.tissue.outcome),
+                );
             }
         }
         Heatmap::Spacing => {
             let s = score.criterion(CriterionKind::Spacing);
             let _ = s;
-            let points: Vec<crate::geometry::Point> = practice.impressions.iter().map(|p| p.impression.at).collect();
+            let points: Vec<crate::geometry::Point> = practice
+                .impressions
+                .iter()
+                .map(|p| p.impression.at)
+                .collect();
             let grid = crate::spatial::StaticGrid::new(&points, 0.25);
             for (i, nn) in grid.all_nearest().into_iter().enumerate().step_by(step) {
                 let Some((_, d)) = nn else { continue };
                 let ratio = (d / plan.min_spacing_mm) as f32;
-                let color = if ratio < 1.0 { Color::srgb(0.9, 0.15, 0.15) } else if ratio < 1.5 { Color::srgb(0.95, 0.7, 0.2) } else { Color::srgb(0.2, 0.7, 0.3) };
+                let color = if ratio < 1.0 {
+                    Color::srgb(0.9, 0.15, 0.15)
+                } else if ratio < 1.5 {
+                    Color::srgb(0.95, 0.7, 0.2)
+                } else {
+                    Color::srgb(0.2, 0.7, 0.3)
+                };
                 let c = Vec2::new(points[i].x_mm as f32, -points[i].y_mm as f32);
                 gizmos.circle_2d(Isometry2d::from_translation(c), 0.25, color);
             }
@@ -542,7 +774,15 @@ fn results_screen(
     Ok(())
 }
 
-fn histogram(ui: &mut egui::Ui, id: &str, values: &[f64], lo: f64, hi: f64, bins: usize, marks: &[f64]) {
+fn histogram(
+    ui: &mut egui::Ui,
+    id: &str,
+    values: &[f64],
+    lo: f64,
+    hi: f64,
+    bins: usize,
+    marks: &[f64],
+) {
     let width = (hi - lo) / bins as f64;
     let mut counts = vec![0u32; bins];
     for v in values {
@@ -551,49 +791,79 @@ fn histogram(ui: &mut egui::Ui, id: &str, values: &[f64], lo: f64, hi: f64, bins
             counts[b] += 1;
         }
     }
-    let bars: Vec<Bar> = counts.iter().enumerate().map(|(i, c)| Bar::new(lo + (i as f64 + 0.5) * width, *c as f64).width(width * 0.95)).collect();
-    Plot::new(id).height(120.0).allow_scroll(false).allow_drag(false).allow_zoom(false).show(ui, |p| {
-        p.bar_chart(BarChart::new(id, bars));
-        for m in marks {
-            p.vline(VLine::new(format!("{id} mark"), *m).color(egui::Color32::from_rgb(30, 150, 60)));
-        }
-    });
+    let bars: Vec<Bar> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Bar::new(lo + (i as f64 + 0.5) * width, *c as f64).width(width * 0.95))
+        .collect();
+    Plot::new(id)
+        .height(120.0)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new(id, bars));
+            for m in marks {
+                p.vline(
+                    VLine::new(format!("{id} mark"), *m)
+                        .color(egui::Color32::from_rgb(30, 150, 60)),
+                );
+            }
+        });
 }
 
-fn help_and_notices(mut contexts: EguiContexts, mut ui: ResMut<UiState>, time: Res<Time>) -> Result {
+fn help_and_notices(
+    mut contexts: EguiContexts,
+    mut ui: ResMut<UiState>,
+    time: Res<Time>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     if ui.help {
         let mut open = true;
-        egui::Window::new("Keyboard shortcuts").open(&mut open).show(ctx, |w| {
-            egui::Grid::new("keys").show(w, |g| {
-                for (k, what) in [
-                    ("Pen / left mouse", "tattoo an impression (pressure sets depth)"),
-                    ("Wheel, [ and ]", "hand pressure when using the mouse"),
-                    ("+ / −, Ctrl + wheel", "zoom (loupe)"),
-                    ("Arrows, right or middle drag", "pan"),
-                    ("O", "plan overlay: zones, hairline, transition band"),
-                    ("F", "finish the session"),
-                    ("Ctrl+S", "save the attempt so far"),
-                    ("Ctrl+Z", "(a needle cannot be undone)"),
-                    ("Esc", "back to the curriculum (the work is kept for resume)"),
-                    ("F1", "this help"),
-                    ("Ctrl+Q", "quit"),
-                ] {
-                    g.strong(k);
-                    g.label(what);
-                    g.end_row();
-                }
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .show(ctx, |w| {
+                egui::Grid::new("keys").show(w, |g| {
+                    for (k, what) in [
+                        (
+                            "Pen / left mouse",
+                            "tattoo an impression (pressure sets depth)",
+                        ),
+                        ("Wheel, [ and ]", "hand pressure when using the mouse"),
+                        ("+ / −, Ctrl + wheel", "zoom (loupe)"),
+                        ("Arrows, right or middle drag", "pan"),
+                        ("O", "plan overlay: zones, hairline, transition band"),
+                        ("F", "finish the session"),
+                        ("Ctrl+S", "save the attempt so far"),
+                        ("Ctrl+Z", "(a needle cannot be undone)"),
+                        (
+                            "Esc",
+                            "back to the curriculum (the work is kept for resume)",
+                        ),
+                        ("F1", "this help"),
+                        ("Ctrl+Q", "quit"),
+                    ] {
+                        g.strong(k);
+                        g.label(what);
+                        g.end_row();
+                    }
+                });
             });
-        });
         ui.help = open;
     }
     let now = time.elapsed_secs_f64();
     if let Some((msg, since)) = ui.notice.clone() {
         let since = if since == 0.0 { now } else { since };
-        ui.notice = if now - since > 5.0 { None } else { Some((msg.clone(), since)) };
-        egui::Area::new(egui::Id::new("notice")).anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -30.0)).show(ctx, |a| {
-            egui::Frame::popup(a.style()).show(a, |f| f.label(msg));
-        });
+        ui.notice = if now - since > 5.0 {
+            None
+        } else {
+            Some((msg.clone(), since))
+        };
+        egui::Area::new(egui::Id::new("notice"))
+            .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -30.0))
+            .show(ctx, |a| {
+                egui::Frame::popup(a.style()).show(a, |f| f.label(msg));
+            });
     }
     Ok(())
 }

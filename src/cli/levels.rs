@@ -10,10 +10,19 @@ use super::Failure;
 pub fn list(dir: Option<&Path>) -> Result<u8, Failure> {
     let levels: Vec<Level> = match dir {
         None => Level::shipped(),
-        Some(d) => level_files(d).map_err(Failure::input)?.iter().filter_map(|p| Level::load(p).ok()).collect(),
+        Some(d) => level_files(d)
+            .map_err(Failure::input)?
+            .iter()
+            .filter_map(|p| Level::load(p).ok())
+            .collect(),
     };
     for l in levels {
-        println!("{}\t{}\t{}", l.plan.id, l.plan.title, l.plan.difficulty.name());
+        println!(
+            "{}\t{}\t{}",
+            l.plan.id,
+            l.plan.title,
+            l.plan.difficulty.name()
+        );
     }
     Ok(0)
 }
@@ -21,26 +30,34 @@ pub fn list(dir: Option<&Path>) -> Result<u8, Failure> {
 pub fn check(dir: Option<&Path>) -> Result<u8, Failure> {
     let mut bad = 0;
     let mut seen: Vec<(String, String)> = Vec::new();
-    let mut report = |origin: &Path, result: Result<Level, smp_trainer::levels::LevelError>| match result {
-        Ok(l) => {
-            if let Some((_, other)) = seen.iter().find(|(id, _)| *id == l.plan.id) {
-                eprintln!("{}: id {:?} is already used by {other}", origin.display(), l.plan.id);
-                bad += 1;
-            } else {
-                println!("ok\t{}\t{}", l.plan.id, origin.display());
+    let mut report =
+        |origin: &Path, result: Result<Level, smp_trainer::levels::LevelError>| match result {
+            Ok(l) => {
+                if let Some((_, other)) = seen.iter().find(|(id, _)| *id == l.plan.id) {
+                    eprintln!(
+                        "{}: id {:?} is already used by {other}",
+                        origin.display(),
+                        l.plan.id
+                    );
+                    bad += 1;
+                } else {
+                    println!("ok\t{}\t{}", l.plan.id, origin.display());
+                }
+                seen.push((l.plan.id.clone(), origin.display().to_string()));
             }
-            seen.push((l.plan.id.clone(), origin.display().to_string()));
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            bad += 1;
-        }
-    };
+            Err(e) => {
+                eprintln!("{e}");
+                bad += 1;
+            }
+        };
     match dir {
         Some(d) => {
             let files = level_files(d).map_err(Failure::input)?;
             if files.is_empty() {
-                return Err(Failure::input(format!("{}: no .ron level files here", d.display())));
+                return Err(Failure::input(format!(
+                    "{}: no .ron level files here",
+                    d.display()
+                )));
             }
             for f in files {
                 report(&f, Level::load(&f));

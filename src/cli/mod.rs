@@ -149,7 +149,10 @@ pub struct Failure {
 impl Failure {
     /// Bad input (exit 2).
     pub fn input(e: impl std::fmt::Display) -> Self {
-        Failure { message: e.to_string(), code: 2 }
+        Failure {
+            message: e.to_string(),
+            code: 2,
+        }
     }
 }
 
@@ -160,29 +163,79 @@ pub fn run() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // Help and version are successes; usage errors are bad input.
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
         None => open_trainer(cli.level, cli.levels),
         #[cfg(feature = "gui")]
-        Some(Command::Play { level, replay, speed, screenshot, exit_when_done, levels }) => {
+        Some(Command::Play {
+            level,
+            replay,
+            speed,
+            screenshot,
+            exit_when_done,
+            levels,
+        }) => {
             if !(speed.is_finite() && speed > 0.0) {
-                Err(Failure::input(format!("--speed {speed} must be a positive number")))
+                Err(Failure::input(format!(
+                    "--speed {speed} must be a positive number"
+                )))
             } else if let Err(e) = smp_trainer::Attempt::load(&replay) {
                 Err(Failure::input(e))
             } else if let Err(f) = no_display_check() {
                 Err(f)
             } else {
-                let options = smp_trainer::app::Options { level, levels_dir: levels, replay: Some(replay), speed, screenshot, exit_when_done };
+                let options = smp_trainer::app::Options {
+                    level,
+                    levels_dir: levels,
+                    replay: Some(replay),
+                    speed,
+                    screenshot,
+                    exit_when_done,
+                };
                 return smp_trainer::app::run(options);
             }
         }
-        Some(Command::Simulate { level, persona, seed, trainee, out, levels }) => simulate::run(&level, persona, seed, trainee, &out, levels.as_deref()),
-        Some(Command::Score { file, format, level, levels }) => score::run(&file, format, level.as_deref(), levels.as_deref()),
-        Some(Command::Render { file, day, out, px_per_mm, level, levels }) => render::run(&file, day, &out, px_per_mm, level.as_deref(), levels.as_deref()),
-        Some(Command::Levels { action: LevelsAction::List { dir } }) => levels::list(dir.as_deref()),
-        Some(Command::Levels { action: LevelsAction::Check { dir } }) => levels::check(dir.as_deref()),
+        Some(Command::Simulate {
+            level,
+            persona,
+            seed,
+            trainee,
+            out,
+            levels,
+        }) => simulate::run(&level, persona, seed, trainee, &out, levels.as_deref()),
+        Some(Command::Score {
+            file,
+            format,
+            level,
+            levels,
+        }) => score::run(&file, format, level.as_deref(), levels.as_deref()),
+        Some(Command::Render {
+            file,
+            day,
+            out,
+            px_per_mm,
+            level,
+            levels,
+        }) => render::run(
+            &file,
+            day,
+            &out,
+            px_per_mm,
+            level.as_deref(),
+            levels.as_deref(),
+        ),
+        Some(Command::Levels {
+            action: LevelsAction::List { dir },
+        }) => levels::list(dir.as_deref()),
+        Some(Command::Levels {
+            action: LevelsAction::Check { dir },
+        }) => levels::check(dir.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -200,11 +253,23 @@ fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8
     }
     no_display_check()?;
     // With an unfinished attempt waiting, open the title screen, which offers to resume it.
-    let pending = smp_trainer::app::autosave::Autosave::default().pending().is_some();
-    let level = level.or_else(|| (!pending).then(|| smp_trainer::levels::DEFAULT_LEVEL.to_string()));
-    let options = smp_trainer::app::Options { level, levels_dir, speed: 1.0, ..Default::default() };
+    let pending = smp_trainer::app::autosave::Autosave::default()
+        .pending()
+        .is_some();
+    let level =
+        level.or_else(|| (!pending).then(|| smp_trainer::levels::DEFAULT_LEVEL.to_string()));
+    let options = smp_trainer::app::Options {
+        level,
+        levels_dir,
+        speed: 1.0,
+        ..Default::default()
+    };
     let code = smp_trainer::app::run(options);
-    Ok(if code == std::process::ExitCode::SUCCESS { 0 } else { 1 })
+    Ok(if code == std::process::ExitCode::SUCCESS {
+        0
+    } else {
+        1
+    })
 }
 
 /// On Linux and the BSDs a window needs a Wayland or X11 display: say so instead of failing
@@ -212,7 +277,9 @@ fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8
 #[cfg(feature = "gui")]
 pub fn no_display_check() -> Result<(), Failure> {
     let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
-    let has_display = ["WAYLAND_DISPLAY", "DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let has_display = ["WAYLAND_DISPLAY", "DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     if unix_desktop && !has_display {
         return Err(Failure {
             message: "no display: the trainer needs a window (set WAYLAND_DISPLAY or DISPLAY); the subcommands work without one, see `smp-trainer --help`".into(),

@@ -7,19 +7,39 @@ use smp_trainer::{Attempt, files, replay};
 
 use super::{Failure, level_for};
 
-pub fn run(file: &Path, day: f64, out: &Path, px_per_mm: f64, level: Option<&Path>, dir: Option<&Path>) -> Result<u8, Failure> {
+pub fn run(
+    file: &Path,
+    day: f64,
+    out: &Path,
+    px_per_mm: f64,
+    level: Option<&Path>,
+    dir: Option<&Path>,
+) -> Result<u8, Failure> {
     if !(day.is_finite() && (0.0..=36_525.0).contains(&day)) {
-        return Err(Failure::input(format!("--day {day} is outside 0–36525 (100 years)")));
+        return Err(Failure::input(format!(
+            "--day {day} is outside 0–36525 (100 years)"
+        )));
     }
     let attempt = Attempt::load(file).map_err(Failure::input)?;
     let level = level_for(&attempt, level, dir)?;
     let replayed = replay::replay(&level.plan, &attempt);
     let compositor = Compositor::new(&level.plan);
-    let (w, h, pixels) = compositor.render(&dots_on_day(&replayed, day), px_per_mm).map_err(Failure::input)?;
+    let (w, h, pixels) = compositor
+        .render(&dots_on_day(&replayed, day), px_per_mm)
+        .map_err(Failure::input)?;
     let mut png = Vec::new();
-    let encoder = image::codecs::png::PngEncoder::new_with_quality(&mut png, image::codecs::png::CompressionType::Fast, image::codecs::png::FilterType::Adaptive);
-    image::ImageEncoder::write_image(encoder, &pixels, w, h, image::ExtendedColorType::Rgba8).map_err(Failure::input)?;
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Adaptive,
+    );
+    image::ImageEncoder::write_image(encoder, &pixels, w, h, image::ExtendedColorType::Rgba8)
+        .map_err(Failure::input)?;
     files::write_atomically(out, &png).map_err(Failure::input)?;
-    println!("{}: {w} × {h} px, day {day} after the last session, {} impressions", out.display(), replayed.impressions.len());
+    println!(
+        "{}: {w} × {h} px, day {day} after the last session, {} impressions",
+        out.display(),
+        replayed.impressions.len()
+    );
     Ok(0)
 }

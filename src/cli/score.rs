@@ -38,22 +38,40 @@ pub fn verification(attempt: &Attempt, level_hash: &str, score: &Score) -> (bool
             .iter()
             .filter_map(|c| {
                 let s = stored.criteria.iter().find(|s| s.name == c.kind.name())?;
-                (s.score != c.score).then(|| format!("{} stored {} recomputed {}", c.kind.name(), s.score, c.score))
+                (s.score != c.score).then(|| {
+                    format!(
+                        "{} stored {} recomputed {}",
+                        c.kind.name(),
+                        s.score,
+                        c.score
+                    )
+                })
             })
             .collect();
-        let mut text = format!("MISMATCH: stored total {} but the samples give {}", stored.total, score.total);
+        let mut text = format!(
+            "MISMATCH: stored total {} but the samples give {}",
+            stored.total, score.total
+        );
         if !diffs.is_empty() {
             text.push_str(&format!(" ({})", diffs.join(", ")));
         }
         return (false, text);
     }
     if attempt.level_hash != level_hash {
-        return (false, "the level file has changed since the attempt was made (hash differs)".into());
+        return (
+            false,
+            "the level file has changed since the attempt was made (hash differs)".into(),
+        );
     }
     (true, "the stored score matches the samples".into())
 }
 
-pub fn run(file: &Path, format: Format, level: Option<&Path>, dir: Option<&Path>) -> Result<u8, Failure> {
+pub fn run(
+    file: &Path,
+    format: Format,
+    level: Option<&Path>,
+    dir: Option<&Path>,
+) -> Result<u8, Failure> {
     let attempt = Attempt::load(file).map_err(Failure::input)?;
     let level = level_for(&attempt, level, dir)?;
     if attempt.sessions.len() > level.plan.sessions.len() {
@@ -85,8 +103,15 @@ pub fn run(file: &Path, format: Format, level: Option<&Path>, dir: Option<&Path>
         criteria: score.criteria.iter().map(|c| (c.kind.name(), c)).collect(),
     };
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::input)?),
-        Format::Ron => println!("{}", ron::ser::to_string_pretty(&report, ron::ser::PrettyConfig::new()).map_err(Failure::input)?),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(Failure::input)?
+        ),
+        Format::Ron => println!(
+            "{}",
+            ron::ser::to_string_pretty(&report, ron::ser::PrettyConfig::new())
+                .map_err(Failure::input)?
+        ),
         Format::Text => print_text(&report, &score, &level.plan.title),
     }
     Ok(if score.passed && verified { 0 } else { 1 })
@@ -101,24 +126,44 @@ fn print_text(r: &Report, score: &Score, title: &str) {
         r.pass_mark
     );
     for k in &score.below_floor {
-        println!("  {} scored below the level's floor of {:.0}: that alone fails the attempt", k.name(), r.criterion_floor);
+        println!(
+            "  {} scored below the level's floor of {:.0}: that alone fails the attempt",
+            k.name(),
+            r.criterion_floor
+        );
     }
     println!("Verification: {}", r.verification);
     let o = &r.outcomes;
-    println!("{} impressions: {} ideal, {} shallow, {} deep, {} blowouts", r.impressions, o.ideal, o.shallow, o.deep, o.blowout);
+    println!(
+        "{} impressions: {} ideal, {} shallow, {} deep, {} blowouts",
+        r.impressions, o.ideal, o.shallow, o.deep, o.blowout
+    );
     if !score.sanitize.is_clean() || score.feather_touches > 0 {
         let s = &score.sanitize;
         println!(
             "Input repaired: {} non-finite and {} off-canvas samples dropped, {} pressures clamped, {} time reversals, {} unfinished strokes; {} touches too light to puncture",
-            s.non_finite, s.off_canvas, s.pressure_clamped, s.time_reversed, s.unfinished_strokes, score.feather_touches
+            s.non_finite,
+            s.off_canvas,
+            s.pressure_clamped,
+            s.time_reversed,
+            s.unfinished_strokes,
+            score.feather_touches
         );
     }
     println!();
     for c in &score.criteria {
-        println!("{:<13} {:>6.2}  (weight {})", c.kind.name(), c.score, c.weight);
+        println!(
+            "{:<13} {:>6.2}  (weight {})",
+            c.kind.name(),
+            c.score,
+            c.weight
+        );
         println!("    {}", c.reason);
         for p in c.places.iter().take(5) {
-            println!("    - at ({:.1}, {:.1}) mm: {}", p.at.x_mm, p.at.y_mm, p.note);
+            println!(
+                "    - at ({:.1}, {:.1}) mm: {}",
+                p.at.x_mm, p.at.y_mm, p.note
+            );
         }
     }
 }

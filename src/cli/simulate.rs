@@ -7,7 +7,14 @@ use smp_trainer::{Level, files};
 
 use super::Failure;
 
-pub fn run(level: &str, persona: Persona, seed: u64, trainee: Option<String>, out: &Path, dir: Option<&Path>) -> Result<u8, Failure> {
+pub fn run(
+    level: &str,
+    persona: Persona,
+    seed: u64,
+    trainee: Option<String>,
+    out: &Path,
+    dir: Option<&Path>,
+) -> Result<u8, Failure> {
     let level = Level::find(level, dir).map_err(Failure::input)?;
     let trainee = trainee.unwrap_or_else(|| persona.name().to_string());
     let attempt = persona::simulate(&level, persona, seed, &trainee, "2026-01-01");
@@ -16,7 +23,15 @@ pub fn run(level: &str, persona: Persona, seed: u64, trainee: Option<String>, ou
     }
     files::write_atomically(out, attempt.to_ron().as_bytes()).map_err(Failure::input)?;
     let total = attempt.score.as_ref().map_or(0.0, |s| s.total);
-    let impressions: usize = attempt.sessions.iter().map(|s| s.samples.iter().filter(|x| !x.contact).count()).sum();
-    println!("{}: {persona} on {} (seed {seed}): {impressions} impressions, total {total:.2}", out.display(), level.plan.id);
+    let impressions: usize = attempt
+        .sessions
+        .iter()
+        .map(|s| s.samples.iter().filter(|x| !x.contact).count())
+        .sum();
+    println!(
+        "{}: {persona} on {} (seed {seed}): {impressions} impressions, total {total:.2}",
+        out.display(),
+        level.plan.id
+    );
     Ok(0)
 }
