@@ -97,6 +97,32 @@ impl PressureCurve {
         0.5 * (lo + hi)
     }
 
+    /// The curve that sends the trainee's own light, medium and firm taps (median raw pressures,
+    /// 0..1) to [`CALIBRATION_FORCES`]: their light touch stays shallow, their normal touch lands
+    /// in the target window, their firm touch goes deep. Fails when the three are not clearly
+    /// distinct and rising.
+    pub fn fit(light: f64, medium: f64, firm: f64) -> Result<PressureCurve, String> {
+        let taps = [light, medium, firm];
+        if taps.iter().any(|p| !p.is_finite() || *p <= 0.0 || *p > 1.0) {
+            return Err("every tap must have a pressure above 0".into());
+        }
+        if medium - light < 0.03 || firm - medium < 0.03 {
+            return Err(format!(
+                "light {light:.2}, medium {medium:.2} and firm {firm:.2} are too close: press each clearly harder than the last"
+            ));
+        }
+        let [f1, f2, f3] = CALIBRATION_FORCES;
+        let mut points = vec![(0.0, 0.0), (light, f1), (medium, f2), (firm, f3)];
+        if firm < 0.995 {
+            points.push((1.0, 1.0));
+        }
+        let curve = PressureCurve::Points(points);
+        match curve.problem() {
+            None => Ok(curve),
+            Some(p) => Err(p),
+        }
+    }
+
     /// What is wrong with the curve, if anything.
     pub fn problem(&self) -> Option<String> {
         match self {
@@ -142,6 +168,11 @@ fn piecewise(pts: &[(f64, f64)], p: f64) -> f64 {
     }
     pts[pts.len() - 1].1
 }
+
+/// Forces (fractions of the needle's full reach) a calibration maps a trainee's light, medium and
+/// firm taps to. With the usual 1.5 mm protrusion: 0.12 mm (epidermis), 0.35 mm (the middle of a
+/// 0.2–0.5 mm window) and 0.9 mm (lower dermis).
+pub const CALIBRATION_FORCES: [f64; 3] = [0.08, 0.23, 0.6];
 
 /// One pen-down to pen-up: everything the needle model needs to know about it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -367,6 +398,29 @@ mod tests {
         assert_eq!(rep.off_canvas, 1);
         assert_eq!(rep.unfinished_strokes, 1);
         assert!(st[0].end_s >= st[0].start_s);
+    }
+
+    #[test]
+    fn a_fitted_curve_sends_each_touch_to_its_force() {
+        let c = PressureCurve::fit(0.2, 0.45, 0.8).unwrap();
+        for (p, f) in [
+            (0.2, CALIBRATION_FORCES[0]),
+            (0.45, CALIBRATION_FORCES[1]),
+            (0.8, CALIBRATION_FORCES[2]),
+        ] {
+            assert!((c.apply(p) - f).abs() < 1e-12);
+        }
+        assert!(c.problem().is_none());
+        assert!(PressureCurve::fit(0.3, 0.31, 0.8).is_err());
+        assert!(PressureCurve::fit(0.5, 0.4, 0.8).is_err());
+        assert!(PressureCurve::fit(f64::NAN, 0.4, 0.8).is_err());
+        // A hand whose firm touch is full pressure still gets a valid curve.
+        assert!(
+            PressureCurve::fit(0.3, 0.6, 1.0)
+                .unwrap()
+                .problem()
+                .is_none()
+        );
     }
 
     #[test]

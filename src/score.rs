@@ -438,6 +438,54 @@ fn spacing(f: &Facts) -> Judged {
     (score, reason, places)
 }
 
+/// One square of the density comparison: what the plan wanted there and what healed visibly.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DensityCell {
+    /// Centre of the square, mm.
+    pub centre: Point,
+    /// Side of the square, mm.
+    pub side_mm: f64,
+    /// Dots planned in it by the end of the last session.
+    pub planned: f64,
+    /// Dots in it that stay visible after healing (all but shallow ones).
+    pub visible: f64,
+}
+
+/// The final density comparison square by square, as the density criterion sees it (for
+/// heatmaps).
+pub fn density_map(plan: &ReferencePlan, replay: &Replay) -> Vec<DensityCell> {
+    let cells = density_cells(plan);
+    let c = plan.thresholds.density_cell_mm;
+    let cols = (plan.canvas_mm.0 / c).ceil() as usize;
+    let mut visible = vec![0.0; cells.centres.len()];
+    for p in replay
+        .impressions
+        .iter()
+        .filter(|p| p.tissue.outcome != DepthOutcome::Shallow)
+    {
+        let (q, r) = (
+            (p.impression.at.x_mm / c).floor(),
+            (p.impression.at.y_mm / c).floor(),
+        );
+        let i = r as usize * cols + q as usize;
+        if q >= 0.0 && r >= 0.0 && (q as usize) < cols && i < visible.len() {
+            visible[i] += 1.0;
+        }
+    }
+    cells
+        .centres
+        .iter()
+        .zip(&cells.target_final)
+        .zip(visible)
+        .map(|((&centre, &planned), visible)| DensityCell {
+            centre,
+            side_mm: c,
+            planned,
+            visible,
+        })
+        .collect()
+}
+
 /// Target and visible counts on the density cells.
 struct DensityCells {
     centres: Vec<Point>,

@@ -111,6 +111,17 @@ fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+trait WithPressure {
+    fn with_pressure(self, p: f64) -> Self;
+}
+
+impl WithPressure for PenInput {
+    fn with_pressure(mut self, p: f64) -> Self {
+        self.sample.pressure = p;
+        self
+    }
+}
+
 fn input(t_s: f64, x: f64, contact: bool, over_ui: bool) -> PenInput {
     PenInput {
         sample: PenSample {
@@ -239,4 +250,33 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
     );
     assert!(resumed.live.is_some());
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn calibration_fits_the_trainees_own_touch() {
+    use smp_trainer::app::calibration::{CalibrationRun, TAPS_PER_LEVEL};
+    let mut run = CalibrationRun::default();
+    assert_eq!(run.stage(), 0);
+    let mut t = 0.0;
+    // A heavy-handed trainee: light 0.3, medium 0.55, firm 0.85 (with some scatter).
+    for (level, pressure) in [(0, 0.3), (1, 0.55), (2, 0.85)] {
+        for k in 0..TAPS_PER_LEVEL {
+            assert_eq!(run.stage(), level);
+            let p = pressure + 0.01 * (k as f64 - 2.0);
+            for (dt, pr, contact) in [(0.0, p * 0.5, true), (0.03, p, true), (0.06, 0.0, false)] {
+                run.push(&input(t + dt, 20.0, contact, false).with_pressure(pr));
+            }
+            t += 1.0;
+        }
+    }
+    assert_eq!(run.stage(), 3);
+    let curve = run.result().unwrap().unwrap();
+    // Their normal touch now lands in the middle of the depth drill's window.
+    let level = Level::find("depth-drill", None).unwrap();
+    let needle = level.plan.sessions[0].needle;
+    let depth = needle.protrusion_mm * curve.apply(0.55);
+    let w = level.plan.depth_window;
+    assert!(depth > w.min_mm && depth < w.max_mm, "{depth}");
+    // And a linear curve would have sent it deep.
+    assert!(needle.protrusion_mm * 0.55 > w.max_mm);
 }

@@ -175,7 +175,8 @@ fn pump_tablet(
             return;
         }
     };
-    let practising = *state.get() == Screen::Practice;
+    // Samples go to the skin while tattooing, and to the calibration while calibrating.
+    let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
     let mut emit = |pos: Vec2, pressure: f64, tx: f64, ty: f64, touching: bool| {
         let Some(at) = to_canvas(&camera, pos) else {
             return;
@@ -257,7 +258,8 @@ fn mouse_pen(
         return;
     }
     let Ok(camera) = cameras.single() else { return };
-    let practising = *state.get() == Screen::Practice;
+    // Samples go to the skin while tattooing, and to the calibration while calibrating.
+    let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
     let mut emit = |pos: Vec2, contact: bool| {
         let Some(at) = to_canvas(&camera, pos) else {
             return;

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 
 pub mod autosave;
+pub mod calibration;
 pub mod input;
 pub mod practice;
 pub mod replay_driver;
@@ -46,6 +47,8 @@ pub enum Screen {
     BetweenSessions,
     /// The score and the healed result.
     Results,
+    /// Fitting the trainee's pressure curve.
+    Calibration,
 }
 
 /// The fixed order of each frame's work.
@@ -71,6 +74,7 @@ pub fn logic_plugin(app: &mut App) {
         practice::plugin,
         autosave::plugin,
         replay_driver::plugin,
+        calibration::plugin,
     ));
 }
 

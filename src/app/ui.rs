@@ -8,11 +8,12 @@ use egui_plot::{Bar, BarChart, Plot, VLine};
 
 use crate::levels::Level;
 use crate::needle::{NeedleGroup, Shade};
-use crate::pen::PressureCurve;
-use crate::score::CriterionKind;
 use crate::skin::DepthOutcome;
 
 use super::autosave::{Autosave, Progress, data_dir, save_attempt};
+use super::calibration::{
+    CalibrationOutcome, CalibrationRun, Calibrations, LEVELS, TAPS_PER_LEVEL, tool_key,
+};
 use super::input::{HandPressure, PenBackend, PenHover, PointerOverUi};
 use super::practice::{Practice, SessionClock, device_for};
 use super::scalp::{Overlay, ShownDay, predicted};
@@ -27,6 +28,7 @@ pub(super) fn plugin(app: &mut App) {
         EguiPrimaryContextPass,
         (
             title_screen,
+            calibration_screen,
             practice_hud,
             between_sessions,
             results_screen,
@@ -35,6 +37,7 @@ pub(super) fn plugin(app: &mut App) {
             .chain(),
     );
     app.add_systems(OnEnter(Screen::Results), on_results);
+    app.init_resource::<CalibrationOutcome>();
     app.add_systems(
         OnEnter(Screen::Title),
         |mut shown: ResMut<ShownDay>, mut ui: ResMut<UiState>, autosave: Res<Autosave>| {
@@ -57,6 +60,17 @@ struct UiState {
     heatmap: Heatmap,
     /// An unfinished attempt waiting to be resumed (read once per visit to the title screen).
     pending: Option<std::sync::Arc<super::autosave::AutosaveFile>>,
+    /// What the results screen shows, computed once when it opens.
+    results: Option<ResultsData>,
+    /// Where the trainee wants a copy of the attempt.
+    copy_to: String,
+}
+
+/// Per-impression figures for the results screen's plots and heatmaps.
+struct ResultsData {
+    depths: Vec<f64>,
+    nearest_mm: Vec<Option<f64>>,
+    density: Vec<crate::score::DensityCell>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -64,6 +78,7 @@ enum Heatmap {
     None,
     Outcome,
     Spacing,
+    Density,
 }
 
 impl Default for UiState {
@@ -78,6 +93,8 @@ impl Default for UiState {
             result_day: 42.0,
             heatmap: Heatmap::None,
             pending: None,
+            results: None,
+            copy_to: String::new(),
         }
     }
 }
@@ -98,13 +115,9 @@ fn begin(
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64);
-    commands.insert_resource(Practice::new(
-        level,
-        trainee,
-        device,
-        PressureCurve::Linear,
-        seed,
-    ));
+    // The tool's calibrated curve (linear until calibrated); the attempt records it.
+    let curve = Calibrations::load(&data_dir()).curve_for(&tool_key(backend));
+    commands.insert_resource(Practice::new(level, trainee, device, curve, seed));
     next.set(Screen::Practice);
 }
 
@@ -214,6 +227,36 @@ fn on_results(
         practice.compute_score();
     }
     ui.result_day = 42.0;
+    // Computed once: 100,000 neighbour searches every frame would stall the screen.
+    let points: Vec<crate::geometry::Point> = practice
+        .impressions
+        .iter()
+        .map(|p| p.impression.at)
+        .collect();
+    let grid = crate::spatial::StaticGrid::new(&points, 0.25);
+    let replayed = crate::replay::replay(&practice.level.plan, &practice.attempt);
+    ui.results = Some(ResultsData {
+        depths: practice
+            .impressions
+            .iter()
+            .map(|p| p.tissue.depth_mm)
+            .collect(),
+        nearest_mm: grid
+            .all_nearest()
+            .into_iter()
+            .map(|n| n.map(|(_, d)| d))
+            .collect(),
+        density: crate::score::density_map(&practice.level.plan, &replayed),
+    });
+    if ui.copy_to.is_empty() {
+        let who: String = practice
+            .attempt
+            .trainee
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '_' })
+            .collect();
+        ui.copy_to = format!("{}-{who}.ron", practice.attempt.level_id);
+    }
     shown.0 = Some(42.0);
     // A replay is not the trainee's own work: it is not saved again nor counted as progress.
     if driver.is_some() {
@@ -240,6 +283,7 @@ fn title_screen(
     mut commands: Commands,
     backend: Option<Res<PenBackend>>,
     mut next: ResMut<NextState<Screen>>,
+    outcome: Res<CalibrationOutcome>,
 ) -> Result {
     if *state.get() != Screen::Title {
         return Ok(());
@@ -289,6 +333,7 @@ fn title_screen(
         });
     let mut start = false;
     let mut resume = false;
+    let mut calibrate = false;
     egui::CentralPanel::default().show(&mut root, |c| {
         if let Some(level) = ui.levels.get(ui.selected) {
             let p = &level.plan;
@@ -306,6 +351,17 @@ fn title_screen(
                 start = true;
             }
         }
+        c.add_space(12.0);
+        c.separator();
+        let key = tool_key(backend.as_deref());
+        let curve = Calibrations::load(&data_dir()).curve_for(&key);
+        c.label(format!("Pressure curve for {key}: {}", if curve == crate::pen::PressureCurve::Linear { "not calibrated (linear)".to_string() } else { format!("{curve:?}") }));
+        if c.button("Calibrate the pen  [C]").clicked() {
+            calibrate = true;
+        }
+        if let Some(msg) = &outcome.0 {
+            c.label(msg);
+        }
         if let Some(p) = &pending {
             c.add_space(12.0);
             c.separator();
@@ -315,7 +371,9 @@ fn title_screen(
             }
         }
     });
-    if ctx.input(|i| i.key_pressed(egui::Key::Enter)) {
+    // Keys typed into the trainee's name are not shortcuts.
+    let typing = ctx.egui_wants_keyboard_input();
+    if !typing && ctx.input(|i| i.key_pressed(egui::Key::Enter)) {
         start = true;
     }
     if start && let Some(level) = ui.levels.get(ui.selected).cloned() {
@@ -327,6 +385,10 @@ fn title_screen(
             backend.as_deref(),
             &mut next,
         );
+    }
+
+    if calibrate || (!typing && ctx.input(|i| i.key_pressed(egui::Key::C))) {
+        next.set(Screen::Calibration);
     }
     if resume && let Some(p) = pending {
         match ui
@@ -364,6 +426,59 @@ fn root_ui(ctx: &egui::Context) -> egui::Ui {
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     )
+}
+
+fn calibration_screen(
+    mut contexts: EguiContexts,
+    state: Res<State<Screen>>,
+    run: Option<Res<CalibrationRun>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut gizmos: Gizmos,
+    cameras: Query<&Transform, With<super::scalp::ScalpCamera>>,
+    projections: Query<&Projection, With<super::scalp::ScalpCamera>>,
+) -> Result {
+    if *state.get() != Screen::Calibration {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut root = root_ui(ctx);
+    let stage = run.as_ref().map_or(0, |r| r.stage()).min(2);
+    let done = run.as_ref().map_or(0, |r| r.taps[stage].len());
+    egui::Panel::right("calibration").exact_size(380.0).show(&mut root, |ui| {
+        ui.heading("Calibrate the pen");
+        ui.label("Tap the targets on the left, lifting the pen after each tap:");
+        for (i, level) in LEVELS.iter().enumerate() {
+            let n = run.as_ref().map_or(0, |r| r.taps[i].len());
+            let text = format!("{TAPS_PER_LEVEL} taps at a {level} pressure: {n}/{TAPS_PER_LEVEL}");
+            if i == stage { ui.strong(text) } else { ui.label(text) };
+        }
+        ui.add_space(8.0);
+        ui.label("Light: a touch that would barely mark. Medium: your normal working touch. Firm: deliberately too hard.");
+        ui.label("Your medium touch will then land in the middle of each level's target depth.");
+        ui.add_space(8.0);
+        if ui.button("Cancel").clicked() {
+            next.set(Screen::Title);
+        }
+    });
+    // Targets: one ring per tap still to do at this pressure.
+    if let (Ok(tf), Ok(Projection::Orthographic(o))) = (cameras.single(), projections.single()) {
+        let centre = tf.translation.truncate() - Vec2::X * 190.0 * o.scale;
+        let r = 20.0 * o.scale;
+        for k in 0..TAPS_PER_LEVEL {
+            let x = (k as f32 - 2.0) * 4.0 * r;
+            let color = if k < done {
+                Color::srgb(0.3, 0.7, 0.3)
+            } else {
+                Color::srgb(0.9, 0.9, 0.9)
+            };
+            gizmos.circle_2d(
+                Isometry2d::from_translation(centre + Vec2::new(x, 0.0)),
+                r,
+                color,
+            );
+        }
+    }
+    Ok(())
 }
 
 fn backend_label(backend: Option<&PenBackend>) -> String {
@@ -657,44 +772,31 @@ fn results_screen(
                         }
                     });
                 }
-                r.separator();
-                r.label("Depth of every impression (mm), target window marked:");
-                let depths: Vec<f64> = practice
-                    .impressions
-                    .iter()
-                    .map(|p| p.tissue.depth_mm)
-                    .collect();
-                histogram(
-                    r,
-                    "depth",
-                    &depths,
-                    0.0,
-                    plan.skin.subcutis_mm() * 1.3,
-                    40,
-                    &[plan.depth_window.min_mm, plan.depth_window.max_mm],
-                );
-                r.label("Distance to the nearest dot (mm), minimum spacing marked:");
-                let points: Vec<crate::geometry::Point> = practice
-                    .impressions
-                    .iter()
-                    .map(|p| p.impression.at)
-                    .collect();
-                let grid = crate::spatial::StaticGrid::new(&points, 0.25);
-                let nn: Vec<f64> = grid
-                    .all_nearest()
-                    .into_iter()
-                    .flatten()
-                    .map(|(_, d)| d)
-                    .collect();
-                histogram(
-                    r,
-                    "spacing",
-                    &nn,
-                    0.0,
-                    plan.min_spacing_mm * 4.0,
-                    40,
-                    &[plan.min_spacing_mm],
-                );
+                if let Some(data) = &ui.results {
+                    r.separator();
+                    r.label("Depth of every impression (mm), target window marked:");
+                    let window = [plan.depth_window.min_mm, plan.depth_window.max_mm];
+                    histogram(
+                        r,
+                        "depth",
+                        &data.depths,
+                        0.0,
+                        plan.skin.subcutis_mm() * 1.3,
+                        40,
+                        &window,
+                    );
+                    r.label("Distance to the nearest dot (mm), minimum spacing marked:");
+                    let nn: Vec<f64> = data.nearest_mm.iter().flatten().copied().collect();
+                    histogram(
+                        r,
+                        "spacing",
+                        &nn,
+                        0.0,
+                        plan.min_spacing_mm * 4.0,
+                        40,
+                        &[plan.min_spacing_mm],
+                    );
+                }
                 r.separator();
                 r.label("Healing and fading:");
                 let mut day = ui.result_day;
@@ -726,7 +828,21 @@ fn results_screen(
                     h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
                     h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
                     h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
                 });
+                r.separator();
+                r.horizontal(|h| {
+                    h.label("Save a copy to:");
+                    h.text_edit_singleline(&mut ui.copy_to);
+                });
+                if r.button("Save copy").clicked() {
+                    let path = std::path::PathBuf::from(ui.copy_to.trim());
+                    let msg = match practice.attempt.save(&path) {
+                        Ok(()) => format!("Saved a copy to {}", path.display()),
+                        Err(e) => format!("Could not save: {e}"),
+                    };
+                    ui.notice = Some((msg, 0.0));
+                }
                 r.separator();
                 if r.button("Back to the curriculum  [Esc]").clicked() {
                     next.set(Screen::Title);
@@ -748,16 +864,13 @@ fn results_screen(
             }
         }
         Heatmap::Spacing => {
-            let s = score.criterion(CriterionKind::Spacing);
-            let _ = s;
-            let points: Vec<crate::geometry::Point> = practice
+            for (p, nn) in practice
                 .impressions
                 .iter()
-                .map(|p| p.impression.at)
-                .collect();
-            let grid = crate::spatial::StaticGrid::new(&points, 0.25);
-            for (i, nn) in grid.all_nearest().into_iter().enumerate().step_by(step) {
-                let Some((_, d)) = nn else { continue };
+                .zip(ui.results.iter().flat_map(|d| &d.nearest_mm))
+                .step_by(step)
+            {
+                let Some(d) = nn else { continue };
                 let ratio = (d / plan.min_spacing_mm) as f32;
                 let color = if ratio < 1.0 {
                     Color::srgb(0.9, 0.15, 0.15)
@@ -766,8 +879,34 @@ fn results_screen(
                 } else {
                     Color::srgb(0.2, 0.7, 0.3)
                 };
-                let c = Vec2::new(points[i].x_mm as f32, -points[i].y_mm as f32);
+                let c = Vec2::new(p.impression.at.x_mm as f32, -p.impression.at.y_mm as f32);
                 gizmos.circle_2d(Isometry2d::from_translation(c), 0.25, color);
+            }
+        }
+        Heatmap::Density => {
+            // Blue where too sparse, red where too dense, nothing where it matches the plan.
+            for cell in ui.results.iter().flat_map(|d| &d.density) {
+                if cell.planned <= 0.0 && cell.visible <= 0.0 {
+                    continue;
+                }
+                let error =
+                    ((cell.visible - cell.planned) / cell.planned.max(1.0)).clamp(-1.0, 1.0) as f32;
+                if error.abs() < 0.1 {
+                    continue;
+                }
+                let color = if error < 0.0 {
+                    Color::srgba(0.1, 0.3, 0.95, -error)
+                } else {
+                    Color::srgba(0.95, 0.15, 0.1, error)
+                };
+                let c = Vec2::new(cell.centre.x_mm as f32, -cell.centre.y_mm as f32);
+                let side = cell.side_mm as f32 * 0.92;
+                gizmos.rect_2d(Isometry2d::from_translation(c), Vec2::splat(side), color);
+                gizmos.rect_2d(
+                    Isometry2d::from_translation(c),
+                    Vec2::splat(side * 0.6),
+                    color,
+                );
             }
         }
     }
@@ -840,6 +979,7 @@ fn help_and_notices(
                             "Esc",
                             "back to the curriculum (the work is kept for resume)",
                         ),
+                        ("C (curriculum)", "calibrate the pen's pressure"),
                         ("F1", "this help"),
                         ("Ctrl+Q", "quit"),
                     ] {
