@@ -57,6 +57,9 @@ pub struct Autosave {
     last_saved_s: f64,
     /// Samples recorded at the last save (nothing new: no write).
     last_samples: usize,
+    /// A write running on its own thread: serializing a full head (tens of MB) would stall
+    /// frames on the main thread.
+    in_flight: Option<std::thread::JoinHandle<Result<(), files::FileError>>>,
 }
 
 impl Default for Autosave {
@@ -65,6 +68,7 @@ impl Default for Autosave {
             path: data_dir().join("autosave.ron"),
             last_saved_s: 0.0,
             last_samples: 0,
+            in_flight: None,
         }
     }
 }
@@ -76,28 +80,49 @@ impl Autosave {
             path,
             last_saved_s: 0.0,
             last_samples: 0,
+            in_flight: None,
         }
     }
 
-    /// Writes the practice's attempt so far (temp file, then rename).
+    /// Writes the practice's attempt so far now (temp file, then rename).
     pub fn write(&mut self, practice: &Practice, now_s: f64) -> Result<(), files::FileError> {
-        let file = AutosaveFile {
-            attempt: practice.attempt_so_far(),
-            session_in_progress: practice.live.is_some(),
-        };
-        let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::new().depth_limit(4))
-            .unwrap_or_default();
-        if let Some(dir) = self.path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        files::write_atomically(&self.path, text.as_bytes())?;
+        self.finish_in_flight();
+        let file = snapshot(practice);
+        save_file(&self.path, &file)?;
         self.last_saved_s = now_s;
         self.last_samples = file.attempt.sample_count();
         Ok(())
     }
 
+    /// Starts writing the attempt so far on a background thread (unless one still runs; then
+    /// the next frame tries again). The copy taken here is what gets saved.
+    pub fn write_in_background(&mut self, practice: &Practice, now_s: f64) {
+        if self.in_flight.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        self.finish_in_flight();
+        let file = snapshot(practice);
+        self.last_saved_s = now_s;
+        self.last_samples = file.attempt.sample_count();
+        let path = self.path.clone();
+        self.in_flight = Some(std::thread::spawn(move || save_file(&path, &file)));
+    }
+
+    /// Waits for a background write, reporting its error.
+    fn finish_in_flight(&mut self) {
+        if let Some(handle) = self.in_flight.take() {
+            match handle.join() {
+                Ok(Err(e)) => warn!("autosave: {e}"),
+                Err(_) => warn!("autosave: the writing thread failed"),
+                Ok(Ok(())) => {}
+            }
+        }
+    }
+
     /// Removes the autosave (the attempt was finished or abandoned on purpose).
     pub fn clear(&mut self) {
+        // A write still running would bring the file back.
+        self.finish_in_flight();
         let _ = std::fs::remove_file(&self.path);
         self.last_samples = 0;
     }
@@ -127,9 +152,30 @@ fn autosave(
         autosave.last_saved_s = clock.0;
         return;
     }
-    if let Err(e) = autosave.write(&practice, clock.0) {
-        warn!("autosave: {e}");
+    autosave.write_in_background(&practice, clock.0);
+}
+
+impl Drop for Autosave {
+    fn drop(&mut self) {
+        // Leaving the app normally: let the last write land.
+        self.finish_in_flight();
     }
+}
+
+fn snapshot(practice: &Practice) -> AutosaveFile {
+    AutosaveFile {
+        attempt: practice.attempt_so_far(),
+        session_in_progress: practice.live.is_some(),
+    }
+}
+
+fn save_file(path: &Path, file: &AutosaveFile) -> Result<(), files::FileError> {
+    let text = ron::ser::to_string_pretty(file, ron::ser::PrettyConfig::new().depth_limit(4))
+        .unwrap_or_default();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    files::write_atomically(path, text.as_bytes())
 }
 
 /// Best and latest result per level, kept in the data folder.

@@ -105,6 +105,8 @@ pub fn run(options: Options) -> std::process::ExitCode {
     // The pen must be read every frame even without window events: keep updating continuously.
     app.insert_resource(bevy::winit::WinitSettings::continuous());
     app.add_plugins(bevy_egui::EguiPlugin::default());
+    // Frame rate in the HUD: a trainee sees at once if the machine cannot keep up.
+    app.add_plugins(bevy::diagnostic::FrameTimeDiagnosticsPlugin::default());
     app.insert_resource(options);
     plugin(&mut app);
     match app.run() {

@@ -503,6 +503,7 @@ fn practice_hud(
     mut overlay: ResMut<Overlay>,
     mut ui: ResMut<UiState>,
     mut next: ResMut<NextState<Screen>>,
+    diagnostics: Res<bevy::diagnostic::DiagnosticsStore>,
 ) -> Result {
     let (Some(mut practice), Screen::Practice) = (practice, *state.get()) else {
         return Ok(());
@@ -537,6 +538,13 @@ fn practice_hud(
                 h.label(format!("Hand pressure {:.2} (wheel, [ ])", hand.0));
             } else {
                 h.label(format!("Pressure {:.2}", hover.pressure));
+            }
+            if let Some(fps) = diagnostics
+                .get(&bevy::diagnostic::FrameTimeDiagnosticsPlugin::FPS)
+                .and_then(|d| d.smoothed())
+            {
+                h.separator();
+                h.small(format!("{fps:.0} fps"));
             }
         });
     });
