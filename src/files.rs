@@ -11,6 +11,17 @@ pub const MAX_LEVEL_BYTES: u64 = 4 * 1024 * 1024;
 /// Largest attempt file accepted, bytes. A 100,000-impression full-head attempt is about 25 MiB.
 pub const MAX_ATTEMPT_BYTES: u64 = 128 * 1024 * 1024;
 
+/// The per-user data folder (attempts, progress, calibration, autosave): `SMP_TRAINER_DATA` if
+/// set, else the platform's data folder (e.g. `~/.local/share/smp-trainer` on Linux).
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SMP_TRAINER_DATA") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("org", "smp-trainer", "smp-trainer")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".smp-trainer"))
+}
+
 /// A place in a text file: 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {

@@ -11,6 +11,7 @@ pub mod app;
 pub mod attempt;
 pub mod files;
 pub mod geometry;
+pub mod grade;
 pub mod healing;
 pub mod levels;
 pub mod live;

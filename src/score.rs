@@ -155,6 +155,47 @@ impl Score {
         self.stored() == *stored
     }
 
+    /// Whether `attempt`'s stored score is exactly this one and its level file unchanged
+    /// (`level_hash` is the current file's), and in words why not.
+    pub fn verify(&self, attempt: &Attempt, level_hash: &str) -> (bool, String) {
+        let score = self;
+        let Some(stored) = &attempt.score else {
+            return (false, "the file holds no stored score".into());
+        };
+        if !score.matches(stored) {
+            let diffs: Vec<String> = score
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    let s = stored.criteria.iter().find(|s| s.name == c.kind.name())?;
+                    (s.score != c.score).then(|| {
+                        format!(
+                            "{} stored {} recomputed {}",
+                            c.kind.name(),
+                            s.score,
+                            c.score
+                        )
+                    })
+                })
+                .collect();
+            let mut text = format!(
+                "MISMATCH: stored total {} but the samples give {}",
+                stored.total, score.total
+            );
+            if !diffs.is_empty() {
+                text.push_str(&format!(" ({})", diffs.join(", ")));
+            }
+            return (false, text);
+        }
+        if attempt.level_hash != level_hash {
+            return (
+                false,
+                "the level file has changed since the attempt was made (hash differs)".into(),
+            );
+        }
+        (true, "the stored score matches the samples".into())
+    }
+
     /// A criterion by kind.
     pub fn criterion(&self, kind: CriterionKind) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.kind == kind)

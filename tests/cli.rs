@@ -277,3 +277,76 @@ fn without_a_display_the_trainer_says_so_and_fails_cleanly() {
         assert!(err.contains("without the `gui` feature"), "{err}");
     }
 }
+
+#[test]
+fn grade_writes_a_row_for_every_file_and_goes_on_past_bad_ones() {
+    let dir = temp_dir("grade");
+    let class = dir.join("class");
+    std::fs::create_dir_all(class.join("week2")).unwrap();
+    let good = simulate(&class, "depth-drill", "expert");
+    simulate(&class.join("week2"), "depth-drill", "heavy-hand");
+    let body = std::fs::read_to_string(&good).unwrap();
+    let total_line = body
+        .lines()
+        .find(|l| l.trim_start().starts_with("total:"))
+        .unwrap();
+    std::fs::write(
+        class.join("tampered.ron"),
+        body.replacen(total_line, "        total: 100.0,", 1),
+    )
+    .unwrap();
+    std::fs::write(class.join("truncated.ron"), &body[..body.len() / 2]).unwrap();
+    std::fs::write(class.join("foreign.ron"), "(title: \"not an attempt\")").unwrap();
+
+    let csv = dir.join("grades.csv");
+    let out = smp(&[
+        "grade",
+        class.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
+    assert!(
+        rows[0].starts_with("file,trainee,level,date,total,passed,verified,override_grade,depth,")
+    );
+    assert_eq!(rows.len(), 1 + 5, "{table}");
+    let row = |name: &str| *rows.iter().find(|r| r.contains(name)).unwrap();
+    assert!(
+        row("depth-drill-expert.ron").contains(",true,true,"),
+        "{}",
+        row("depth-drill-expert.ron")
+    );
+    assert!(
+        row("heavy-hand").contains(",false,true,"),
+        "{}",
+        row("heavy-hand")
+    );
+    assert!(
+        row("tampered.ron").contains(",true,false,"),
+        "{}",
+        row("tampered.ron")
+    );
+    assert!(
+        row("truncated.ron").ends_with(|c: char| c != ','),
+        "the error is stated"
+    );
+    assert!(
+        row("foreign.ron").contains("foreign.ron:1:"),
+        "{}",
+        row("foreign.ron")
+    );
+    // Summaries per trainee and per level follow.
+    assert!(table.contains("\ntrainee,attempts,best,latest,mean,trend_per_attempt,passed\n"));
+    assert!(
+        table
+            .contains("\nlevel,attempts,best,latest,mean,trend_per_attempt,passed\ndepth-drill,3,")
+    );
+
+    let json = smp(&["grade", class.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(v["summary"]["levels"]["depth-drill"]["attempts"], 3);
+    std::fs::remove_dir_all(dir).unwrap();
+}

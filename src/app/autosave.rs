@@ -28,15 +28,7 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// The per-user data folder: `SMP_TRAINER_DATA` if set, else the platform's data folder.
-pub fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SMP_TRAINER_DATA") {
-        return PathBuf::from(dir);
-    }
-    directories::ProjectDirs::from("org", "smp-trainer", "smp-trainer")
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".smp-trainer"))
-}
+pub use crate::files::data_dir;
 
 /// What the autosave file holds: the attempt so far, and whether its last session was still
 /// being tattooed.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod grade;
 mod levels;
 mod render;
 mod score;
@@ -107,6 +108,34 @@ enum Command {
         #[arg(long)]
         levels: Option<PathBuf>,
     },
+    /// Grade every attempt under a folder: a CSV row each (or JSON), then per-trainee and
+    /// per-level summaries. Unreadable files get a row with the error; the run goes on.
+    Grade {
+        /// Folder of attempt files (searched recursively).
+        dir: PathBuf,
+        /// Write the grades here (safe write) instead of printing them.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// csv or json.
+        #[arg(long, value_enum, default_value_t = GradeFormat::Csv)]
+        format: GradeFormat,
+        /// Also look for level ids in this folder.
+        #[arg(long)]
+        levels: Option<PathBuf>,
+    },
+    /// A trainee's history: best and latest score per level, and each criterion's average and
+    /// trend over their attempts.
+    Progress {
+        /// Trainee name, as in the attempt files.
+        #[arg(long)]
+        trainee: String,
+        /// Folder of attempts (default: the data folder's attempts).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Also look for level ids in this folder.
+        #[arg(long)]
+        levels: Option<PathBuf>,
+    },
     /// List or check levels.
     Levels {
         #[command(subcommand)]
@@ -138,6 +167,15 @@ pub enum Format {
     Json,
     /// RON.
     Ron,
+}
+
+/// Output format of `grade`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum GradeFormat {
+    /// Comma-separated values.
+    Csv,
+    /// JSON: `rows` and `summary`.
+    Json,
 }
 
 /// A failure to report: the message, and the exit code.
@@ -230,6 +268,17 @@ pub fn run() -> ExitCode {
             level.as_deref(),
             levels.as_deref(),
         ),
+        Some(Command::Grade {
+            dir,
+            out,
+            format,
+            levels,
+        }) => grade::run(&dir, out.as_deref(), format, levels.as_deref()),
+        Some(Command::Progress {
+            trainee,
+            dir,
+            levels,
+        }) => grade::progress(&trainee, dir.as_deref(), levels.as_deref()),
         Some(Command::Levels {
             action: LevelsAction::List { dir },
         }) => levels::list(dir.as_deref()),

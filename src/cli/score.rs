@@ -27,45 +27,6 @@ struct Report<'a> {
     criteria: std::collections::BTreeMap<&'static str, &'a Criterion>,
 }
 
-/// Whether the stored score matches, and why not.
-pub fn verification(attempt: &Attempt, level_hash: &str, score: &Score) -> (bool, String) {
-    let Some(stored) = &attempt.score else {
-        return (false, "the file holds no stored score".into());
-    };
-    if !score.matches(stored) {
-        let diffs: Vec<String> = score
-            .criteria
-            .iter()
-            .filter_map(|c| {
-                let s = stored.criteria.iter().find(|s| s.name == c.kind.name())?;
-                (s.score != c.score).then(|| {
-                    format!(
-                        "{} stored {} recomputed {}",
-                        c.kind.name(),
-                        s.score,
-                        c.score
-                    )
-                })
-            })
-            .collect();
-        let mut text = format!(
-            "MISMATCH: stored total {} but the samples give {}",
-            stored.total, score.total
-        );
-        if !diffs.is_empty() {
-            text.push_str(&format!(" ({})", diffs.join(", ")));
-        }
-        return (false, text);
-    }
-    if attempt.level_hash != level_hash {
-        return (
-            false,
-            "the level file has changed since the attempt was made (hash differs)".into(),
-        );
-    }
-    (true, "the stored score matches the samples".into())
-}
-
 pub fn run(
     file: &Path,
     format: Format,
@@ -85,7 +46,7 @@ pub fn run(
     }
     let replayed = replay::replay(&level.plan, &attempt);
     let score = score::score(&level.plan, &attempt, &replayed);
-    let (verified, why) = verification(&attempt, &level.hash, &score);
+    let (verified, why) = score.verify(&attempt, &level.hash);
     let report = Report {
         file: file.display().to_string(),
         trainee: &attempt.trainee,
