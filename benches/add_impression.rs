@@ -72,13 +72,7 @@ fn add_one(c: &mut Criterion) {
                     made = made.or(live.push(plan, &PressureCurve::Linear, 7, s));
                 }
                 let p = made.expect("a tap makes an impression");
-                let dot = Dot {
-                    at: p.impression.at,
-                    look: p.healing.appearance(0.0),
-                    elongation: p.impression.elongation,
-                    direction_rad: p.impression.tilt_direction_rad,
-                    tail: p.impression.tail,
-                };
+                let dot = Dot::of(&p, 0.0);
                 canvas.add_dot(&compositor, dot);
                 canvas.take_dirty().len()
             })

@@ -42,19 +42,26 @@ pub struct Dot {
     pub tail: Point,
 }
 
+impl Dot {
+    /// How `p` looks `age_days` days after it was made.
+    pub fn of(p: &crate::replay::PlacedImpression, age_days: f64) -> Dot {
+        Dot {
+            at: p.impression.at,
+            look: p.healing.appearance(age_days.max(0.0)),
+            elongation: p.impression.elongation,
+            direction_rad: p.impression.tilt_direction_rad,
+            tail: p.impression.tail,
+        }
+    }
+}
+
 /// Every impression of `replay` as it looks `days_after` days after the last session.
 pub fn dots_on_day(replay: &Replay, days_after: f64) -> Vec<Dot> {
     let last = replay.last_session_day();
     replay
         .impressions
         .iter()
-        .map(|p| Dot {
-            at: p.impression.at,
-            look: p.healing.appearance(last - p.made_on_day + days_after),
-            elongation: p.impression.elongation,
-            direction_rad: p.impression.tilt_direction_rad,
-            tail: p.impression.tail,
-        })
+        .map(|p| Dot::of(p, last - p.made_on_day + days_after))
         .collect()
 }
 
@@ -104,6 +111,12 @@ impl ToSrgb {
     fn get(&self, c: f32) -> u8 {
         self.0[((c.clamp(0.0, 1.0) * 4095.0) + 0.5) as usize]
     }
+}
+
+/// The shared linear → sRGB table, built once.
+fn srgb_lut() -> &'static ToSrgb {
+    static LUT: std::sync::OnceLock<ToSrgb> = std::sync::OnceLock::new();
+    LUT.get_or_init(ToSrgb::new)
 }
 
 fn hash2(seed: u64, x: i64, y: i64) -> f32 {
@@ -251,7 +264,7 @@ impl Compositor {
             }
         }
         let mut pixels = vec![0u8; w as usize * h as usize * 4];
-        let lut = ToSrgb::new();
+        let lut = srgb_lut();
         let chunks: Vec<&mut [u8]> = pixels.chunks_mut(band * w as usize * 4).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work: Vec<std::sync::Mutex<Option<&mut [u8]>>> = chunks
@@ -282,7 +295,7 @@ impl Compositor {
                             px_per_mm,
                             rect,
                             out,
-                            &lut,
+                            lut,
                         );
                     }
                 });
@@ -301,15 +314,7 @@ impl Compositor {
         rect: PixelRect,
         out: &mut [u8],
     ) {
-        static LUT: std::sync::OnceLock<ToSrgb> = std::sync::OnceLock::new();
-        self.paint(
-            dots,
-            candidates,
-            px_per_mm,
-            rect,
-            out,
-            LUT.get_or_init(ToSrgb::new),
-        );
+        self.paint(dots, candidates, px_per_mm, rect, out, srgb_lut());
     }
 
     fn paint(

@@ -73,16 +73,6 @@ fn spawn_camera(mut commands: Commands) {
     commands.spawn((Camera2d, ScalpCamera, Transform::default()));
 }
 
-fn dot_for(p: &crate::replay::PlacedImpression, age_days: f64) -> Dot {
-    Dot {
-        at: p.impression.at,
-        look: p.healing.appearance(age_days.max(0.0)),
-        elongation: p.impression.elongation,
-        direction_rad: p.impression.tilt_direction_rad,
-        tail: p.impression.tail,
-    }
-}
-
 /// The day on the attempt's timeline the scalp is seen on.
 fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
     let last_day = practice.live.as_ref().map(|l| l.day).unwrap_or_else(|| {
@@ -127,7 +117,7 @@ fn build_view(
     let dots = practice
         .impressions
         .iter()
-        .map(|p| dot_for(p, day - p.made_on_day))
+        .map(|p| Dot::of(p, day - p.made_on_day))
         .collect();
     canvas.set_dots(&compositor, dots);
     let ppm = px_per_mm as f32;
@@ -222,7 +212,7 @@ fn draw_new_impressions(
     let start = practice.drawn.min(practice.impressions.len());
     for p in &practice.impressions[start..] {
         // A new impression is fresh: it is made today.
-        view.canvas.add_dot(&view.compositor, dot_for(p, 0.0));
+        view.canvas.add_dot(&view.compositor, Dot::of(p, 0.0));
     }
     practice.drawn = practice.impressions.len();
 }
@@ -243,7 +233,7 @@ fn redraw_for_day(
     let dots = practice
         .impressions
         .iter()
-        .map(|p| dot_for(p, day - p.made_on_day))
+        .map(|p| Dot::of(p, day - p.made_on_day))
         .collect();
     let view = &mut *view;
     view.canvas.set_dots(&view.compositor, dots);
