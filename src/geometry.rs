@@ -76,6 +76,9 @@ impl Rect {
     }
 }
 
+/// Most vertices a polygon or line in a level may have (hand-drawn outlines have tens).
+pub const MAX_VERTICES: usize = 2_000;
+
 /// A simple closed polygon (the last vertex joins the first), vertices in mm.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -100,13 +103,19 @@ impl Polygon {
         ])
     }
 
-    /// What makes this polygon unusable, if anything: too few vertices, a non-finite vertex,
-    /// no area, or edges that cross.
+    /// What makes this polygon unusable, if anything: too few or too many vertices, a
+    /// non-finite vertex, no area, or edges that cross.
     pub fn problem(&self) -> Option<String> {
         let n = self.vertices.len();
         if n < 3 {
             return Some(format!(
                 "a polygon needs at least 3 vertices, this one has {n}"
+            ));
+        }
+        // Checked first: the crossing test below is quadratic in the vertex count.
+        if n > MAX_VERTICES {
+            return Some(format!(
+                "a polygon may have at most {MAX_VERTICES} vertices, this one has {n}"
             ));
         }
         if let Some(i) = self.vertices.iter().position(|p| !p.is_finite()) {
@@ -345,6 +354,28 @@ mod tests {
         ]);
         assert!(p.area_mm2() > 1.0);
         assert!(p.problem().unwrap().contains("cross"));
+    }
+
+    #[test]
+    fn huge_polygons_are_refused_before_the_quadratic_check() {
+        let n = MAX_VERTICES + 1;
+        let ring: Vec<Point> = (0..n)
+            .map(|i| {
+                let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                Point::new(50.0 + 40.0 * a.cos(), 50.0 + 40.0 * a.sin())
+            })
+            .collect();
+        assert!(
+            Polygon::new(ring.clone())
+                .problem()
+                .unwrap()
+                .contains("at most")
+        );
+        assert!(
+            Polygon::new(ring[..MAX_VERTICES].to_vec())
+                .problem()
+                .is_none()
+        );
     }
 
     #[test]

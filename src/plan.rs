@@ -285,6 +285,9 @@ fn default_max_gap() -> f64 {
     28.0
 }
 
+/// Most zones, scars or hair regions a level may have.
+pub const MAX_REGIONS: usize = 64;
+
 /// Most impressions a level may plan for (bounds work and memory for any level file).
 pub const MAX_PLANNED_IMPRESSIONS: f64 = 1_000_000.0;
 
@@ -395,6 +398,18 @@ impl ReferencePlan {
             );
         }
         let s = &self.skin;
+        for (field, count) in [
+            ("zones", self.zones.len()),
+            ("scars", s.scars.len()),
+            ("hair", s.hair.len()),
+        ] {
+            if count > MAX_REGIONS {
+                bad(
+                    field,
+                    format!("at most {MAX_REGIONS} {field}, this level has {count}"),
+                );
+            }
+        }
         if !(0.02..=0.5).contains(&s.epidermis_mm) {
             bad(
                 "epidermis_mm",
@@ -483,7 +498,15 @@ impl ReferencePlan {
             }
         }
         if let Some(hl) = &self.hairline {
-            if hl.line.vertices.len() < 2
+            if hl.line.vertices.len() > crate::geometry::MAX_VERTICES {
+                bad(
+                    "hairline",
+                    format!(
+                        "the hairline may have at most {} points",
+                        crate::geometry::MAX_VERTICES
+                    ),
+                );
+            } else if hl.line.vertices.len() < 2
                 || hl.line.vertices.iter().any(|p| !p.is_finite())
                 || hl.line.length_mm() <= 0.0
             {
