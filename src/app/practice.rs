@@ -109,6 +109,20 @@ impl Practice {
         }
     }
 
+    /// A new practice that continues `attempt`'s identity: its trainee, device, pressure curve,
+    /// seed and date (for resuming and for replays).
+    pub fn continuing(level: Level, attempt: &Attempt) -> Self {
+        let mut p = Practice::new(
+            level,
+            &attempt.trainee,
+            attempt.device.clone(),
+            attempt.pressure_curve.clone(),
+            attempt.seed,
+        );
+        p.attempt.date = attempt.date.clone();
+        p
+    }
+
     /// Sessions the level plans.
     pub fn planned_sessions(&self) -> usize {
         self.level.plan.sessions.len()
@@ -196,14 +210,7 @@ impl Practice {
     /// Rebuilds a practice from an attempt saved mid-session: finished sessions are replayed,
     /// and the unfinished one continues live with its samples fed back in.
     pub fn resume(level: Level, saved: Attempt, last_session_in_progress: bool) -> Self {
-        let mut p = Practice::new(
-            level,
-            &saved.trainee,
-            saved.device.clone(),
-            saved.pressure_curve.clone(),
-            saved.seed,
-        );
-        p.attempt.date = saved.date.clone();
+        let mut p = Practice::continuing(level, &saved);
         let mut sessions = saved.sessions;
         let partial = if last_session_in_progress {
             sessions.pop()

@@ -87,13 +87,7 @@ impl ReplayDriver {
 
 /// Sets up a practice that replays `attempt` on `level` (its trainee, device, curve and seed).
 pub fn practice_for_replay(level: Level, attempt: &Attempt) -> Practice {
-    let mut p = Practice::new(
-        level,
-        &attempt.trainee,
-        attempt.device.clone(),
-        attempt.pressure_curve.clone(),
-        attempt.seed,
-    );
+    let mut p = Practice::continuing(level, attempt);
     if let Some(first) = attempt.sessions.first() {
         p.next_needle = first.needle;
         p.next_shade = first.shade;

@@ -73,6 +73,15 @@ fn spawn_camera(mut commands: Commands) {
     commands.spawn((Camera2d, ScalpCamera, Transform::default()));
 }
 
+/// Every impression as it looks on `day` of the attempt's timeline.
+fn dots_on(practice: &Practice, day: f64) -> Vec<Dot> {
+    practice
+        .impressions
+        .iter()
+        .map(|p| Dot::of(p, day - p.made_on_day))
+        .collect()
+}
+
 /// The day on the attempt's timeline the scalp is seen on.
 fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
     let last_day = practice.live.as_ref().map(|l| l.day).unwrap_or_else(|| {
@@ -114,11 +123,7 @@ fn build_view(
         return;
     };
     let day = viewing_day(&practice, &ShownDay(None));
-    let dots = practice
-        .impressions
-        .iter()
-        .map(|p| Dot::of(p, day - p.made_on_day))
-        .collect();
+    let dots = dots_on(&practice, day);
     canvas.set_dots(&compositor, dots);
     let ppm = px_per_mm as f32;
     let mut handles = Vec::new();
@@ -230,11 +235,7 @@ fn redraw_for_day(
     if view.shown == shown.0 && view.drawn_day == day {
         return;
     }
-    let dots = practice
-        .impressions
-        .iter()
-        .map(|p| Dot::of(p, day - p.made_on_day))
-        .collect();
+    let dots = dots_on(&practice, day);
     let view = &mut *view;
     view.canvas.set_dots(&view.compositor, dots);
     view.shown = shown.0;
