@@ -102,9 +102,12 @@ pub struct Attempt {
     /// Score as computed when saved.
     #[serde(default)]
     pub score: Option<StoredScore>,
+    /// An instructor's comments and override grade, kept apart from the trainee's work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::ReviewNotes>,
 }
 
-fn valid_date(d: &str) -> bool {
+pub(crate) fn valid_date(d: &str) -> bool {
     let b = d.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -203,6 +206,9 @@ impl Attempt {
             && (s.criteria.len() > 16 || !(0.0..=100.0).contains(&s.total))
         {
             return Some(("score", "stored score is malformed".into()));
+        }
+        if let Some(p) = self.review.as_ref().and_then(|r| r.problem()) {
+            return Some(("review", p));
         }
         None
     }

@@ -102,6 +102,11 @@ pub fn grade_dir(dir: &Path, levels_dir: Option<&Path>) -> std::io::Result<Vec<G
         row.trainee = attempt.trainee.clone();
         row.level = attempt.level_id.clone();
         row.date = attempt.date.clone();
+        row.override_grade = attempt
+            .review
+            .as_ref()
+            .and_then(|r| r.override_grade.as_ref())
+            .map(|g| g.label());
         let level = match levels.get(&attempt.level_id) {
             Some(Ok(l)) => l,
             Some(Err(e)) => {

@@ -22,6 +22,8 @@ pub mod persona;
 pub mod plan;
 pub mod render;
 pub mod replay;
+pub mod report;
+pub mod review;
 pub mod rng;
 pub mod score;
 pub mod skin;

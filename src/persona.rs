@@ -296,6 +296,7 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
         seed,
         sessions,
         score: None,
+        review: None,
     };
     let replay = crate::replay::replay(plan, &attempt);
     attempt.score = Some(crate::score::score(plan, &attempt, &replay).stored());

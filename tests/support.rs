@@ -54,6 +54,7 @@ pub fn attempt_from(level: &Level, samples: Vec<PenSample>) -> Attempt {
             samples,
         }],
         score: None,
+        review: None,
     };
     let r = replay::replay(plan, &a);
     a.score = Some(score::score(plan, &a, &r).stored());

@@ -143,7 +143,7 @@ fn choose_backend(world: &mut World) {
 }
 
 /// Window position (logical px) to canvas mm, through the scalp camera.
-fn to_canvas(camera: &(&Camera, &GlobalTransform), window_pos: Vec2) -> Option<Point> {
+pub(super) fn to_canvas(camera: &(&Camera, &GlobalTransform), window_pos: Vec2) -> Option<Point> {
     let world = camera.0.viewport_to_world_2d(camera.1, window_pos).ok()?;
     // The scalp is laid out with 1 world unit = 1 mm and canvas y pointing down.
     Some(Point::new(world.x as f64, -world.y as f64))

@@ -14,8 +14,13 @@ pub mod calibration;
 pub mod input;
 pub mod practice;
 pub mod replay_driver;
+pub mod review;
+mod review_view;
 mod scalp;
+mod screenshot;
 mod ui;
+
+pub use scalp::Heatmap;
 
 /// What the trainer was asked to do on the command line.
 #[derive(Resource, Clone, Debug, Default)]
@@ -33,6 +38,14 @@ pub struct Options {
     pub screenshot: Option<PathBuf>,
     /// Quit when the replay is done (and screenshots written).
     pub exit_when_done: bool,
+    /// Attempt to open for review.
+    pub review: Option<PathBuf>,
+    /// Heatmap the review opens with.
+    pub heatmap: Heatmap,
+    /// Days of healing the review opens showing (`None`: as the work was made).
+    pub day: Option<f64>,
+    /// Level file to open in the editor (`Some("")`: a blank canvas).
+    pub edit: Option<String>,
 }
 
 /// The screens of the trainer.
@@ -49,6 +62,8 @@ pub enum Screen {
     Results,
     /// Fitting the trainee's pressure curve.
     Calibration,
+    /// An instructor reviewing an attempt.
+    Review,
 }
 
 /// The fixed order of each frame's work.
@@ -75,13 +90,20 @@ pub fn logic_plugin(app: &mut App) {
         autosave::plugin,
         replay_driver::plugin,
         calibration::plugin,
+        review::plugin,
     ));
 }
 
 /// The whole trainer, for a real window.
 pub fn plugin(app: &mut App) {
     logic_plugin(app);
-    app.add_plugins((input::pen_backends_plugin, scalp::plugin, ui::plugin));
+    app.add_plugins((
+        input::pen_backends_plugin,
+        scalp::plugin,
+        ui::plugin,
+        review_view::plugin,
+        screenshot::plugin,
+    ));
 }
 
 /// Opens the trainer window and runs until it closes.

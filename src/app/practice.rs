@@ -91,6 +91,7 @@ impl Practice {
             seed,
             sessions: Vec::new(),
             score: None,
+            review: None,
         };
         let first = &level.plan.sessions[0];
         let (next_needle, next_shade) = (first.needle, first.shade);

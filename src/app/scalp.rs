@@ -64,6 +64,92 @@ pub struct ScalpView {
     drawn_day: f64,
 }
 
+impl ScalpView {
+    /// Makes the next frame redraw every dot (work was taken away, not only added).
+    pub fn invalidate(&mut self) {
+        self.drawn_day = f64::NAN;
+    }
+}
+
+/// Which heatmap is laid over the scalp.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Heatmap {
+    /// None.
+    #[default]
+    None,
+    /// Each dot coloured by its depth outcome.
+    Outcome,
+    /// Each dot coloured by the distance to its nearest neighbour.
+    Spacing,
+    /// Cells coloured by density against the plan.
+    Density,
+}
+
+fn rgb(c: [u8; 3]) -> Color {
+    Color::srgb_u8(c[0], c[1], c[2])
+}
+
+/// Draws `heatmap` over the scalp for `impressions` (with each one's nearest-dot distance, mm)
+/// and the density cells. Markers are capped so that huge attempts stay fluid.
+pub fn draw_heatmap(
+    gizmos: &mut Gizmos,
+    heatmap: Heatmap,
+    plan: &crate::plan::ReferencePlan,
+    impressions: &[crate::replay::PlacedImpression],
+    nearest_mm: &[Option<f64>],
+    density: &[crate::score::DensityCell],
+) {
+    use crate::report::{density_error, outcome_rgb, spacing_rgb};
+    let step = (impressions.len() / 20_000).max(1);
+    match heatmap {
+        Heatmap::None => {}
+        Heatmap::Outcome => {
+            for p in impressions.iter().step_by(step) {
+                gizmos.circle_2d(
+                    Isometry2d::from_translation(world(p.impression.at)),
+                    0.25,
+                    rgb(outcome_rgb(p.tissue.outcome)),
+                );
+            }
+        }
+        Heatmap::Spacing => {
+            for (p, nn) in impressions.iter().zip(nearest_mm).step_by(step) {
+                let Some(d) = nn else { continue };
+                gizmos.circle_2d(
+                    Isometry2d::from_translation(world(p.impression.at)),
+                    0.25,
+                    rgb(spacing_rgb(d / plan.min_spacing_mm)),
+                );
+            }
+        }
+        Heatmap::Density => {
+            // Blue where too sparse, red where too dense, nothing where it matches the plan.
+            for cell in density {
+                let Some(error) = density_error(cell.planned, cell.visible) else {
+                    continue;
+                };
+                if error.abs() < 0.1 {
+                    continue;
+                }
+                let error = error as f32;
+                let color = if error < 0.0 {
+                    Color::srgba(0.1, 0.3, 0.95, -error)
+                } else {
+                    Color::srgba(0.95, 0.15, 0.1, error)
+                };
+                let c = world(cell.centre);
+                let side = cell.side_mm as f32 * 0.92;
+                gizmos.rect_2d(Isometry2d::from_translation(c), Vec2::splat(side), color);
+                gizmos.rect_2d(
+                    Isometry2d::from_translation(c),
+                    Vec2::splat(side * 0.6),
+                    color,
+                );
+            }
+        }
+    }
+}
+
 /// Pixels per mm for a canvas: fine enough for a loupe, at most 4096 px on the long side.
 fn scale_for(canvas_mm: (f64, f64)) -> f64 {
     (4096.0 / canvas_mm.0.max(canvas_mm.1)).min(40.0)
@@ -100,17 +186,20 @@ fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
 fn build_view(
     mut commands: Commands,
     practice: Option<Res<Practice>>,
-    view: Option<Res<ScalpView>>,
+    view: Option<ResMut<ScalpView>>,
     tiles: Query<Entity, With<ScalpTile>>,
     mut images: ResMut<Assets<Image>>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
     windows: Query<&Window>,
 ) {
     let Some(practice) = practice else { return };
-    if view
-        .as_ref()
-        .is_some_and(|v| v.level_hash == practice.level.hash)
+    if let Some(mut view) = view
+        && view.level_hash == practice.level.hash
     {
+        // Same scalp, new work on it (another attempt, a review): redraw, keep the tiles.
+        if practice.is_added() {
+            view.invalidate();
+        }
         return;
     }
     for e in &tiles {
@@ -304,7 +393,8 @@ fn camera_controls(
     tf.translation += pan.extend(0.0);
 }
 
-fn world(p: Point) -> Vec2 {
+/// A canvas point (mm, y down) in world units (mm, y up).
+pub fn world(p: Point) -> Vec2 {
     Vec2::new(p.x_mm as f32, -p.y_mm as f32)
 }
 
@@ -383,12 +473,7 @@ pub fn predicted(practice: &Practice, pressure: f64) -> (f64, DepthOutcome) {
 
 /// Colour of an outcome in overlays and the gauge.
 pub fn outcome_color(o: DepthOutcome) -> Color {
-    match o {
-        DepthOutcome::Shallow => Color::srgb(0.95, 0.8, 0.2),
-        DepthOutcome::Ideal => Color::srgb(0.2, 0.75, 0.3),
-        DepthOutcome::Deep => Color::srgb(0.95, 0.5, 0.15),
-        DepthOutcome::Blowout => Color::srgb(0.85, 0.15, 0.2),
-    }
+    rgb(crate::report::outcome_rgb(o))
 }
 
 fn draw_cursor(

@@ -16,7 +16,7 @@ use super::calibration::{
 };
 use super::input::{HandPressure, PenBackend, PenHover, PointerOverUi};
 use super::practice::{Practice, SessionClock, device_for};
-use super::scalp::{Overlay, ShownDay, predicted};
+use super::scalp::{Heatmap, Overlay, ShownDay, draw_heatmap, predicted};
 use super::{Options, Screen};
 
 pub(super) fn plugin(app: &mut App) {
@@ -71,14 +71,6 @@ struct ResultsData {
     depths: Vec<f64>,
     nearest_mm: Vec<Option<f64>>,
     density: Vec<crate::score::DensityCell>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Heatmap {
-    None,
-    Outcome,
-    Spacing,
-    Density,
 }
 
 impl Default for UiState {
@@ -418,7 +410,7 @@ fn title_screen(
 }
 
 /// A `Ui` covering the window, for the screen's panels.
-fn root_ui(ctx: &egui::Context) -> egui::Ui {
+pub(super) fn root_ui(ctx: &egui::Context) -> egui::Ui {
     egui::Ui::new(
         ctx.clone(),
         "screen".into(),
@@ -857,66 +849,15 @@ fn results_screen(
                 }
             });
         });
-    // Heatmaps over the scalp (a marker per impression; capped so huge attempts stay fluid).
-    let step = (practice.impressions.len() / 20_000).max(1);
-    match ui.heatmap {
-        Heatmap::None => {}
-        Heatmap::Outcome => {
-            for p in practice.impressions.iter().step_by(step) {
-                let c = Vec2::new(p.impression.at.x_mm as f32, -p.impression.at.y_mm as f32);
-                gizmos.circle_2d(
-                    Isometry2d::from_translation(c),
-                    0.25,
-                    super::scalp::outcome_color(p.tissue.outcome),
-                );
-            }
-        }
-        Heatmap::Spacing => {
-            for (p, nn) in practice
-                .impressions
-                .iter()
-                .zip(ui.results.iter().flat_map(|d| &d.nearest_mm))
-                .step_by(step)
-            {
-                let Some(d) = nn else { continue };
-                let ratio = (d / plan.min_spacing_mm) as f32;
-                let color = if ratio < 1.0 {
-                    Color::srgb(0.9, 0.15, 0.15)
-                } else if ratio < 1.5 {
-                    Color::srgb(0.95, 0.7, 0.2)
-                } else {
-                    Color::srgb(0.2, 0.7, 0.3)
-                };
-                let c = Vec2::new(p.impression.at.x_mm as f32, -p.impression.at.y_mm as f32);
-                gizmos.circle_2d(Isometry2d::from_translation(c), 0.25, color);
-            }
-        }
-        Heatmap::Density => {
-            // Blue where too sparse, red where too dense, nothing where it matches the plan.
-            for cell in ui.results.iter().flat_map(|d| &d.density) {
-                if cell.planned <= 0.0 && cell.visible <= 0.0 {
-                    continue;
-                }
-                let error =
-                    ((cell.visible - cell.planned) / cell.planned.max(1.0)).clamp(-1.0, 1.0) as f32;
-                if error.abs() < 0.1 {
-                    continue;
-                }
-                let color = if error < 0.0 {
-                    Color::srgba(0.1, 0.3, 0.95, -error)
-                } else {
-                    Color::srgba(0.95, 0.15, 0.1, error)
-                };
-                let c = Vec2::new(cell.centre.x_mm as f32, -cell.centre.y_mm as f32);
-                let side = cell.side_mm as f32 * 0.92;
-                gizmos.rect_2d(Isometry2d::from_translation(c), Vec2::splat(side), color);
-                gizmos.rect_2d(
-                    Isometry2d::from_translation(c),
-                    Vec2::splat(side * 0.6),
-                    color,
-                );
-            }
-        }
+    if let Some(data) = &ui.results {
+        draw_heatmap(
+            &mut gizmos,
+            ui.heatmap,
+            plan,
+            &practice.impressions,
+            &data.nearest_mm,
+            &data.density,
+        );
     }
     Ok(())
 }
@@ -931,13 +872,7 @@ fn histogram(
     marks: &[f64],
 ) {
     let width = (hi - lo) / bins as f64;
-    let mut counts = vec![0u32; bins];
-    for v in values {
-        if v.is_finite() {
-            let b = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
-            counts[b] += 1;
-        }
-    }
+    let counts = crate::report::bin_counts(values, lo, hi, bins);
     let bars: Vec<Bar> = counts
         .iter()
         .enumerate()

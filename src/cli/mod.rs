@@ -110,6 +110,37 @@ enum Command {
     },
     /// Grade every attempt under a folder: a CSV row each (or JSON), then per-trainee and
     /// per-level summaries. Unreadable files get a row with the error; the run goes on.
+    /// Open an attempt for review (read-only): replay, inspect, compare, comment, override.
+    #[cfg(feature = "gui")]
+    Review {
+        /// The attempt file.
+        file: PathBuf,
+        /// Write the review screen to this PNG and exit.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+        /// Heatmap to open with.
+        #[arg(long, value_enum, default_value_t = HeatmapArg::Off)]
+        heatmap: HeatmapArg,
+        /// Open showing the work healed this many days after it was made.
+        #[arg(long)]
+        day: Option<f64>,
+        /// Folder of extra levels.
+        #[arg(long)]
+        levels: Option<PathBuf>,
+    },
+    /// Write a review report: an HTML or Markdown page and a PNG of the healed result with
+    /// heatmaps beside it.
+    Report {
+        /// The attempt file.
+        file: PathBuf,
+        /// The page to write (`.html` or `.md`); the PNG gets the same name. Default: the
+        /// attempt's name with `.html`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Folder of extra levels.
+        #[arg(long)]
+        levels: Option<PathBuf>,
+    },
     Grade {
         /// Folder of attempt files (searched recursively).
         dir: PathBuf,
@@ -170,6 +201,19 @@ pub enum Format {
 }
 
 /// Output format of `grade`.
+/// Heatmaps the review can open with.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum HeatmapArg {
+    /// None.
+    Off,
+    /// Depth outcome of each dot.
+    Depth,
+    /// Nearest-dot spacing.
+    Spacing,
+    /// Density against the plan.
+    Density,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum GradeFormat {
     /// Comma-separated values.
@@ -235,10 +279,53 @@ pub fn run() -> ExitCode {
                     speed,
                     screenshot,
                     exit_when_done,
+                    ..Default::default()
                 };
                 return smp_trainer::app::run(options);
             }
         }
+        #[cfg(feature = "gui")]
+        Some(Command::Review {
+            file,
+            screenshot,
+            heatmap,
+            day,
+            levels,
+        }) => match smp_trainer::review::ReviewedAttempt::open(&file, levels.as_deref()) {
+            Err(e) => Err(Failure::input(e)),
+            Ok(opened) => {
+                if !opened.verified {
+                    eprintln!(
+                        "smp-trainer: {}: NOT VERIFIED: {}",
+                        file.display(),
+                        opened.verification
+                    );
+                }
+                if let Err(f) = no_display_check() {
+                    Err(f)
+                } else {
+                    let options = smp_trainer::app::Options {
+                        levels_dir: levels,
+                        review: Some(file),
+                        heatmap: match heatmap {
+                            HeatmapArg::Off => smp_trainer::app::Heatmap::None,
+                            HeatmapArg::Depth => smp_trainer::app::Heatmap::Outcome,
+                            HeatmapArg::Spacing => smp_trainer::app::Heatmap::Spacing,
+                            HeatmapArg::Density => smp_trainer::app::Heatmap::Density,
+                        },
+                        day: day
+                            .filter(|d| d.is_finite())
+                            .map(|d| d.clamp(0.0, 36_525.0)),
+                        exit_when_done: screenshot.is_some(),
+                        screenshot,
+                        speed: 1.0,
+                        ..Default::default()
+                    };
+                    return smp_trainer::app::run(options);
+                }
+            }
+        },
+        Some(Command::Report { file, out, levels }) => report(&file, out, levels.as_deref()),
         Some(Command::Simulate {
             level,
             persona,
@@ -293,6 +380,29 @@ pub fn run() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+fn report(
+    file: &std::path::Path,
+    out: Option<PathBuf>,
+    levels: Option<&std::path::Path>,
+) -> Result<u8, Failure> {
+    let opened =
+        smp_trainer::review::ReviewedAttempt::open(file, levels).map_err(Failure::input)?;
+    let page = out.unwrap_or_else(|| file.with_extension("html"));
+    let written =
+        smp_trainer::report::export(&opened, &opened.notes(), &page).map_err(Failure::input)?;
+    for path in written {
+        println!("{}", path.display());
+    }
+    if !opened.verified {
+        eprintln!(
+            "smp-trainer: {}: NOT VERIFIED: {}",
+            file.display(),
+            opened.verification
+        );
+    }
+    Ok(0)
 }
 
 #[cfg(feature = "gui")]
