@@ -12,7 +12,7 @@ use crate::skin::DepthOutcome;
 /// Days after the last session the report's healed picture shows (settled, six weeks).
 pub const HEALED_DAY: f64 = 42.0;
 /// Long side of each of the picture's four panels, px.
-pub const PANEL_PX: f64 = 640.0;
+pub const PANEL_PX: f64 = 800.0;
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -280,3 +280,110 @@ fn calibration_fits_the_trainees_own_touch() {
     // And a linear curve would have sent it deep.
     assert!(needle.protrusion_mm * 0.55 > w.max_mm);
 }
+
+#[test]
+fn review_replay_shows_the_attempts_impressions_at_every_step() {
+    use smp_trainer::app::review::{OpenReview, Review};
+    let dir = temp_dir("app-review");
+    let level = Level::find("three-sessions", None).unwrap();
+    let attempt = simulate(&level, Persona::Clumper, 5, "t", "2026-11-21");
+    let path = dir.join("attempt.ron");
+    attempt.save(&path).unwrap();
+    let expected = replay::replay(&level.plan, &attempt).impressions;
+    let mut app = headless(&dir);
+    app.update();
+    app.world_mut().write_message(OpenReview(path.clone()));
+    app.update();
+    app.update();
+    assert_eq!(
+        *app.world().resource::<State<Screen>>().get(),
+        Screen::Review
+    );
+    assert!(app.world().resource::<Review>().opened.verified);
+    // Opened at the end: everything shown, in the last session's day.
+    assert_eq!(app.world().resource::<Practice>().impressions, expected);
+    assert_eq!(app.world().resource::<Practice>().attempt.sessions.len(), 3);
+
+    let back_to_start = |app: &mut App| {
+        let mut review = app.world_mut().resource_mut::<Review>();
+        let tl = review.opened.timeline.clone();
+        review.player.seek(&tl, 0.0);
+        review.player.shown = 0;
+    };
+    back_to_start(&mut app);
+    app.update();
+    assert!(app.world().resource::<Practice>().impressions.is_empty());
+    for k in 1..=expected.len() {
+        {
+            let mut review = app.world_mut().resource_mut::<Review>();
+            let tl = review.opened.timeline.clone();
+            review.player.step_forward(&tl);
+        }
+        app.update();
+        let practice = app.world().resource::<Practice>();
+        assert_eq!(practice.impressions.len(), k);
+        assert_eq!(practice.impressions[k - 1], expected[k - 1], "step {k}");
+        assert_eq!(
+            practice.attempt.sessions.len(),
+            expected[k - 1].session + 1,
+            "the scalp is seen on the day of impression {k}'s session"
+        );
+    }
+    // Stepping back takes work away again.
+    for _ in 0..10 {
+        let mut review = app.world_mut().resource_mut::<Review>();
+        let tl = review.opened.timeline.clone();
+        review.player.step_back(&tl);
+    }
+    app.update();
+    assert_eq!(
+        app.world().resource::<Practice>().impressions[..],
+        expected[..expected.len() - 10]
+    );
+    // Playing at 50× from the start reaches every impression, in order.
+    back_to_start(&mut app);
+    {
+        let mut review = app.world_mut().resource_mut::<Review>();
+        let tl = review.opened.timeline.clone();
+        review.player.set_speed(50.0);
+        review.player.play(&tl);
+    }
+    let mut seen = 0;
+    for _ in 0..200_000 {
+        app.update();
+        let n = app.world().resource::<Practice>().impressions.len();
+        assert!(n >= seen);
+        seen = n;
+        if !app.world().resource::<Review>().player.playing {
+            break;
+        }
+    }
+    assert_eq!(app.world().resource::<Practice>().impressions, expected);
+    // Nothing was written: the review is read-only.
+    assert_eq!(Attempt::load(&path).unwrap(), attempt);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_tampered_attempt_opens_for_review_flagged() {
+    use smp_trainer::app::review::{OpenReview, Review};
+    let dir = temp_dir("app-review-tamper");
+    let level = Level::find("depth-drill", None).unwrap();
+    let path = dir.join("attempt.ron");
+    simulate(&level, Persona::Expert, 5, "t", "2026-11-21")
+        .save(&path)
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("total:"))
+        .unwrap();
+    std::fs::write(&path, text.replacen(total, "        total: 12.5,", 1)).unwrap();
+    let mut app = headless(&dir);
+    app.update();
+    app.world_mut().write_message(OpenReview(path));
+    app.update();
+    let review = app.world().resource::<Review>();
+    assert!(!review.opened.verified, "{}", review.opened.verification);
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -8,4 +8,5 @@ mod hostile_files;
 mod live;
 mod outcomes;
 mod personas;
+mod review;
 mod support;
