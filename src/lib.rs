@@ -9,6 +9,7 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod attempt;
+pub mod editor;
 pub mod files;
 pub mod geometry;
 pub mod grade;

@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod determinism;
+mod editor;
 mod hostile_files;
 mod live;
 mod outcomes;
