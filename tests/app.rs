@@ -387,3 +387,53 @@ fn a_tampered_attempt_opens_for_review_flagged() {
     assert!(!review.opened.verified, "{}", review.opened.verification);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_level_drawn_in_the_editor_passes_levels_check_and_loads_in_practice() {
+    use smp_trainer::app::editor::{Editor, Tool};
+    use smp_trainer::editor::LevelDraft;
+    let dir = temp_dir("app-editor");
+    let path = dir.join("levels").join("temple.ron");
+    let mut editor = Editor::new(LevelDraft::blank(), path.clone());
+    editor.draft.plan.id = "temple".into();
+    let p = |x: f64, y: f64| Point::new(x, y);
+    editor.tool = Tool::Zone;
+    editor.drawing = vec![p(10.0, 30.0), p(110.0, 30.0), p(110.0, 75.0)];
+    assert!(editor.finish_shape().is_ok());
+    editor.tool = Tool::Hairline;
+    editor.drawing = vec![p(10.0, 30.0)];
+    assert!(
+        editor.finish_shape().is_err(),
+        "a hairline needs two points"
+    );
+    editor.drawing.push(p(60.0, 25.0));
+    editor.drawing.push(p(110.0, 30.0));
+    assert!(editor.finish_shape().is_ok());
+    editor.tool = Tool::Zone;
+    editor.drawing = vec![p(10.0, 30.0), p(110.0, 75.0)];
+    assert!(editor.finish_shape().is_err(), "a zone needs three points");
+    editor.drawing.clear();
+    assert!(editor.problems().is_empty(), "{:?}", editor.problems());
+    editor.save().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
+        .args(["levels", "check", dir.join("levels").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let level = Level::load(&path).unwrap();
+    assert_eq!(level.plan, editor.draft.plan);
+    let attempt = simulate(&level, Persona::Expert, 3, "t", "2026-11-21");
+    let mut app = headless(&dir);
+    play(&mut app, level.clone(), attempt.clone(), 400.0, 20_000);
+    let practice = app.world().resource::<Practice>();
+    let expected = replay::replay(&level.plan, &attempt);
+    assert!(expected.impressions.len() > 100);
+    assert_eq!(practice.impressions, expected.impressions);
+    assert!(practice.score.as_ref().is_some_and(|s| s.passed));
+    std::fs::remove_dir_all(dir).unwrap();
+}

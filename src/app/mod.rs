@@ -11,6 +11,7 @@ use bevy::prelude::*;
 
 pub mod autosave;
 pub mod calibration;
+pub mod editor;
 pub mod input;
 pub mod practice;
 pub mod replay_driver;
@@ -64,6 +65,8 @@ pub enum Screen {
     Calibration,
     /// An instructor reviewing an attempt.
     Review,
+    /// Editing a level.
+    Editor,
 }
 
 /// The fixed order of each frame's work.
@@ -102,6 +105,7 @@ pub fn plugin(app: &mut App) {
         scalp::plugin,
         ui::plugin,
         review_view::plugin,
+        editor::plugin,
         screenshot::plugin,
     ));
 }

@@ -101,9 +101,12 @@ fn click_scalp(
     cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
     review: Option<ResMut<Review>>,
     mut panel: ResMut<ReviewPanel>,
+    mut contexts: EguiContexts,
 ) {
     let Some(mut review) = review else { return };
-    if !buttons.just_pressed(MouseButton::Left) || over_ui.0 {
+    // A click on a panel is for the panel, even in the frame the pointer arrived there.
+    let over_panel = contexts.ctx_mut().is_ok_and(|c| c.is_pointer_over_egui());
+    if !buttons.just_pressed(MouseButton::Left) || over_ui.0 || over_panel {
         return;
     }
     let (Ok(window), Ok(camera)) = (windows.single(), cameras.single()) else {

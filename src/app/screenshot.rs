@@ -45,7 +45,7 @@ fn take_when_settled(
         exit.write(AppExit::Success);
         return;
     }
-    if shot.taken || !matches!(state.get(), Screen::Review) {
+    if shot.taken || !matches!(state.get(), Screen::Review | Screen::Editor) {
         return;
     }
     shot.frames += 1;

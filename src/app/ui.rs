@@ -37,12 +37,20 @@ pub(super) fn plugin(app: &mut App) {
             .chain(),
     );
     app.add_systems(OnEnter(Screen::Results), on_results);
+    app.add_systems(Update, open_dropped_file.in_set(super::AppSet::Input));
     app.init_resource::<CalibrationOutcome>();
     app.add_systems(
         OnEnter(Screen::Title),
-        |mut shown: ResMut<ShownDay>, mut ui: ResMut<UiState>, autosave: Res<Autosave>| {
+        |mut shown: ResMut<ShownDay>,
+         mut ui: ResMut<UiState>,
+         autosave: Res<Autosave>,
+         options: Option<Res<Options>>| {
             shown.0 = None;
             ui.pending = autosave.pending().map(std::sync::Arc::new);
+            // Levels saved by the editor meanwhile join the curriculum.
+            let extra = options.as_ref().and_then(|o| o.levels_dir.clone());
+            add_custom_levels(&mut ui.levels, extra.as_deref());
+            ui.history = None;
         },
     );
 }
@@ -64,6 +72,10 @@ struct UiState {
     results: Option<ResultsData>,
     /// Where the trainee wants a copy of the attempt.
     copy_to: String,
+    /// An attempt file to open for review.
+    review_path: String,
+    /// The trainee's history from the saved attempts (per level and per criterion).
+    history: Option<(String, crate::grade::Progress)>,
 }
 
 /// Per-impression figures for the results screen's plots and heatmaps.
@@ -87,6 +99,8 @@ impl Default for UiState {
             pending: None,
             results: None,
             copy_to: String::new(),
+            review_path: String::new(),
+            history: None,
         }
     }
 }
@@ -119,15 +133,10 @@ fn open_requested_level(
     mut ui: ResMut<UiState>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if let Some(dir) = options.as_ref().and_then(|o| o.levels_dir.as_deref()) {
-        for path in crate::levels::level_files(dir).unwrap_or_default() {
-            match Level::load(&path) {
-                Ok(l) if !ui.levels.iter().any(|x| x.plan.id == l.plan.id) => ui.levels.push(l),
-                Ok(_) => {}
-                Err(e) => warn!("{e}"),
-            }
-        }
-    }
+    add_custom_levels(
+        &mut ui.levels,
+        options.as_ref().and_then(|o| o.levels_dir.as_deref()),
+    );
     let Some(options) = options else { return };
     if options.replay.is_some() {
         return;
@@ -139,6 +148,39 @@ fn open_requested_level(
                 begin(&mut commands, level, &trainee, None, &mut next);
             }
             Err(e) => ui.notice = Some((e.to_string(), 0.0)),
+        }
+    }
+}
+
+/// Adds the levels of `dir` and of the data folder's `levels` (where the editor saves) that
+/// are not in the list yet; a level saved again replaces its older self.
+fn add_custom_levels(levels: &mut Vec<Level>, dir: Option<&std::path::Path>) {
+    let own = data_dir().join("levels");
+    for d in dir.into_iter().chain(std::iter::once(own.as_path())) {
+        for path in crate::levels::level_files(d).unwrap_or_default() {
+            match Level::load(&path) {
+                Ok(l) => match levels.iter_mut().find(|x| x.plan.id == l.plan.id) {
+                    Some(x) if x.origin == l.origin => *x = l,
+                    Some(_) => {}
+                    None => levels.push(l),
+                },
+                Err(e) => warn!("{e}"),
+            }
+        }
+    }
+}
+
+/// An attempt file dropped on the window opens for review.
+fn open_dropped_file(
+    mut drops: MessageReader<bevy::window::FileDragAndDrop>,
+    state: Res<State<Screen>>,
+    mut open: MessageWriter<super::review::OpenReview>,
+) {
+    for d in drops.read() {
+        if let bevy::window::FileDragAndDrop::DroppedFile { path_buf, .. } = d
+            && matches!(state.get(), Screen::Title | Screen::Review)
+        {
+            open.write(super::review::OpenReview(path_buf.clone()));
         }
     }
 }
@@ -276,6 +318,8 @@ fn title_screen(
     backend: Option<Res<PenBackend>>,
     mut next: ResMut<NextState<Screen>>,
     outcome: Res<CalibrationOutcome>,
+    mut open_review: MessageWriter<super::review::OpenReview>,
+    review_failed: Option<Res<super::review::ReviewOpenFailed>>,
 ) -> Result {
     if *state.get() != Screen::Title {
         return Ok(());
@@ -326,6 +370,7 @@ fn title_screen(
     let mut start = false;
     let mut resume = false;
     let mut calibrate = false;
+    let mut edit: Option<Option<Level>> = None;
     egui::CentralPanel::default().show(&mut root, |c| {
         if let Some(level) = ui.levels.get(ui.selected) {
             let p = &level.plan;
@@ -354,6 +399,31 @@ fn title_screen(
         if let Some(msg) = &outcome.0 {
             c.label(msg);
         }
+        c.add_space(12.0);
+        c.separator();
+        history_section(c, &mut ui);
+        c.add_space(12.0);
+        c.separator();
+        c.strong("Instructors");
+        c.horizontal(|h| {
+            h.label("Attempt file:");
+            h.text_edit_singleline(&mut ui.review_path);
+            if h.button("Open for review").clicked() {
+                open_review.write(super::review::OpenReview(ui.review_path.trim().into()));
+            }
+        });
+        c.small("…or drop an attempt file on the window.");
+        if let Some(f) = &review_failed {
+            c.colored_label(egui::Color32::from_rgb(200, 50, 50), &f.0);
+        }
+        c.horizontal(|h| {
+            if h.button("Edit a copy of this level").clicked() {
+                edit = Some(ui.levels.get(ui.selected).cloned());
+            }
+            if h.button("New level").clicked() {
+                edit = Some(None);
+            }
+        });
         if let Some(p) = &pending {
             c.add_space(12.0);
             c.separator();
@@ -379,6 +449,10 @@ fn title_screen(
         );
     }
 
+    if let Some(level) = edit {
+        commands.insert_resource(super::editor::Editor::for_level(level.as_ref()));
+        next.set(Screen::Editor);
+    }
     if calibrate || (!typing && ctx.input(|i| i.key_pressed(egui::Key::C))) {
         next.set(Screen::Calibration);
     }
@@ -407,6 +481,61 @@ fn title_screen(
         }
     }
     Ok(())
+}
+
+/// The trainee's history on the title screen: best and latest per level, and the trend of each
+/// criterion over their attempts (read from the saved attempts once per visit).
+fn history_section(c: &mut egui::Ui, ui: &mut UiState) {
+    if ui
+        .history
+        .as_ref()
+        .is_none_or(|(who, _)| *who != ui.trainee)
+    {
+        let rows = crate::grade::grade_dir(&data_dir().join("attempts"), None).unwrap_or_default();
+        ui.history = Some((
+            ui.trainee.clone(),
+            crate::grade::progress(&rows, &ui.trainee),
+        ));
+    }
+    let Some((who, p)) = &ui.history else { return };
+    if p.levels.is_empty() {
+        c.label(format!("No finished attempts by {who} yet."));
+        return;
+    }
+    egui::CollapsingHeader::new(format!("Progress of {who}"))
+        .default_open(true)
+        .show(c, |c| {
+            egui::Grid::new("history").striped(true).show(c, |g| {
+                for h in ["level", "attempts", "best", "latest", "trend / attempt"] {
+                    g.strong(h);
+                }
+                g.end_row();
+                for (level, s) in &p.levels {
+                    g.label(level);
+                    g.label(s.attempts.to_string());
+                    g.label(format!("{:.1}", s.best));
+                    g.label(format!("{:.1}", s.latest));
+                    g.label(format!("{:+.1}", s.trend));
+                    g.end_row();
+                }
+            });
+            c.add_space(4.0);
+            egui::Grid::new("criteria-trend")
+                .striped(true)
+                .show(c, |g| {
+                    for h in ["criterion", "mean", "latest", "trend / attempt"] {
+                        g.strong(h);
+                    }
+                    g.end_row();
+                    for (name, s) in &p.criteria {
+                        g.label(name);
+                        g.label(format!("{:.1}", s.mean));
+                        g.label(format!("{:.1}", s.latest));
+                        g.label(format!("{:+.1}", s.trend));
+                        g.end_row();
+                    }
+                });
+        });
 }
 
 /// A `Ui` covering the window, for the screen's panels.
@@ -722,7 +851,11 @@ fn results_screen(
     mut shown: ResMut<ShownDay>,
     mut gizmos: Gizmos,
     mut next: ResMut<NextState<Screen>>,
+    recording: Option<Res<super::editor::RecordingModel>>,
+    mut editor: Option<ResMut<super::editor::Editor>>,
+    mut commands: Commands,
 ) -> Result {
+    let mut keep_model = false;
     let (Some(practice), Screen::Results) = (practice, *state.get()) else {
         return Ok(());
     };
@@ -843,12 +976,36 @@ fn results_screen(
                     };
                     ui.notice = Some((msg, 0.0));
                 }
+                if let (Some(rec), Some(editor)) = (&recording, editor.as_deref_mut()) {
+                    r.separator();
+                    if r.button("Keep this as the level's model attempt").clicked() {
+                        ui.notice = Some((
+                            match super::editor::keep_model_attempt(
+                                editor,
+                                &rec.0,
+                                &practice.attempt,
+                            ) {
+                                Ok(p) => format!("Model attempt saved to {}", p.display()),
+                                Err(e) => format!("Model attempt not kept: {e}"),
+                            },
+                            0.0,
+                        ));
+                        keep_model = true;
+                    }
+                    if r.button("Back to the editor").clicked() {
+                        keep_model = true;
+                    }
+                }
                 r.separator();
                 if r.button("Back to the curriculum  [Esc]").clicked() {
                     next.set(Screen::Title);
                 }
             });
         });
+    if keep_model {
+        commands.remove_resource::<super::editor::RecordingModel>();
+        next.set(Screen::Editor);
+    }
     if let Some(data) = &ui.results {
         draw_heatmap(
             &mut gizmos,

@@ -128,6 +128,18 @@ enum Command {
         #[arg(long)]
         levels: Option<PathBuf>,
     },
+    /// Open the level editor on a copy of LEVEL (id or file), or on a blank canvas.
+    #[cfg(feature = "gui")]
+    Edit {
+        /// Level id or file; none for a blank canvas.
+        level: Option<String>,
+        /// Write the editor's screen to this PNG and exit.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+        /// Folder of extra levels.
+        #[arg(long)]
+        levels: Option<PathBuf>,
+    },
     /// Write a review report: an HTML or Markdown page and a PNG of the healed result with
     /// heatmaps beside it.
     Report {
@@ -325,6 +337,30 @@ pub fn run() -> ExitCode {
                 }
             }
         },
+        #[cfg(feature = "gui")]
+        Some(Command::Edit {
+            level,
+            screenshot,
+            levels,
+        }) => {
+            if let Some(id) = &level
+                && let Err(e) = smp_trainer::Level::find(id, levels.as_deref())
+            {
+                Err(Failure::input(e))
+            } else if let Err(f) = no_display_check() {
+                Err(f)
+            } else {
+                let options = smp_trainer::app::Options {
+                    levels_dir: levels,
+                    edit: Some(level.unwrap_or_default()),
+                    exit_when_done: screenshot.is_some(),
+                    screenshot,
+                    speed: 1.0,
+                    ..Default::default()
+                };
+                return smp_trainer::app::run(options);
+            }
+        }
         Some(Command::Report { file, out, levels }) => report(&file, out, levels.as_deref()),
         Some(Command::Simulate {
             level,
