@@ -461,7 +461,7 @@ fn editor_panel(
                             }
                             Density::Ramp { start_per_cm2, end_per_cm2, .. } => {
                                 h.add(egui::DragValue::new(start_per_cm2).range(0.0..=400.0).prefix("ramp "));
-                                h.add(egui::DragValue::new(end_per_cm2).range(0.0..=400.0).prefix("→ ").suffix(" /cm²"));
+                                h.add(egui::DragValue::new(end_per_cm2).range(0.0..=400.0).prefix("to ").suffix(" /cm²"));
                             }
                         }
                         if h.small_button("✖").clicked() {

@@ -348,6 +348,7 @@ fn review_panel(
                 let resp = r.add(
                     egui::Slider::new(&mut days, 0.0..=1826.0)
                         .logarithmic(true)
+                        .max_decimals(0)
                         .text("days of healing after this moment"),
                 );
                 if resp.drag_stopped() || (resp.changed() && !resp.dragged()) {
@@ -413,7 +414,7 @@ fn review_panel(
                             f.at.y_mm
                         ));
                         r.label(format!(
-                            "Pressure {:.2} → force {:.2} · tilt {:.0}° · depth {:.2} mm: {}",
+                            "Pressure {:.2}, force {:.2} · tilt {:.0}° · depth {:.2} mm: {}",
                             f.pressure,
                             f.force,
                             f.tilt_deg,
@@ -423,7 +424,7 @@ fn review_panel(
                         for e in &f.effects {
                             let text = format!("{}: {}", e.criterion.name(), e.note);
                             if e.cost {
-                                r.colored_label(red, format!("✗ {text}"));
+                                r.colored_label(red, format!("✖ {text}"));
                             } else {
                                 r.colored_label(green, format!("✔ {text}"));
                             }
