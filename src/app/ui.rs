@@ -44,8 +44,11 @@ pub(super) fn plugin(app: &mut App) {
         |mut shown: ResMut<ShownDay>,
          mut ui: ResMut<UiState>,
          autosave: Res<Autosave>,
-         options: Option<Res<Options>>| {
+         options: Option<Res<Options>>,
+         mut commands: Commands| {
             shown.0 = None;
+            // A model recording left for the curriculum is over: later results are no model.
+            commands.remove_resource::<super::editor::RecordingModel>();
             ui.pending = autosave.pending().map(std::sync::Arc::new);
             // Levels saved by the editor meanwhile join the curriculum.
             let extra = options.as_ref().and_then(|o| o.levels_dir.clone());
