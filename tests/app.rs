@@ -18,7 +18,7 @@ use smp_trainer::pen::PenSample;
 use smp_trainer::persona::{Persona, simulate};
 use smp_trainer::{Level, files, replay, score};
 
-use crate::support::temp_dir;
+use crate::support::{smp, temp_dir, with_stored_total};
 
 const FRAME: Duration = Duration::from_nanos(16_666_667);
 
@@ -374,11 +374,7 @@ fn a_tampered_attempt_opens_for_review_flagged() {
         .save(&path)
         .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    let total = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("total:"))
-        .unwrap();
-    std::fs::write(&path, text.replacen(total, "        total: 12.5,", 1)).unwrap();
+    std::fs::write(&path, with_stored_total(&text, 12.5)).unwrap();
     let mut app = headless(&dir);
     app.update();
     app.world_mut().write_message(OpenReview(path));
@@ -415,10 +411,7 @@ fn a_level_drawn_in_the_editor_passes_levels_check_and_loads_in_practice() {
     editor.drawing.clear();
     assert!(editor.problems().is_empty(), "{:?}", editor.problems());
     editor.save().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
-        .args(["levels", "check", dir.join("levels").to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = smp(&["levels", "check", dir.join("levels").to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",

@@ -3,14 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::temp_dir;
-
-fn smp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
-        .args(args)
-        .output()
-        .expect("run smp-trainer")
-}
+use crate::support::{smp, temp_dir, with_stored_total};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -143,11 +136,7 @@ fn a_failed_or_tampered_attempt_exits_1() {
 
     let expert = simulate(&dir, "depth-drill", "expert");
     let original = std::fs::read_to_string(&expert).unwrap();
-    let total_line = original
-        .lines()
-        .find(|l| l.trim_start().starts_with("total:"))
-        .unwrap();
-    let tampered = original.replacen(total_line, "        total: 100.0,", 1);
+    let tampered = with_stored_total(&original, 100.0);
     std::fs::write(&expert, tampered).unwrap();
     let out = smp(&["score", &expert]);
     assert_eq!(out.status.code(), Some(1));
@@ -286,15 +275,7 @@ fn grade_writes_a_row_for_every_file_and_goes_on_past_bad_ones() {
     let good = simulate(&class, "depth-drill", "expert");
     simulate(&class.join("week2"), "depth-drill", "heavy-hand");
     let body = std::fs::read_to_string(&good).unwrap();
-    let total_line = body
-        .lines()
-        .find(|l| l.trim_start().starts_with("total:"))
-        .unwrap();
-    std::fs::write(
-        class.join("tampered.ron"),
-        body.replacen(total_line, "        total: 100.0,", 1),
-    )
-    .unwrap();
+    std::fs::write(class.join("tampered.ron"), with_stored_total(&body, 100.0)).unwrap();
     std::fs::write(class.join("truncated.ron"), &body[..body.len() / 2]).unwrap();
     std::fs::write(class.join("foreign.ron"), "(title: \"not an attempt\")").unwrap();
 

@@ -1,14 +1,12 @@
 //! The level editor's draft: shapes drawn and moved, the same validation as `levels check`,
 //! and a saved level that passes `levels check`, reads back identically and can be practised.
 
-use std::process::Command;
-
 use smp_trainer::editor::{LevelDraft, ShapeRef};
 use smp_trainer::geometry::Point;
 use smp_trainer::persona::{Persona, simulate};
 use smp_trainer::{Level, replay, score};
 
-use crate::support::temp_dir;
+use crate::support::{smp, temp_dir};
 
 fn pts(v: &[(f64, f64)]) -> Vec<Point> {
     v.iter().map(|&(x, y)| Point::new(x, y)).collect()
@@ -106,10 +104,7 @@ fn a_saved_level_passes_levels_check_and_can_be_practised() {
     assert!(d.problems().is_empty(), "{:?}", d.problems());
     let saved = d.save(&path).unwrap();
     assert_eq!(saved.plan, d.plan);
-    let out = Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
-        .args(["levels", "check", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = smp(&["levels", "check", dir.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",

@@ -13,7 +13,7 @@ use smp_trainer::score::CriterionKind;
 use smp_trainer::skin::DepthOutcome;
 use smp_trainer::{Attempt, replay};
 
-use crate::support::{level, temp_dir};
+use crate::support::{level, temp_dir, with_stored_total};
 
 fn notes() -> ReviewNotes {
     ReviewNotes {
@@ -207,12 +207,7 @@ fn inspection_names_the_criteria_an_impression_counted_in() {
 
 fn tamper(path: &std::path::Path) {
     let text = std::fs::read_to_string(path).unwrap();
-    let total = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("total:"))
-        .unwrap()
-        .to_string();
-    std::fs::write(path, text.replacen(&total, "        total: 99.5,", 1)).unwrap();
+    std::fs::write(path, with_stored_total(&text, 99.5)).unwrap();
 }
 
 #[test]

@@ -68,3 +68,20 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+/// Runs the `smp-trainer` binary with `args`.
+pub fn smp(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_smp-trainer"))
+        .args(args)
+        .output()
+        .expect("run smp-trainer")
+}
+
+/// Attempt text with its stored total replaced by `total` (a tampered file).
+pub fn with_stored_total(text: &str, total: f64) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("total:"))
+        .expect("a stored score");
+    text.replacen(line, &format!("        total: {total:?},"), 1)
+}
