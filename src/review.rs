@@ -340,6 +340,12 @@ impl Player {
         self.shown = timeline.made_by(t);
     }
 
+    /// Moves to review-clock time `t_s` and pauses there.
+    pub fn jump(&mut self, timeline: &Timeline, t_s: f64) {
+        self.seek(timeline, t_s);
+        self.playing = false;
+    }
+
     /// Lets `dt_s` seconds of real time pass; stops at the end.
     pub fn advance(&mut self, timeline: &Timeline, dt_s: f64) {
         if !self.playing || !(dt_s.is_finite() && dt_s > 0.0) {
@@ -347,8 +353,7 @@ impl Player {
         }
         let t = self.t_s + dt_s * self.speed;
         if t >= timeline.duration_s {
-            self.seek(timeline, timeline.duration_s);
-            self.playing = false;
+            self.jump(timeline, timeline.duration_s);
         } else {
             self.seek(timeline, t);
         }

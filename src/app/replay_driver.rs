@@ -275,14 +275,10 @@ pub fn practice_shot_path(path: &std::path::Path) -> PathBuf {
 }
 
 fn take_screenshot(commands: &mut Commands, path: PathBuf) {
-    use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
-    info!("screenshot: {}", path.display());
-    commands
-        .spawn(Screenshot::primary_window())
-        .observe(save_to_disk(path))
-        .observe(
-            |_: On<ScreenshotCaptured>, mut driver: ResMut<ReplayDriver>| {
-                driver.pending_shots = driver.pending_shots.saturating_sub(1);
-            },
-        );
+    use bevy::render::view::screenshot::ScreenshotCaptured;
+    super::screenshot::capture(commands, path).observe(
+        |_: On<ScreenshotCaptured>, mut driver: ResMut<ReplayDriver>| {
+            driver.pending_shots = driver.pending_shots.saturating_sub(1);
+        },
+    );
 }

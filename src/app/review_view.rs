@@ -142,16 +142,12 @@ fn draw_marks(mut gizmos: Gizmos, review: Option<Res<Review>>, panel: Res<Review
             );
         }
     }
-    let nearest: Vec<Option<f64>> = r.nearest[..shown]
-        .iter()
-        .map(|n| n.map(|(_, d)| d))
-        .collect();
     draw_heatmap(
         &mut gizmos,
         review.heatmap,
         &r.level.plan,
         &r.replay.impressions[..shown],
-        &nearest,
+        &r.nearest[..shown],
         if review.heatmap == Heatmap::Density {
             &r.density
         } else {
@@ -203,7 +199,6 @@ fn review_panel(
     let ctx = contexts.ctx_mut()?;
     let mut root = super::ui::root_ui(ctx);
     let review = &mut *review;
-    let plan = review.opened.level.plan.clone();
     let red = egui::Color32::from_rgb(190, 40, 40);
     let green = egui::Color32::from_rgb(30, 140, 60);
     egui::Panel::right("review")
@@ -211,6 +206,7 @@ fn review_panel(
         .show(&mut root, |r| {
             egui::ScrollArea::vertical().show(r, |r| {
                 let o = &review.opened;
+                let plan = &o.level.plan;
                 r.heading(format!("Review: {}", plan.title));
                 r.label(format!("{} · {} · {}", o.attempt.trainee, o.attempt.date, o.path.display()));
                 r.small("Read-only: the trainee's samples and score are never changed; notes go to the file's review section.");
@@ -240,30 +236,28 @@ fn review_panel(
                 r.separator();
 
                 // Replay controls and timeline.
-                let tl = o.timeline.clone();
+                let tl = &o.timeline;
                 let n = tl.times_s.len();
                 r.horizontal(|h| {
                     if h.button("⏮").on_hover_text("start").clicked() {
-                        review.player.seek(&tl, 0.0);
-                        review.player.playing = false;
+                        review.player.jump(tl, 0.0);
                     }
                     if h.button("◀ step").clicked() {
-                        review.player.step_back(&tl);
+                        review.player.step_back(tl);
                     }
                     let label = if review.player.playing { "⏸ pause" } else { "▶ play" };
                     if h.button(label).clicked() {
                         if review.player.playing {
                             review.player.playing = false;
                         } else {
-                            review.player.play(&tl);
+                            review.player.play(tl);
                         }
                     }
                     if h.button("step ▶").clicked() {
-                        review.player.step_forward(&tl);
+                        review.player.step_forward(tl);
                     }
                     if h.button("⏭").on_hover_text("end").clicked() {
-                        review.player.seek(&tl, tl.duration_s);
-                        review.player.playing = false;
+                        review.player.jump(tl, tl.duration_s);
                     }
                     let mut speed = review.player.speed;
                     egui::ComboBox::from_id_salt("speed")
@@ -290,7 +284,7 @@ fn review_panel(
                         .text("time"),
                 );
                 if slider.changed() {
-                    review.player.seek(&tl, t);
+                    review.player.seek(tl, t);
                 }
                 // Pressure (0..1) and depth (mm) of each impression over time; capped at 4,000
                 // points so that long attempts draw quickly.
@@ -327,7 +321,7 @@ fn review_panel(
                     })
                     .inner;
                 if let Some(t) = seek {
-                    review.player.seek(&tl, t);
+                    review.player.seek(tl, t);
                 }
                 r.separator();
 
@@ -431,8 +425,7 @@ fn review_panel(
                         }
                         if r.small_button("go to this moment").clicked() {
                             let t = tl.times_s[f.index];
-                            review.player.seek(&tl, t);
-                            review.player.playing = false;
+                            review.player.jump(tl, t);
                         }
                     }
                 }
@@ -459,8 +452,7 @@ fn review_panel(
                     review.notes.comments.remove(i);
                 }
                 if let Some(t) = goto {
-                    review.player.seek(&tl, t);
-                    review.player.playing = false;
+                    review.player.jump(tl, t);
                 }
                 r.horizontal(|h| {
                     h.label("Pin to:");

@@ -89,14 +89,14 @@ fn rgb(c: [u8; 3]) -> Color {
     Color::srgb_u8(c[0], c[1], c[2])
 }
 
-/// Draws `heatmap` over the scalp for `impressions` (with each one's nearest-dot distance, mm)
+/// Draws `heatmap` over the scalp for `impressions` (with each one's nearest other dot: index, mm)
 /// and the density cells. Markers are capped so that huge attempts stay fluid.
 pub fn draw_heatmap(
     gizmos: &mut Gizmos,
     heatmap: Heatmap,
     plan: &crate::plan::ReferencePlan,
     impressions: &[crate::replay::PlacedImpression],
-    nearest_mm: &[Option<f64>],
+    nearest: &[Option<(usize, f64)>],
     density: &[crate::score::DensityCell],
 ) {
     use crate::report::{density_error, outcome_rgb, spacing_rgb};
@@ -113,8 +113,8 @@ pub fn draw_heatmap(
             }
         }
         Heatmap::Spacing => {
-            for (p, nn) in impressions.iter().zip(nearest_mm).step_by(step) {
-                let Some(d) = nn else { continue };
+            for (p, nn) in impressions.iter().zip(nearest).step_by(step) {
+                let Some((_, d)) = nn else { continue };
                 gizmos.circle_2d(
                     Isometry2d::from_translation(world(p.impression.at)),
                     0.25,

@@ -52,12 +52,19 @@ fn take_when_settled(
     if shot.frames < SETTLE_FRAMES {
         return;
     }
-    info!("screenshot: {}", path.display());
     shot.taken = true;
-    commands
-        .spawn(Screenshot::primary_window())
-        .observe(save_to_disk(path))
-        .observe(|_: On<ScreenshotCaptured>, mut shot: ResMut<ScreenShot>| {
+    capture(&mut commands, path).observe(
+        |_: On<ScreenshotCaptured>, mut shot: ResMut<ScreenShot>| {
             shot.written = true;
-        });
+        },
+    );
+}
+
+/// Captures the window to a PNG at `path`; observe `ScreenshotCaptured` on the returned entity
+/// to know when it is written.
+pub(super) fn capture<'a>(commands: &'a mut Commands, path: PathBuf) -> EntityCommands<'a> {
+    info!("screenshot: {}", path.display());
+    let mut shot = commands.spawn(Screenshot::primary_window());
+    shot.observe(save_to_disk(path));
+    shot
 }

@@ -84,7 +84,10 @@ struct UiState {
 /// Per-impression figures for the results screen's plots and heatmaps.
 struct ResultsData {
     depths: Vec<f64>,
-    nearest_mm: Vec<Option<f64>>,
+    /// Each impression's nearest other dot (index, mm).
+    nearest: Vec<Option<(usize, f64)>>,
+    /// The distances alone, for the spacing histogram.
+    spacings: Vec<f64>,
     density: Vec<crate::score::DensityCell>,
 }
 
@@ -272,17 +275,15 @@ fn on_results(
         .collect();
     let grid = crate::spatial::StaticGrid::new(&points, 0.25);
     let replayed = crate::replay::replay(&practice.level.plan, &practice.attempt);
+    let nearest = grid.all_nearest();
     ui.results = Some(ResultsData {
         depths: practice
             .impressions
             .iter()
             .map(|p| p.tissue.depth_mm)
             .collect(),
-        nearest_mm: grid
-            .all_nearest()
-            .into_iter()
-            .map(|n| n.map(|(_, d)| d))
-            .collect(),
+        spacings: nearest.iter().flatten().map(|(_, d)| *d).collect(),
+        nearest,
         density: crate::score::density_map(&practice.level.plan, &replayed),
     });
     if ui.copy_to.is_empty() {
@@ -922,11 +923,10 @@ fn results_screen(
                         &window,
                     );
                     r.label("Distance to the nearest dot (mm), minimum spacing marked:");
-                    let nn: Vec<f64> = data.nearest_mm.iter().flatten().copied().collect();
                     histogram(
                         r,
                         "spacing",
-                        &nn,
+                        &data.spacings,
                         0.0,
                         plan.min_spacing_mm * 4.0,
                         40,
@@ -1015,7 +1015,7 @@ fn results_screen(
             ui.heatmap,
             plan,
             &practice.impressions,
-            &data.nearest_mm,
+            &data.nearest,
             &data.density,
         );
     }

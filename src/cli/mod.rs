@@ -241,6 +241,12 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// Says what failed on stderr and gives the exit code.
+    pub fn exit(self) -> ExitCode {
+        eprintln!("smp-trainer: {}", self.message);
+        ExitCode::from(self.code)
+    }
+
     /// Bad input (exit 2).
     pub fn input(e: impl std::fmt::Display) -> Self {
         Failure {
@@ -281,10 +287,8 @@ pub fn run() -> ExitCode {
                 )))
             } else if let Err(e) = smp_trainer::Attempt::load(&replay) {
                 Err(Failure::input(e))
-            } else if let Err(f) = no_display_check() {
-                Err(f)
             } else {
-                let options = smp_trainer::app::Options {
+                return open_window(smp_trainer::app::Options {
                     level,
                     levels_dir: levels,
                     replay: Some(replay),
@@ -292,8 +296,7 @@ pub fn run() -> ExitCode {
                     screenshot,
                     exit_when_done,
                     ..Default::default()
-                };
-                return smp_trainer::app::run(options);
+                });
             }
         }
         #[cfg(feature = "gui")]
@@ -306,35 +309,24 @@ pub fn run() -> ExitCode {
         }) => match smp_trainer::review::ReviewedAttempt::open(&file, levels.as_deref()) {
             Err(e) => Err(Failure::input(e)),
             Ok(opened) => {
-                if !opened.verified {
-                    eprintln!(
-                        "smp-trainer: {}: NOT VERIFIED: {}",
-                        file.display(),
-                        opened.verification
-                    );
-                }
-                if let Err(f) = no_display_check() {
-                    Err(f)
-                } else {
-                    let options = smp_trainer::app::Options {
-                        levels_dir: levels,
-                        review: Some(file),
-                        heatmap: match heatmap {
-                            HeatmapArg::Off => smp_trainer::app::Heatmap::None,
-                            HeatmapArg::Depth => smp_trainer::app::Heatmap::Outcome,
-                            HeatmapArg::Spacing => smp_trainer::app::Heatmap::Spacing,
-                            HeatmapArg::Density => smp_trainer::app::Heatmap::Density,
-                        },
-                        day: day
-                            .filter(|d| d.is_finite())
-                            .map(|d| d.clamp(0.0, 36_525.0)),
-                        exit_when_done: screenshot.is_some(),
-                        screenshot,
-                        speed: 1.0,
-                        ..Default::default()
-                    };
-                    return smp_trainer::app::run(options);
-                }
+                warn_unverified(&file, &opened);
+                return open_window(smp_trainer::app::Options {
+                    levels_dir: levels,
+                    review: Some(file),
+                    heatmap: match heatmap {
+                        HeatmapArg::Off => smp_trainer::app::Heatmap::None,
+                        HeatmapArg::Depth => smp_trainer::app::Heatmap::Outcome,
+                        HeatmapArg::Spacing => smp_trainer::app::Heatmap::Spacing,
+                        HeatmapArg::Density => smp_trainer::app::Heatmap::Density,
+                    },
+                    day: day
+                        .filter(|d| d.is_finite())
+                        .map(|d| d.clamp(0.0, 36_525.0)),
+                    exit_when_done: screenshot.is_some(),
+                    screenshot,
+                    speed: 1.0,
+                    ..Default::default()
+                });
             }
         },
         #[cfg(feature = "gui")]
@@ -347,18 +339,15 @@ pub fn run() -> ExitCode {
                 && let Err(e) = smp_trainer::Level::find(id, levels.as_deref())
             {
                 Err(Failure::input(e))
-            } else if let Err(f) = no_display_check() {
-                Err(f)
             } else {
-                let options = smp_trainer::app::Options {
+                return open_window(smp_trainer::app::Options {
                     levels_dir: levels,
                     edit: Some(level.unwrap_or_default()),
                     exit_when_done: screenshot.is_some(),
                     screenshot,
                     speed: 1.0,
                     ..Default::default()
-                };
-                return smp_trainer::app::run(options);
+                });
             }
         }
         Some(Command::Report { file, out, levels }) => report(&file, out, levels.as_deref()),
@@ -411,10 +400,7 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(f) => {
-            eprintln!("smp-trainer: {}", f.message);
-            ExitCode::from(f.code)
-        }
+        Err(f) => f.exit(),
     }
 }
 
@@ -431,6 +417,12 @@ fn report(
     for path in written {
         println!("{}", path.display());
     }
+    warn_unverified(file, &opened);
+    Ok(0)
+}
+
+/// Says on stderr when an attempt's stored score does not match its samples.
+fn warn_unverified(file: &std::path::Path, opened: &smp_trainer::review::ReviewedAttempt) {
     if !opened.verified {
         eprintln!(
             "smp-trainer: {}: NOT VERIFIED: {}",
@@ -438,7 +430,16 @@ fn report(
             opened.verification
         );
     }
-    Ok(0)
+}
+
+/// Opens the trainer window with `options` once there is a display to open it on; the window's
+/// exit code is the program's.
+#[cfg(feature = "gui")]
+fn open_window(options: smp_trainer::app::Options) -> ExitCode {
+    match no_display_check() {
+        Ok(()) => smp_trainer::app::run(options),
+        Err(f) => f.exit(),
+    }
 }
 
 #[cfg(feature = "gui")]
