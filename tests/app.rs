@@ -4,21 +4,22 @@
 
 use std::time::Duration;
 
-use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
-use smp_trainer::app::autosave::{AUTOSAVE_EVERY_S, Autosave, AutosaveFile};
-use smp_trainer::app::input::PenInput;
-use smp_trainer::app::practice::Practice;
-use smp_trainer::app::replay_driver::{ReplayDriver, ReplayPhase, practice_for_replay};
-use smp_trainer::app::{Screen, logic_plugin};
-use smp_trainer::attempt::Attempt;
-use smp_trainer::geometry::Point;
-use smp_trainer::pen::PenSample;
-use smp_trainer::persona::{Persona, simulate};
-use smp_trainer::{Level, files, replay, score};
+use smp_app::autosave::{AUTOSAVE_EVERY_S, Autosave, AutosaveFile};
+use smp_app::bevy::prelude::*;
+use smp_app::bevy::state::app::StatesPlugin;
+use smp_app::bevy::time::TimeUpdateStrategy;
+use smp_app::input::PenInput;
+use smp_app::replay_driver::{ReplayDriver, ReplayPhase, practice_for_replay};
+use smp_app::session::Practice;
+use smp_app::{Screen, logic_plugin};
+use smp_core::attempt::Attempt;
+use smp_core::geometry::Point;
+use smp_core::pen::PenSample;
+use smp_core::persona::Persona;
+use smp_core::simulate::simulate;
+use smp_core::{Level, files, replay, score};
 
-use crate::support::{smp, temp_dir, with_stored_total};
+use crate::support::{attempt_from, smp, temp_dir, with_stored_total};
 
 const FRAME: Duration = Duration::from_nanos(16_666_667);
 
@@ -97,7 +98,7 @@ fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
             }
         })
         .collect();
-    let attempt = crate::support::attempt_from(&level, samples.clone());
+    let attempt = attempt_from(&level, samples.clone());
     let mut app = headless(&dir);
     play(&mut app, level.clone(), attempt, 1.0, 400);
     let practice = app.world().resource::<Practice>();
@@ -106,7 +107,10 @@ fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
     assert_eq!(recorded, &samples, "in order, unchanged");
     assert_eq!(practice.impressions.len(), 30);
     // It took about 3 s of 60 fps frames: many samples per frame, none lost.
-    let frames = app.world().resource::<bevy::diagnostic::FrameCount>().0;
+    let frames = app
+        .world()
+        .resource::<smp_app::bevy::diagnostic::FrameCount>()
+        .0;
     assert!((180..260).contains(&frames), "{frames} frames");
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -141,7 +145,7 @@ fn a_stroke_that_starts_over_a_panel_does_not_tattoo() {
     let dir = temp_dir("app-ui");
     let level = Level::find("depth-drill", None).unwrap();
     let mut app = headless(&dir);
-    let attempt = crate::support::attempt_from(&level, vec![]);
+    let attempt = attempt_from(&level, vec![]);
     app.insert_resource(practice_for_replay(level, &attempt));
     app.world_mut()
         .resource_mut::<NextState<Screen>>()
@@ -214,7 +218,7 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
     drop(app);
 
     let path = dir.join("autosave.ron");
-    let text = files::read_bounded(&path, files::MAX_ATTEMPT_BYTES, "attempt").unwrap();
+    let text = files::read_bounded(&path, files::FileKind::Autosave).unwrap();
     let saved: AutosaveFile = files::parse_ron(&path, &text).unwrap();
     assert!(saved.session_in_progress);
     let kept = &saved.attempt.sessions[0].samples;
@@ -254,7 +258,7 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
 
 #[test]
 fn calibration_fits_the_trainees_own_touch() {
-    use smp_trainer::app::calibration::{CalibrationRun, TAPS_PER_LEVEL};
+    use smp_app::calibration::{CalibrationRun, TAPS_PER_LEVEL};
     let mut run = CalibrationRun::default();
     assert_eq!(run.stage(), 0);
     let mut t = 0.0;
@@ -283,7 +287,7 @@ fn calibration_fits_the_trainees_own_touch() {
 
 #[test]
 fn review_replay_shows_the_attempts_impressions_at_every_step() {
-    use smp_trainer::app::review::{OpenReview, Review};
+    use smp_app::review::{OpenReview, Review};
     let dir = temp_dir("app-review");
     let level = Level::find("three-sessions", None).unwrap();
     let attempt = simulate(&level, Persona::Clumper, 5, "t", "2026-11-21");
@@ -299,7 +303,7 @@ fn review_replay_shows_the_attempts_impressions_at_every_step() {
         *app.world().resource::<State<Screen>>().get(),
         Screen::Review
     );
-    assert!(app.world().resource::<Review>().opened.verified);
+    assert!(app.world().resource::<Review>().opened.verified());
     // Opened at the end: everything shown, in the last session's day.
     assert_eq!(app.world().resource::<Practice>().impressions, expected);
     assert_eq!(app.world().resource::<Practice>().attempt.sessions.len(), 3);
@@ -366,7 +370,7 @@ fn review_replay_shows_the_attempts_impressions_at_every_step() {
 
 #[test]
 fn a_tampered_attempt_opens_for_review_flagged() {
-    use smp_trainer::app::review::{OpenReview, Review};
+    use smp_app::review::{OpenReview, Review};
     let dir = temp_dir("app-review-tamper");
     let level = Level::find("depth-drill", None).unwrap();
     let path = dir.join("attempt.ron");
@@ -380,14 +384,14 @@ fn a_tampered_attempt_opens_for_review_flagged() {
     app.world_mut().write_message(OpenReview(path));
     app.update();
     let review = app.world().resource::<Review>();
-    assert!(!review.opened.verified, "{}", review.opened.verification);
+    assert!(!review.opened.verified(), "{}", review.opened.verification);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_level_drawn_in_the_editor_passes_levels_check_and_loads_in_practice() {
-    use smp_trainer::app::editor::{Editor, Tool};
-    use smp_trainer::editor::LevelDraft;
+    use smp_app::editor::{Editor, Tool};
+    use smp_core::editor::LevelDraft;
     let dir = temp_dir("app-editor");
     let path = dir.join("levels").join("temple.ron");
     let mut editor = Editor::new(LevelDraft::blank(), path.clone());

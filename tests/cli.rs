@@ -45,7 +45,7 @@ fn levels_list_and_check_cover_every_shipped_level() {
     let list = smp(&["levels", "list"]);
     assert!(list.status.success());
     let lines: Vec<String> = text(&list.stdout).lines().map(String::from).collect();
-    assert_eq!(lines.len(), smp_trainer::levels::SHIPPED.len());
+    assert_eq!(lines.len(), smp_core::levels::SHIPPED.len());
     assert!(lines[0].starts_with("depth-drill\t"));
     assert!(lines.iter().all(|l| l.split('\t').count() == 3));
     let check = smp(&["levels", "check"]);
@@ -171,7 +171,7 @@ fn bad_files_exit_2_with_a_located_message() {
     let huge = dir.join("huge.ron");
     std::fs::File::create(&huge)
         .unwrap()
-        .set_len(smp_trainer::files::MAX_ATTEMPT_BYTES + 1)
+        .set_len(smp_core::files::FileKind::Attempt.limit_bytes() + 1)
         .unwrap();
     assert_bad_input(&smp(&["score", huge.to_str().unwrap()]), "limit");
 

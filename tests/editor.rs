@@ -1,10 +1,11 @@
 //! The level editor's draft: shapes drawn and moved, the same validation as `levels check`,
 //! and a saved level that passes `levels check`, reads back identically and can be practised.
 
-use smp_trainer::editor::{LevelDraft, ShapeRef};
-use smp_trainer::geometry::Point;
-use smp_trainer::persona::{Persona, simulate};
-use smp_trainer::{Level, replay, score};
+use smp_core::editor::{LevelDraft, ShapeRef};
+use smp_core::geometry::Point;
+use smp_core::persona::Persona;
+use smp_core::simulate::simulate;
+use smp_core::{Level, replay, score};
 
 use crate::support::{smp, temp_dir};
 

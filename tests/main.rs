@@ -1,13 +1,10 @@
-//! Integration tests: one crate with modules, so the test binary links once.
+//! Integration tests of the program: the command line, the trainer headless, the level editor,
+//! and the workspace's architecture. One binary with modules, so Bevy links once. The core's
+//! own integration tests live in `crates/smp-core/tests/` and build without Bevy.
 
 #[cfg(feature = "gui")]
 mod app;
+mod architecture;
 mod cli;
-mod determinism;
 mod editor;
-mod hostile_files;
-mod live;
-mod outcomes;
-mod personas;
-mod review;
 mod support;

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use serde::Serialize;
-use smp_trainer::files;
-use smp_trainer::grade::{self, GradeRow, Summary};
+use smp_core::files;
+use smp_core::grade::{self, GradeRow, Summary};
 
 use super::{Failure, GradeFormat};
 

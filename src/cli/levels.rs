@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use smp_trainer::Level;
-use smp_trainer::levels::level_files;
+use smp_core::Level;
+use smp_core::levels::level_files;
 
 use super::Failure;
 
@@ -31,7 +31,7 @@ pub fn check(dir: Option<&Path>) -> Result<u8, Failure> {
     let mut bad = 0;
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut report =
-        |origin: &Path, result: Result<Level, smp_trainer::levels::LevelError>| match result {
+        |origin: &Path, result: Result<Level, smp_core::levels::LevelError>| match result {
             Ok(l) => {
                 if let Some((_, other)) = seen.iter().find(|(id, _)| *id == l.plan.id) {
                     eprintln!(
@@ -64,7 +64,7 @@ pub fn check(dir: Option<&Path>) -> Result<u8, Failure> {
             }
         }
         None => {
-            for (name, text) in smp_trainer::levels::SHIPPED {
+            for (name, text) in smp_core::levels::SHIPPED {
                 let origin = Path::new("levels").join(name);
                 report(&origin, Level::parse(&origin, text));
             }

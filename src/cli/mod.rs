@@ -37,7 +37,7 @@ enum Command {
         level: String,
         /// Who tattoos: expert, light-hand, heavy-hand, gridder, clumper, rusher, drifter.
         #[arg(long)]
-        persona: smp_trainer::persona::Persona,
+        persona: smp_core::persona::Persona,
         /// Seed of every random stream in the attempt.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -285,10 +285,10 @@ pub fn run() -> ExitCode {
                 Err(Failure::input(format!(
                     "--speed {speed} must be a positive number"
                 )))
-            } else if let Err(e) = smp_trainer::Attempt::load(&replay) {
+            } else if let Err(e) = smp_core::Attempt::load(&replay) {
                 Err(Failure::input(e))
             } else {
-                return open_window(smp_trainer::app::Options {
+                return open_window(smp_app::Options {
                     level,
                     levels_dir: levels,
                     replay: Some(replay),
@@ -306,18 +306,18 @@ pub fn run() -> ExitCode {
             heatmap,
             day,
             levels,
-        }) => match smp_trainer::review::ReviewedAttempt::open(&file, levels.as_deref()) {
+        }) => match smp_core::review::ReviewedAttempt::open(&file, levels.as_deref()) {
             Err(e) => Err(Failure::input(e)),
             Ok(opened) => {
                 warn_unverified(&file, &opened);
-                return open_window(smp_trainer::app::Options {
+                return open_window(smp_app::Options {
                     levels_dir: levels,
                     review: Some(file),
                     heatmap: match heatmap {
-                        HeatmapArg::Off => smp_trainer::app::Heatmap::None,
-                        HeatmapArg::Depth => smp_trainer::app::Heatmap::Outcome,
-                        HeatmapArg::Spacing => smp_trainer::app::Heatmap::Spacing,
-                        HeatmapArg::Density => smp_trainer::app::Heatmap::Density,
+                        HeatmapArg::Off => smp_app::Heatmap::None,
+                        HeatmapArg::Depth => smp_app::Heatmap::Outcome,
+                        HeatmapArg::Spacing => smp_app::Heatmap::Spacing,
+                        HeatmapArg::Density => smp_app::Heatmap::Density,
                     },
                     day: day
                         .filter(|d| d.is_finite())
@@ -336,11 +336,11 @@ pub fn run() -> ExitCode {
             levels,
         }) => {
             if let Some(id) = &level
-                && let Err(e) = smp_trainer::Level::find(id, levels.as_deref())
+                && let Err(e) = smp_core::Level::find(id, levels.as_deref())
             {
                 Err(Failure::input(e))
             } else {
-                return open_window(smp_trainer::app::Options {
+                return open_window(smp_app::Options {
                     levels_dir: levels,
                     edit: Some(level.unwrap_or_default()),
                     exit_when_done: screenshot.is_some(),
@@ -409,11 +409,10 @@ fn report(
     out: Option<PathBuf>,
     levels: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
-    let opened =
-        smp_trainer::review::ReviewedAttempt::open(file, levels).map_err(Failure::input)?;
+    let opened = smp_core::review::ReviewedAttempt::open(file, levels).map_err(Failure::input)?;
     let page = out.unwrap_or_else(|| file.with_extension("html"));
     let written =
-        smp_trainer::report::export(&opened, &opened.notes(), &page).map_err(Failure::input)?;
+        smp_core::report::export(&opened, &opened.notes(), &page).map_err(Failure::input)?;
     for path in written {
         println!("{}", path.display());
     }
@@ -422,8 +421,8 @@ fn report(
 }
 
 /// Says on stderr when an attempt's stored score does not match its samples.
-fn warn_unverified(file: &std::path::Path, opened: &smp_trainer::review::ReviewedAttempt) {
-    if !opened.verified {
+fn warn_unverified(file: &std::path::Path, opened: &smp_core::review::ReviewedAttempt) {
+    if !opened.verified() {
         eprintln!(
             "smp-trainer: {}: NOT VERIFIED: {}",
             file.display(),
@@ -435,9 +434,9 @@ fn warn_unverified(file: &std::path::Path, opened: &smp_trainer::review::Reviewe
 /// Opens the trainer window with `options` once there is a display to open it on; the window's
 /// exit code is the program's.
 #[cfg(feature = "gui")]
-fn open_window(options: smp_trainer::app::Options) -> ExitCode {
+fn open_window(options: smp_app::Options) -> ExitCode {
     match no_display_check() {
-        Ok(()) => smp_trainer::app::run(options),
+        Ok(()) => smp_app::run(options),
         Err(f) => f.exit(),
     }
 }
@@ -445,27 +444,20 @@ fn open_window(options: smp_trainer::app::Options) -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8, Failure> {
     if let Some(id) = &level {
-        smp_trainer::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
+        smp_core::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
     }
     no_display_check()?;
     // With an unfinished attempt waiting, open the title screen, which offers to resume it.
-    let pending = smp_trainer::app::autosave::Autosave::default()
-        .pending()
-        .is_some();
-    let level =
-        level.or_else(|| (!pending).then(|| smp_trainer::levels::DEFAULT_LEVEL.to_string()));
-    let options = smp_trainer::app::Options {
+    let pending = smp_app::autosave::Autosave::default().pending().is_some();
+    let level = level.or_else(|| (!pending).then(|| smp_core::levels::DEFAULT_LEVEL.to_string()));
+    let options = smp_app::Options {
         level,
         levels_dir,
         speed: 1.0,
         ..Default::default()
     };
-    let code = smp_trainer::app::run(options);
-    Ok(if code == std::process::ExitCode::SUCCESS {
-        0
-    } else {
-        1
-    })
+    let code = smp_app::run(options);
+    Ok(if code == ExitCode::SUCCESS { 0 } else { 1 })
 }
 
 /// On Linux and the BSDs a window needs a Wayland or X11 display: say so instead of failing
@@ -492,12 +484,12 @@ fn open_trainer(_level: Option<String>, _levels_dir: Option<PathBuf>) -> Result<
 
 /// The level an attempt was made on: the given file, or the level its id names.
 pub fn level_for(
-    attempt: &smp_trainer::Attempt,
+    attempt: &smp_core::Attempt,
     level: Option<&std::path::Path>,
     levels_dir: Option<&std::path::Path>,
-) -> Result<smp_trainer::Level, Failure> {
+) -> Result<smp_core::Level, Failure> {
     match level {
-        Some(path) => smp_trainer::Level::load(path).map_err(Failure::input),
-        None => smp_trainer::Level::find(&attempt.level_id, levels_dir).map_err(Failure::input),
+        Some(path) => smp_core::Level::load(path).map_err(Failure::input),
+        None => smp_core::Level::find(&attempt.level_id, levels_dir).map_err(Failure::input),
     }
 }

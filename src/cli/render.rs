@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use smp_trainer::render::{Compositor, dots_on_day};
-use smp_trainer::{Attempt, files, replay};
+use smp_core::render::{Compositor, dots_on_day};
+use smp_core::{Attempt, files, replay};
 
 use super::{Failure, level_for};
 
@@ -27,14 +27,7 @@ pub fn run(
     let (w, h, pixels) = compositor
         .render(&dots_on_day(&replayed, day), px_per_mm)
         .map_err(Failure::input)?;
-    let mut png = Vec::new();
-    let encoder = image::codecs::png::PngEncoder::new_with_quality(
-        &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Adaptive,
-    );
-    image::ImageEncoder::write_image(encoder, &pixels, w, h, image::ExtendedColorType::Rgba8)
-        .map_err(Failure::input)?;
+    let png = smp_core::report::encode_png(w, h, &pixels).map_err(Failure::input)?;
     files::write_atomically(out, &png).map_err(Failure::input)?;
     println!(
         "{}: {w} × {h} px, day {day} after the last session, {} impressions",

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use serde::Serialize;
-use smp_trainer::score::{Criterion, OutcomeCounts, Score};
-use smp_trainer::{Attempt, replay, score};
+use smp_core::score::{Criterion, OutcomeCounts, Score};
+use smp_core::{Attempt, replay, score};
 
 use super::{Failure, Format, level_for};
 
@@ -46,7 +46,8 @@ pub fn run(
     }
     let replayed = replay::replay(&level.plan, &attempt);
     let score = score::score(&level.plan, &attempt, &replayed);
-    let (verified, why) = score.verify(&attempt, &level.hash);
+    let verification = score.verify(&attempt, &level.hash);
+    let verified = verification.is_verified();
     let report = Report {
         file: file.display().to_string(),
         trainee: &attempt.trainee,
@@ -57,7 +58,7 @@ pub fn run(
         criterion_floor: level.plan.thresholds.criterion_floor,
         below_floor: score.below_floor.iter().map(|k| k.name()).collect(),
         verified,
-        verification: why,
+        verification: verification.describe(),
         stored_total: attempt.score.as_ref().map(|s| s.total),
         impressions: score.impressions,
         outcomes: score.outcomes,

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use smp_trainer::persona::{self, Persona};
-use smp_trainer::{Level, files};
+use smp_core::persona::Persona;
+use smp_core::simulate::simulate;
+use smp_core::{Level, files};
 
 use super::Failure;
 
@@ -17,7 +18,7 @@ pub fn run(
 ) -> Result<u8, Failure> {
     let level = Level::find(level, dir).map_err(Failure::input)?;
     let trainee = trainee.unwrap_or_else(|| persona.name().to_string());
-    let attempt = persona::simulate(&level, persona, seed, &trainee, "2026-01-01");
+    let attempt = simulate(&level, persona, seed, &trainee, "2026-01-01");
     if let Some(problem) = attempt.problem() {
         return Err(Failure::input(format!("--trainee: {}", problem.1)));
     }

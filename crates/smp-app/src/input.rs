@@ -1,0 +1,339 @@
+//! The input path: pen samples from a tablet (octotablet), from the mouse when no tablet can
+//! serve, or from a replayed attempt, all as [`PenInput`] messages in canvas millimetres. Every
+//! pose the device reports becomes one sample: none dropped, none merged.
+
+use bevy::prelude::*;
+use bevy::window::{PrimaryWindow, RawHandleWrapper};
+use smp_core::geometry::Point;
+use smp_core::pen::PenSample;
+
+use crate::AppSystems;
+use crate::camera::{ScalpCamera, to_canvas};
+use crate::clock::SessionClock;
+use crate::screen::Screen;
+
+/// One raw pen sample on its way to the skin.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct PenInput {
+    /// The sample, in canvas mm and session seconds.
+    pub sample: PenSample,
+    /// Whether the pen was over a panel when it was taken (then it belongs to the panel).
+    pub over_ui: bool,
+}
+
+/// Which device feeds the pen, and why.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub enum PenBackend {
+    /// A tablet through octotablet.
+    Tablet {
+        /// Tool or tablet name as reported.
+        name: String,
+        /// Tool hardware id, when reported.
+        hardware_id: Option<String>,
+    },
+    /// The mouse, with pressure set by the wheel or the [ and ] keys.
+    Mouse {
+        /// Why no tablet is used.
+        reason: String,
+    },
+}
+
+impl PenBackend {
+    /// What feeds the pen, in words for the panels.
+    pub fn label(backend: Option<&PenBackend>) -> String {
+        match backend {
+            Some(PenBackend::Tablet { name, .. }) => format!("Pen: {name}"),
+            Some(PenBackend::Mouse { reason }) => {
+                format!("Pen: mouse, pressure by wheel or [ ] ({reason})")
+            }
+            None => "Pen: …".into(),
+        }
+    }
+}
+
+/// Whether a Ctrl key is held.
+pub fn ctrl_held(keys: &ButtonInput<KeyCode>) -> bool {
+    keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])
+}
+
+/// Whether the pointer is over a panel (set by the UI each frame).
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct PointerOverUi(pub bool);
+
+/// The hand pressure the mouse emulates, 0..1.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct HandPressure(pub f64);
+
+impl Default for HandPressure {
+    fn default() -> Self {
+        Self(0.23)
+    }
+}
+
+/// Where the pen hovers, in canvas mm, and with what pressure (for the cursor and depth gauge).
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct PenHover {
+    /// Position on the canvas, if the pen is over the window.
+    pub at: Option<Point>,
+    /// Current raw pressure, 0..1 (the hand pressure for the mouse).
+    pub pressure: f64,
+    /// Whether it touches.
+    pub contact: bool,
+}
+
+pub(crate) fn plugin(app: &mut App) {
+    app.add_message::<PenInput>();
+    app.init_resource::<PointerOverUi>();
+    app.init_resource::<HandPressure>();
+    app.init_resource::<PenHover>();
+}
+
+/// Tablet and mouse collectors: need a window and a camera.
+pub(crate) fn pen_backends_plugin(app: &mut App) {
+    app.add_systems(
+        PreUpdate,
+        choose_backend.run_if(not(resource_exists::<PenBackend>)),
+    );
+    app.add_systems(
+        Update,
+        (pump_tablet, mouse_pen, hand_pressure_keys)
+            .chain()
+            .in_set(AppSystems::Input)
+            .run_if(resource_exists::<PenBackend>),
+    );
+}
+
+/// The octotablet manager: not `Send`, so it lives on the main thread.
+struct Tablet {
+    manager: octotablet::Manager,
+    /// Pen state per tool: (in contact, last pose as a sample).
+    contact: bool,
+    last: Option<(Vec2, f64, f64, f64)>,
+    in_proximity: bool,
+}
+
+fn choose_backend(world: &mut World) {
+    let mut q = world.query_filtered::<&RawHandleWrapper, With<PrimaryWindow>>();
+    let Ok(handles) = q.single(world) else { return };
+    // Safety: the handle is used on the main thread (this exclusive system) and the Arc inside
+    // keeps the window alive for as long as the manager holds it.
+    let wrapper = std::sync::Arc::new(unsafe { handles.get_handle() });
+    let backend = match octotablet::Builder::new().build_shared(&wrapper) {
+        Ok(manager) => {
+            let api = match manager.backed() {
+                octotablet::Backend::WaylandTabletUnstableV2 => "Wayland tablet_unstable_v2",
+                octotablet::Backend::WindowsInkRealTimeStylus => "Windows Ink RealTimeStylus",
+            };
+            info!("pen input: octotablet ({api})");
+            let name = manager
+                .tablets()
+                .first()
+                .and_then(|t| t.name.clone())
+                .unwrap_or_else(|| format!("octotablet ({api})"));
+            world.insert_non_send(Tablet {
+                manager,
+                contact: false,
+                last: None,
+                in_proximity: false,
+            });
+            PenBackend::Tablet {
+                name,
+                hardware_id: None,
+            }
+        }
+        Err(e) => {
+            let why = match (&e, handles.get_display_handle()) {
+                (
+                    _,
+                    raw_window_handle::RawDisplayHandle::Xlib(_)
+                    | raw_window_handle::RawDisplayHandle::Xcb(_),
+                ) => "X11 has no tablet backend".to_string(),
+                (octotablet::builder::BuildError::Unsupported, _) => {
+                    "unsupported display".to_string()
+                }
+                (other, _) => other.to_string(),
+            };
+            let reason = format!("octotablet: {why}");
+            info!("pen input: mouse ({reason})");
+            PenBackend::Mouse { reason }
+        }
+    };
+    world.insert_resource(backend);
+}
+
+fn pump_tablet(
+    tablet: Option<NonSendMut<Tablet>>,
+    cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
+    clock: Res<SessionClock>,
+    over_ui: Res<PointerOverUi>,
+    state: Res<State<Screen>>,
+    mut hover: ResMut<PenHover>,
+    mut backend: ResMut<PenBackend>,
+    mut out: MessageWriter<PenInput>,
+) {
+    let Some(mut tablet) = tablet else { return };
+    let Ok(camera) = cameras.single() else { return };
+    let Tablet {
+        manager,
+        contact,
+        last,
+        in_proximity,
+    } = &mut *tablet;
+    let events = match manager.pump() {
+        Ok(e) => e,
+        Err(e) => {
+            warn!("tablet: {e}");
+            return;
+        }
+    };
+    // Samples go to the skin while tattooing, and to the calibration while calibrating.
+    let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
+    let mut emit = |pos: Vec2, pressure: f64, tx: f64, ty: f64, touching: bool| {
+        let Some(at) = to_canvas(&camera, pos) else {
+            return;
+        };
+        *hover = PenHover {
+            at: Some(at),
+            pressure,
+            contact: touching,
+        };
+        if practising {
+            let sample = PenSample {
+                t_s: clock.0,
+                at,
+                pressure,
+                tilt_x_rad: tx,
+                tilt_y_rad: ty,
+                contact: touching,
+            };
+            out.write(PenInput {
+                sample,
+                over_ui: over_ui.0,
+            });
+        }
+    };
+    for event in events {
+        let octotablet::events::Event::Tool { tool, event } = event else {
+            continue;
+        };
+        use octotablet::events::ToolEvent;
+        match event {
+            ToolEvent::In { .. } => {
+                *in_proximity = true;
+                if let PenBackend::Tablet { hardware_id, .. } = &mut *backend
+                    && hardware_id.is_none()
+                {
+                    *hardware_id = tool.hardware_id.map(|h| format!("{h:?}"));
+                }
+            }
+            ToolEvent::Down => *contact = true,
+            ToolEvent::Pose(pose) => {
+                let pressure =
+                    pose.pressure
+                        .get()
+                        .unwrap_or(if *contact { 0.5 } else { 0.0 }) as f64;
+                let [tx, ty] = pose.tilt.unwrap_or([0.0, 0.0]);
+                let p = Vec2::new(pose.position[0], pose.position[1]);
+                *last = Some((p, pressure, tx as f64, ty as f64));
+                emit(p, pressure, tx as f64, ty as f64, *contact);
+            }
+            ToolEvent::Up => {
+                *contact = false;
+                if let Some((p, _, tx, ty)) = *last {
+                    emit(p, 0.0, tx, ty, false);
+                }
+            }
+            ToolEvent::Out => *in_proximity = false,
+            _ => {}
+        }
+    }
+}
+
+fn mouse_pen(
+    tablet: Option<NonSend<Tablet>>,
+    mut moved: MessageReader<CursorMoved>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    windows: Query<&Window, With<PrimaryWindow>>,
+    cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
+    clock: Res<SessionClock>,
+    over_ui: Res<PointerOverUi>,
+    hand: Res<HandPressure>,
+    state: Res<State<Screen>>,
+    mut hover: ResMut<PenHover>,
+    mut out: MessageWriter<PenInput>,
+) {
+    // A tablet pen near the surface has the floor; otherwise the mouse draws.
+    if tablet.as_ref().is_some_and(|t| t.in_proximity) {
+        moved.clear();
+        return;
+    }
+    let Ok(camera) = cameras.single() else { return };
+    // Samples go to the skin while tattooing, and to the calibration while calibrating.
+    let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
+    let mut emit = |pos: Vec2, contact: bool| {
+        let Some(at) = to_canvas(&camera, pos) else {
+            return;
+        };
+        let pressure = if contact { hand.0 } else { 0.0 };
+        *hover = PenHover {
+            at: Some(at),
+            pressure: hand.0,
+            contact,
+        };
+        if practising {
+            let sample = PenSample {
+                t_s: clock.0,
+                at,
+                pressure,
+                tilt_x_rad: 0.0,
+                tilt_y_rad: 0.0,
+                contact,
+            };
+            out.write(PenInput {
+                sample,
+                over_ui: over_ui.0,
+            });
+        }
+    };
+    let down = buttons.pressed(MouseButton::Left);
+    let changed =
+        buttons.just_pressed(MouseButton::Left) || buttons.just_released(MouseButton::Left);
+    // Every cursor event is a sample, in order.
+    for m in moved.read() {
+        emit(m.position, down && !buttons.just_pressed(MouseButton::Left));
+    }
+    if changed && let Some(pos) = windows.single().ok().and_then(Window::cursor_position) {
+        emit(pos, down);
+    }
+    if windows
+        .single()
+        .ok()
+        .and_then(Window::cursor_position)
+        .is_none()
+    {
+        hover.at = None;
+    }
+}
+
+fn hand_pressure_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
+    over_ui: Res<PointerOverUi>,
+    mut hand: ResMut<HandPressure>,
+) {
+    let mut delta = 0.0;
+    if keys.just_pressed(KeyCode::BracketRight) {
+        delta += 0.02;
+    }
+    if keys.just_pressed(KeyCode::BracketLeft) {
+        delta -= 0.02;
+    }
+    // The wheel sets hand pressure (with Ctrl it zooms: see the scalp view).
+    let ctrl = ctrl_held(&keys);
+    for w in wheel.read() {
+        if !ctrl && !over_ui.0 {
+            delta += 0.01 * w.y.signum() as f64;
+        }
+    }
+    hand.0 = (hand.0 + delta).clamp(0.0, 1.0);
+}

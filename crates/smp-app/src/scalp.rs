@@ -1,0 +1,491 @@
+//! The virtual scalp: the core's compositor drawn into tiles of texture that are updated only
+//! where an impression lands, a camera in millimetres with pan and zoom (a loupe), the plan
+//! overlay and the needle cursor.
+
+use bevy::asset::RenderAssetUsages;
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use smp_core::geometry::Point;
+use smp_core::render::{Compositor, Dot, TileCanvas};
+use smp_core::skin::DepthOutcome;
+
+use crate::AppSystems;
+use crate::camera::{ScalpCamera, world};
+use crate::input::{HandPressure, PenHover, PointerOverUi};
+use crate::screen::Screen;
+use crate::session::Practice;
+use crate::theme::{outcome_color, rgb};
+
+pub(crate) fn plugin(app: &mut App) {
+    app.init_resource::<Overlay>();
+    app.init_resource::<ShownDay>();
+    // The scalp belongs to an attempt: back on the curriculum there is none to show.
+    app.add_systems(OnEnter(Screen::Title), |mut commands: Commands| {
+        commands.remove_resource::<ScalpView>();
+        commands.remove_resource::<Practice>();
+    });
+    app.add_systems(
+        Update,
+        (
+            build_view,
+            draw_new_impressions,
+            redraw_for_day,
+            upload_dirty_tiles,
+            camera_controls,
+            draw_overlay.run_if(not(in_state(Screen::Title))),
+            draw_cursor.run_if(in_state(Screen::Practice)),
+        )
+            .chain()
+            .in_set(AppSystems::View),
+    );
+}
+
+/// A texture tile of the scalp.
+#[derive(Component)]
+struct ScalpTile;
+
+/// Whether the plan overlay (zones, hairline, transition band) is shown.
+#[derive(Resource, Default)]
+pub struct Overlay(pub bool);
+
+/// The day the scalp shows: `None` while tattooing (fresh work, earlier sessions healed to
+/// today), or days after the last session (results, between sessions).
+#[derive(Resource, Default, PartialEq)]
+pub struct ShownDay(pub Option<f64>);
+
+/// The drawn scalp of the current practice.
+#[derive(Resource)]
+pub struct ScalpView {
+    compositor: Compositor,
+    /// The tiled pixels.
+    pub canvas: TileCanvas,
+    images: Vec<Handle<Image>>,
+    level_hash: String,
+    shown: Option<f64>,
+    /// The attempt-timeline day the drawn dots show (a new session moves it on).
+    drawn_day: f64,
+}
+
+impl ScalpView {
+    /// Makes the next frame redraw every dot (work was taken away, not only added).
+    pub fn invalidate(&mut self) {
+        self.drawn_day = f64::NAN;
+    }
+}
+
+/// Which heatmap is laid over the scalp.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Heatmap {
+    /// None.
+    #[default]
+    None,
+    /// Each dot coloured by its depth outcome.
+    Outcome,
+    /// Each dot coloured by the distance to its nearest neighbour.
+    Spacing,
+    /// Cells coloured by density against the plan.
+    Density,
+}
+
+/// Draws `heatmap` over the scalp for `impressions` (with each one's nearest other dot: index, mm)
+/// and the density cells. Markers are capped so that huge attempts stay fluid.
+pub fn draw_heatmap(
+    gizmos: &mut Gizmos,
+    heatmap: Heatmap,
+    plan: &smp_core::plan::ReferencePlan,
+    impressions: &[smp_core::replay::PlacedImpression],
+    nearest: &[Option<(usize, f64)>],
+    density: &[smp_core::score::DensityCell],
+) {
+    use smp_core::report::{density_error, outcome_rgb, spacing_rgb};
+    let step = (impressions.len() / 20_000).max(1);
+    match heatmap {
+        Heatmap::None => {}
+        Heatmap::Outcome => {
+            for p in impressions.iter().step_by(step) {
+                gizmos.circle_2d(
+                    Isometry2d::from_translation(world(p.impression.at)),
+                    0.25,
+                    rgb(outcome_rgb(p.tissue.outcome)),
+                );
+            }
+        }
+        Heatmap::Spacing => {
+            for (p, nn) in impressions.iter().zip(nearest).step_by(step) {
+                let Some((_, d)) = nn else { continue };
+                gizmos.circle_2d(
+                    Isometry2d::from_translation(world(p.impression.at)),
+                    0.25,
+                    rgb(spacing_rgb(d / plan.min_spacing_mm)),
+                );
+            }
+        }
+        Heatmap::Density => {
+            // Blue where too sparse, red where too dense, nothing where it matches the plan.
+            for cell in density {
+                let Some(error) = density_error(cell.planned, cell.visible) else {
+                    continue;
+                };
+                if error.abs() < 0.1 {
+                    continue;
+                }
+                let error = error as f32;
+                let color = if error < 0.0 {
+                    Color::srgba(0.1, 0.3, 0.95, -error)
+                } else {
+                    Color::srgba(0.95, 0.15, 0.1, error)
+                };
+                let c = world(cell.centre);
+                let side = cell.side_mm as f32 * 0.92;
+                gizmos.rect_2d(Isometry2d::from_translation(c), Vec2::splat(side), color);
+                gizmos.rect_2d(
+                    Isometry2d::from_translation(c),
+                    Vec2::splat(side * 0.6),
+                    color,
+                );
+            }
+        }
+    }
+}
+
+/// Pixels per mm for a canvas: fine enough for a loupe, at most 4096 px on the long side.
+fn scale_for(canvas_mm: (f64, f64)) -> f64 {
+    (4096.0 / canvas_mm.0.max(canvas_mm.1)).min(40.0)
+}
+
+/// Every impression as it looks on `day` of the attempt's timeline.
+fn dots_on(practice: &Practice, day: f64) -> Vec<Dot> {
+    practice
+        .impressions
+        .iter()
+        .map(|p| Dot::of(p, day - p.made_on_day))
+        .collect()
+}
+
+/// The day on the attempt's timeline the scalp is seen on.
+fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
+    let last_day = practice.live.as_ref().map(|l| l.day).unwrap_or_else(|| {
+        practice
+            .attempt
+            .sessions
+            .iter()
+            .skip(1)
+            .map(|s| s.days_since_previous)
+            .sum::<f64>()
+    });
+    last_day + shown.0.unwrap_or(0.0)
+}
+
+fn build_view(
+    mut commands: Commands,
+    practice: Option<Res<Practice>>,
+    view: Option<ResMut<ScalpView>>,
+    tiles: Query<Entity, With<ScalpTile>>,
+    mut images: ResMut<Assets<Image>>,
+    mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
+    windows: Query<&Window>,
+) {
+    let Some(practice) = practice else { return };
+    if let Some(mut view) = view
+        && view.level_hash == practice.level.hash
+    {
+        // Same scalp, new work on it (another attempt, a review): redraw, keep the tiles.
+        if practice.is_added() {
+            view.invalidate();
+        }
+        return;
+    }
+    for e in &tiles {
+        commands.entity(e).despawn();
+    }
+    let plan = &practice.level.plan;
+    let compositor = Compositor::new(plan);
+    let px_per_mm = scale_for(plan.canvas_mm);
+    let Ok(mut canvas) = TileCanvas::new(&compositor, px_per_mm, 256) else {
+        return;
+    };
+    let day = viewing_day(&practice, &ShownDay(None));
+    let dots = dots_on(&practice, day);
+    canvas.set_dots(&compositor, dots);
+    let ppm = px_per_mm as f32;
+    let mut handles = Vec::new();
+    for t in 0..(canvas.cols * canvas.rows) {
+        let size = Extent3d {
+            width: canvas.tile_px,
+            height: canvas.tile_px,
+            depth_or_array_layers: 1,
+        };
+        let mut image = Image::new_fill(
+            size,
+            TextureDimension::D2,
+            &[0, 0, 0, 255],
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::default(),
+        );
+        image.data = Some(canvas.tiles[t as usize].clone());
+        let handle = images.add(image);
+        // Edge tiles show only the part that lies on the canvas.
+        let (x0, y0) = (
+            (t % canvas.cols) * canvas.tile_px,
+            (t / canvas.cols) * canvas.tile_px,
+        );
+        let visible = UVec2::new(
+            canvas.tile_px.min(canvas.size_px.0 - x0),
+            canvas.tile_px.min(canvas.size_px.1 - y0),
+        );
+        let size_mm = visible.as_vec2() / ppm;
+        commands.spawn((
+            ScalpTile,
+            DespawnOnEnter(Screen::Title),
+            Sprite {
+                image: handle.clone(),
+                custom_size: Some(size_mm),
+                rect: Some(Rect::new(0.0, 0.0, visible.x as f32, visible.y as f32)),
+                ..default()
+            },
+            Transform::from_xyz(
+                x0 as f32 / ppm + size_mm.x / 2.0,
+                -(y0 as f32 / ppm + size_mm.y / 2.0),
+                0.0,
+            ),
+        ));
+        handles.push(handle);
+    }
+    canvas.take_dirty();
+    // Fit the canvas in the part of the window the panels leave free (the side panel on the
+    // right, the bar on top).
+    if let (Ok((mut tf, mut projection)), Ok(window)) = (cameras.single_mut(), windows.single()) {
+        let (w, h) = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
+        let (panel, bar) = (460.0, 30.0);
+        let (free_w, free_h) = (
+            (window.width() - panel).max(200.0),
+            (window.height() - bar).max(200.0),
+        );
+        let scale = (w / free_w).max(h / free_h) * 1.06;
+        // Centre of the free area, relative to the window centre, in mm.
+        let offset = Vec2::new(panel / 2.0, -bar / 2.0) * scale;
+        tf.translation = Vec3::new(w / 2.0 + offset.x, -h / 2.0 + offset.y, 0.0);
+        if let Projection::Orthographic(o) = &mut *projection {
+            o.scale = scale;
+        }
+    }
+    // Drawn as while tattooing; another shown day is redrawn by `redraw_for_day`.
+    commands.insert_resource(ScalpView {
+        compositor,
+        canvas,
+        images: handles,
+        level_hash: practice.level.hash.clone(),
+        shown: None,
+        drawn_day: day,
+    });
+}
+
+fn draw_new_impressions(
+    practice: Option<ResMut<Practice>>,
+    view: Option<ResMut<ScalpView>>,
+    shown: Res<ShownDay>,
+) {
+    let (Some(mut practice), Some(mut view)) = (practice, view) else {
+        return;
+    };
+    if shown.0.is_some() {
+        return;
+    }
+    let view = &mut *view;
+    let start = practice.drawn.min(practice.impressions.len());
+    for p in &practice.impressions[start..] {
+        // A new impression is fresh: it is made today.
+        view.canvas.add_dot(&view.compositor, Dot::of(p, 0.0));
+    }
+    practice.drawn = practice.impressions.len();
+}
+
+fn redraw_for_day(
+    practice: Option<ResMut<Practice>>,
+    view: Option<ResMut<ScalpView>>,
+    shown: Res<ShownDay>,
+) {
+    let (Some(mut practice), Some(mut view)) = (practice, view) else {
+        return;
+    };
+    // Another day asked for, or a new session on a later day: earlier work has healed meanwhile.
+    let day = viewing_day(&practice, &shown);
+    if view.shown == shown.0 && view.drawn_day == day {
+        return;
+    }
+    let dots = dots_on(&practice, day);
+    let view = &mut *view;
+    view.canvas.set_dots(&view.compositor, dots);
+    view.shown = shown.0;
+    view.drawn_day = day;
+    practice.drawn = practice.impressions.len();
+}
+
+fn upload_dirty_tiles(view: Option<ResMut<ScalpView>>, mut images: ResMut<Assets<Image>>) {
+    let Some(mut view) = view else { return };
+    for t in view.canvas.take_dirty() {
+        if let Some(mut image) = images.get_mut(&view.images[t]) {
+            image.data = Some(view.canvas.tiles[t].clone());
+        }
+    }
+}
+
+fn camera_controls(
+    keys: Res<ButtonInput<KeyCode>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    mut motion: MessageReader<bevy::input::mouse::MouseMotion>,
+    mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
+    over_ui: Res<PointerOverUi>,
+    time: Res<Time>,
+    mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
+) {
+    let Ok((mut tf, mut projection)) = cameras.single_mut() else {
+        return;
+    };
+    let Projection::Orthographic(o) = &mut *projection else {
+        return;
+    };
+    let ctrl = crate::input::ctrl_held(&keys);
+    let mut zoom = 1.0f32;
+    if keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd) {
+        zoom /= 1.5;
+    }
+    if keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract) {
+        zoom *= 1.5;
+    }
+    for w in wheel.read() {
+        if ctrl && !over_ui.0 {
+            zoom *= if w.y > 0.0 { 1.0 / 1.2 } else { 1.2 };
+        }
+    }
+    // From the whole head down to a loupe where a 0.1 mm dot spans many pixels.
+    o.scale = (o.scale * zoom).clamp(0.002, 2.0);
+    let step = 400.0 * o.scale * time.delta_secs();
+    let mut pan = Vec2::ZERO;
+    for (key, dir) in [
+        (KeyCode::ArrowLeft, Vec2::NEG_X),
+        (KeyCode::ArrowRight, Vec2::X),
+        (KeyCode::ArrowUp, Vec2::Y),
+        (KeyCode::ArrowDown, Vec2::NEG_Y),
+    ] {
+        if keys.pressed(key) {
+            pan += dir * step;
+        }
+    }
+    if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
+        for m in motion.read() {
+            pan += Vec2::new(-m.delta.x, m.delta.y) * o.scale;
+        }
+    } else {
+        motion.clear();
+    }
+    tf.translation += pan.extend(0.0);
+}
+
+fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<Practice>>) {
+    let Some(practice) = practice else { return };
+    let plan = &practice.level.plan;
+    let (w, h) = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
+    // The canvas edge, always.
+    gizmos.rect_2d(
+        Isometry2d::from_translation(Vec2::new(w / 2.0, -h / 2.0)),
+        Vec2::new(w, h),
+        Color::srgba(0.2, 0.2, 0.2, 0.6),
+    );
+    if !overlay.0 {
+        return;
+    }
+    for zone in &plan.zones {
+        let mut pts: Vec<Vec2> = zone.outline.vertices.iter().map(|p| world(*p)).collect();
+        if let Some(first) = pts.first().copied() {
+            pts.push(first);
+        }
+        gizmos.linestrip_2d(pts, Color::srgb(0.1, 0.45, 0.9));
+    }
+    if let Some(hl) = &plan.hairline {
+        gizmos.linestrip_2d(
+            hl.line.vertices.iter().map(|p| world(*p)),
+            Color::srgb(0.9, 0.3, 0.1),
+        );
+        // The back edge of the transition band: the line moved by its depth towards the zones.
+        let band: Vec<Vec2> = hl
+            .line
+            .vertices
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let v = &hl.line.vertices;
+                let (a, b) = (v[i.saturating_sub(1)], v[(i + 1).min(v.len() - 1)]);
+                let (dx, dy) = (b.x_mm - a.x_mm, b.y_mm - a.y_mm);
+                let len = dx.hypot(dy).max(1e-9);
+                let n = Point::new(-dy / len, dx / len);
+                let t = hl.transition_mm;
+                let fwd = Point::new(p.x_mm + n.x_mm * t, p.y_mm + n.y_mm * t);
+                let back = Point::new(p.x_mm - n.x_mm * t, p.y_mm - n.y_mm * t);
+                if plan.zone_at(fwd).is_some() {
+                    world(fwd)
+                } else {
+                    world(back)
+                }
+            })
+            .collect();
+        gizmos.linestrip_2d(band, Color::srgba(0.9, 0.5, 0.1, 0.7));
+    }
+}
+
+/// Outcome a straight needle would give at raw `pressure` with the session's needle.
+pub fn predicted(practice: &Practice, pressure: f64) -> (f64, DepthOutcome) {
+    let needle = practice
+        .live
+        .as_ref()
+        .map_or(practice.next_needle, |l| l.record.needle);
+    let depth = needle.protrusion_mm * practice.attempt.pressure_curve.apply(pressure);
+    (
+        depth,
+        DepthOutcome::classify(
+            depth,
+            &practice.level.plan.depth_window,
+            &practice.level.plan.skin,
+        ),
+    )
+}
+
+fn draw_cursor(
+    mut gizmos: Gizmos,
+    hover: Res<PenHover>,
+    hand: Res<HandPressure>,
+    practice: Option<Res<Practice>>,
+    over_ui: Res<PointerOverUi>,
+) {
+    let (Some(practice), Some(at)) = (practice, hover.at) else {
+        return;
+    };
+    if over_ui.0 {
+        return;
+    }
+    // Hovering pens report no pressure: show what the hand pressure would do.
+    let (_, outcome) = predicted(
+        &practice,
+        if hover.pressure > 0.0 {
+            hover.pressure
+        } else {
+            hand.0
+        },
+    );
+    let needle = practice
+        .live
+        .as_ref()
+        .map_or(practice.next_needle, |l| l.record.needle);
+    let r = (needle.diameter_mm * needle.group.dot_factor() * 0.5) as f32;
+    let c = world(at);
+    gizmos.circle_2d(
+        Isometry2d::from_translation(c),
+        r.max(0.05),
+        outcome_color(outcome),
+    );
+    gizmos.circle_2d(
+        Isometry2d::from_translation(c),
+        r.max(0.05) * 4.0,
+        outcome_color(outcome).with_alpha(0.5),
+    );
+}

@@ -1,0 +1,290 @@
+//! The results screen: the total and every criterion with its reason and places, histograms of
+//! depth and spacing with the targets marked, heatmaps over the scalp, and a time slider from
+//! fresh to five years. The attempt is saved and counted as progress when the screen opens.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+use smp_core::files::data_dir;
+
+use crate::AppSystems;
+use crate::autosave::{Autosave, Progress, save_attempt};
+use crate::editor::{Editor, RecordingModel, keep_model_attempt};
+use crate::notice::Notice;
+use crate::replay_driver::ReplayDriver;
+use crate::scalp::{Heatmap, ShownDay, draw_heatmap};
+use crate::screen::{Screen, ScreenSystems};
+use crate::session::Practice;
+use crate::theme;
+
+pub(crate) fn plugin(app: &mut App) {
+    app.init_resource::<ResultsState>();
+    app.add_systems(OnEnter(Screen::Results), on_results);
+    app.add_screen_systems(Screen::Results, AppSystems::Input, leave_on_escape)
+        .add_screen_panel(Screen::Results, results_screen);
+}
+
+/// What the results screen remembers between frames.
+#[derive(Resource)]
+struct ResultsState {
+    /// Days after the last session the scalp shows.
+    result_day: f64,
+    heatmap: Heatmap,
+    /// What the screen shows, computed once when it opens.
+    results: Option<ResultsData>,
+    /// Where the trainee wants a copy of the attempt.
+    copy_to: String,
+}
+
+impl Default for ResultsState {
+    fn default() -> Self {
+        Self {
+            result_day: 42.0,
+            heatmap: Heatmap::None,
+            results: None,
+            copy_to: String::new(),
+        }
+    }
+}
+
+/// Per-impression figures for the plots and heatmaps.
+struct ResultsData {
+    depths: Vec<f64>,
+    /// Each impression's nearest other dot (index, mm).
+    nearest: Vec<Option<(usize, f64)>>,
+    /// The distances alone, for the spacing histogram.
+    spacings: Vec<f64>,
+    density: Vec<smp_core::score::DensityCell>,
+}
+
+fn leave_on_escape(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {
+    if keys.just_pressed(KeyCode::Escape) {
+        next.set(Screen::Title);
+    }
+}
+
+fn on_results(
+    practice: Option<ResMut<Practice>>,
+    mut ui: ResMut<ResultsState>,
+    mut autosave: ResMut<Autosave>,
+    mut shown: ResMut<ShownDay>,
+    driver: Option<Res<ReplayDriver>>,
+) {
+    let Some(mut practice) = practice else { return };
+    if practice.score.is_none() {
+        practice.compute_score();
+    }
+    ui.result_day = 42.0;
+    // Computed once: 100,000 neighbour searches every frame would stall the screen.
+    let points: Vec<smp_core::geometry::Point> = practice
+        .impressions
+        .iter()
+        .map(|p| p.impression.at)
+        .collect();
+    let grid = smp_core::spatial::StaticGrid::new(&points, 0.25);
+    let replayed = smp_core::replay::replay(&practice.level.plan, &practice.attempt);
+    let nearest = grid.all_nearest();
+    ui.results = Some(ResultsData {
+        depths: practice
+            .impressions
+            .iter()
+            .map(|p| p.tissue.depth_mm)
+            .collect(),
+        spacings: nearest.iter().flatten().map(|(_, d)| *d).collect(),
+        nearest,
+        density: smp_core::score::density_map(&practice.level.plan, &replayed),
+    });
+    if ui.copy_to.is_empty() {
+        let who: String = practice
+            .attempt
+            .trainee
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '_' })
+            .collect();
+        ui.copy_to = format!("{}-{who}.ron", practice.attempt.level_id);
+    }
+    shown.0 = Some(42.0);
+    // A replay is not the trainee's own work: it is not saved again nor counted as progress.
+    if driver.is_some() {
+        return;
+    }
+    autosave.clear();
+    let dir = data_dir();
+    match save_attempt(&dir, &practice.attempt) {
+        Ok(path) => practice.saved_to = Some(path),
+        Err(e) => warn!("saving the attempt: {e}"),
+    }
+    if let Some(s) = &practice.score
+        && let Err(e) = Progress::record(&dir, &practice.level.plan.id, s.total, s.passed)
+    {
+        warn!("recording progress: {e}");
+    }
+}
+
+fn results_screen(
+    mut contexts: EguiContexts,
+    practice: Option<Res<Practice>>,
+    mut ui: ResMut<ResultsState>,
+    mut shown: ResMut<ShownDay>,
+    mut gizmos: Gizmos,
+    mut next: ResMut<NextState<Screen>>,
+    recording: Option<Res<RecordingModel>>,
+    mut editor: Option<ResMut<Editor>>,
+    mut notice: ResMut<Notice>,
+    mut commands: Commands,
+) -> Result {
+    let mut keep_model = false;
+    let Some(practice) = practice else {
+        return Ok(());
+    };
+    let Some(score) = &practice.score else {
+        return Ok(());
+    };
+    let mut root = theme::screen_ui(&mut contexts)?;
+    let plan = &practice.level.plan;
+    egui::Panel::right("results")
+        .exact_size(440.0)
+        .show(&mut root, |r| {
+            egui::ScrollArea::vertical().show(r, |r| {
+                r.heading(&plan.title);
+                let verdict = if score.passed {
+                    egui::RichText::new("PASSED").color(theme::GOOD)
+                } else {
+                    egui::RichText::new("FAILED").color(theme::BAD)
+                };
+                r.horizontal(|h| {
+                    h.heading(format!("{:.1} / 100", score.total));
+                    h.heading(verdict.strong());
+                });
+                r.label(format!(
+                    "Pass mark {:.0}; every weighted criterion must reach {:.0}.",
+                    plan.pass_mark, plan.thresholds.criterion_floor
+                ));
+                if let Some(path) = &practice.saved_to {
+                    r.small(format!("Saved: {}", path.display()));
+                }
+                r.separator();
+                for c in &score.criteria {
+                    egui::CollapsingHeader::new(format!(
+                        "{:<12} {:>6.1}   ×{}",
+                        c.kind.name(),
+                        c.score,
+                        c.weight
+                    ))
+                    .default_open(c.score < 90.0)
+                    .show(r, |r| {
+                        r.label(&c.reason);
+                        for p in c.places.iter().take(6) {
+                            r.small(format!(
+                                "at ({:.1}, {:.1}) mm: {}",
+                                p.at.x_mm, p.at.y_mm, p.note
+                            ));
+                        }
+                    });
+                }
+                if let Some(data) = &ui.results {
+                    r.separator();
+                    r.label("Depth of every impression (mm), target window marked:");
+                    let window = [plan.depth_window.min_mm, plan.depth_window.max_mm];
+                    theme::histogram(
+                        r,
+                        "depth",
+                        &data.depths,
+                        0.0,
+                        plan.skin.subcutis_mm() * 1.3,
+                        40,
+                        &window,
+                    );
+                    r.label("Distance to the nearest dot (mm), minimum spacing marked:");
+                    theme::histogram(
+                        r,
+                        "spacing",
+                        &data.spacings,
+                        0.0,
+                        plan.min_spacing_mm * 4.0,
+                        40,
+                        &[plan.min_spacing_mm],
+                    );
+                }
+                r.separator();
+                r.label("Healing and fading:");
+                let mut day = ui.result_day;
+                let resp = r.add(
+                    egui::Slider::new(&mut day, 0.0..=1826.0)
+                        .logarithmic(true)
+                        .text("days after the last session"),
+                );
+                ui.result_day = day;
+                if resp.drag_stopped() || (resp.changed() && !resp.dragged()) {
+                    shown.0 = Some(day);
+                }
+                r.horizontal(|h| {
+                    for (label, d) in [
+                        ("fresh", 0.0),
+                        ("scabs", 7.0),
+                        ("healed", 42.0),
+                        ("1 year", 365.0),
+                        ("5 years", 1826.0),
+                    ] {
+                        if h.button(label).clicked() {
+                            ui.result_day = d;
+                            shown.0 = Some(d);
+                        }
+                    }
+                });
+                r.horizontal(|h| {
+                    h.label("Heatmap:");
+                    h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
+                });
+                r.separator();
+                r.horizontal(|h| {
+                    h.label("Save a copy to:");
+                    h.text_edit_singleline(&mut ui.copy_to);
+                });
+                if r.button("Save copy").clicked() {
+                    let path = std::path::PathBuf::from(ui.copy_to.trim());
+                    let msg = match practice.attempt.save(&path) {
+                        Ok(()) => format!("Saved a copy to {}", path.display()),
+                        Err(e) => format!("Could not save: {e}"),
+                    };
+                    notice.show(msg);
+                }
+                if let (Some(rec), Some(editor)) = (&recording, editor.as_deref_mut()) {
+                    r.separator();
+                    if r.button("Keep this as the level's model attempt").clicked() {
+                        notice.show(
+                            match keep_model_attempt(editor, &rec.0, &practice.attempt) {
+                                Ok(p) => format!("Model attempt saved to {}", p.display()),
+                                Err(e) => format!("Model attempt not kept: {e}"),
+                            },
+                        );
+                        keep_model = true;
+                    }
+                    if r.button("Back to the editor").clicked() {
+                        keep_model = true;
+                    }
+                }
+                r.separator();
+                if r.button("Back to the curriculum  [Esc]").clicked() {
+                    next.set(Screen::Title);
+                }
+            });
+        });
+    if keep_model {
+        commands.remove_resource::<RecordingModel>();
+        next.set(Screen::Editor);
+    }
+    if let Some(data) = &ui.results {
+        draw_heatmap(
+            &mut gizmos,
+            ui.heatmap,
+            plan,
+            &practice.impressions,
+            &data.nearest,
+            &data.density,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The 100,000-impression full-head attempt: rescoring it (replay + all criteria) and drawing it
+//! at 4096 px on its short side. Targets on a 2-core machine: scoring under 50 ms, the image
+//! under 1 s.
+
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented functions"
+)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use smp_core::persona::Persona;
+use smp_core::render::{Compositor, dots_on_day};
+use smp_core::simulate::simulate;
+use smp_core::{Level, replay, score};
+
+fn full_head(c: &mut Criterion) {
+    let level = Level::find("full-head", None).expect("shipped level");
+    let attempt = simulate(&level, Persona::Expert, 1, "bench", "2026-11-21");
+    let replayed = replay::replay(&level.plan, &attempt);
+    assert!(replayed.impressions.len() >= 90_000);
+
+    let mut group = c.benchmark_group("full_head");
+    group.sample_size(10);
+    group.bench_function("replay_and_score_100k", |b| {
+        b.iter(|| {
+            let r = replay::replay(&level.plan, &attempt);
+            score::score(&level.plan, &attempt, &r)
+        });
+    });
+    group.bench_function("score_only_100k", |b| {
+        b.iter(|| score::score(&level.plan, &attempt, &replayed));
+    });
+
+    let compositor = Compositor::new(&level.plan);
+    // 4096 px on the canvas's short side (300 mm): a 4915 × 4096 image, more pixels than 4096².
+    let px_per_mm = 4096.0 / level.plan.canvas_mm.1;
+    group.bench_function("render_4096_day42", |b| {
+        b.iter(|| {
+            let dots = dots_on_day(&replayed, 42.0);
+            compositor
+                .render(&dots, px_per_mm)
+                .expect("size is in range")
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, full_head);
+criterion_main!(benches);

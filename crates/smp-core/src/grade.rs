@@ -1,0 +1,352 @@
+//! Grading a class: every attempt file under a folder, scored in parallel, one row each, and a
+//! summary per trainee and per level. Files that cannot be used get a row saying why.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::attempt::Attempt;
+use crate::levels::{Level, LevelError};
+use crate::score::CriterionKind;
+use crate::{parallel, replay, score};
+
+/// Deepest folder nesting searched for attempts.
+pub const MAX_DEPTH: usize = 16;
+
+/// One attempt file's grade, or why it has none.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradeRow {
+    /// The file.
+    pub file: String,
+    /// Trainee's name (empty when unreadable).
+    pub trainee: String,
+    /// Level id.
+    pub level: String,
+    /// Date of the attempt.
+    pub date: String,
+    /// Recomputed total, 0–100.
+    pub total: Option<f64>,
+    /// Whether it passed.
+    pub passed: Option<bool>,
+    /// Whether the stored score matches the samples (and the level is unchanged).
+    pub verified: Option<bool>,
+    /// An instructor's override grade, when the file has one.
+    pub override_grade: Option<String>,
+    /// Each criterion's score, in report order.
+    pub criteria: Vec<(String, f64)>,
+    /// Why the file could not be graded.
+    pub error: Option<String>,
+}
+
+/// Every `.ron` file under `dir` (recursively, sorted), skipping hidden entries.
+pub fn attempt_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() && depth < MAX_DEPTH {
+                // An unreadable subfolder must not stop the class: skip it.
+                let _ = walk(&path, depth + 1, out);
+            } else if path.extension().is_some_and(|e| e == "ron") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// Grades every attempt file under `dir` on all cores; the rows come in file order.
+pub fn grade_dir(dir: &Path, levels_dir: Option<&Path>) -> std::io::Result<Vec<GradeRow>> {
+    let files = attempt_files(dir)?;
+    // Read every file first (cheap), so each level is loaded once.
+    let attempts: Vec<Result<Attempt, String>> = parallel::map(files.len(), |i| {
+        Attempt::load(&files[i]).map_err(|e| e.to_string())
+    });
+    let mut levels: BTreeMap<String, Result<Level, String>> = BTreeMap::new();
+    for a in attempts.iter().flatten() {
+        levels.entry(a.level_id.clone()).or_insert_with(|| {
+            Level::find(&a.level_id, levels_dir).map_err(|e: LevelError| e.to_string())
+        });
+    }
+    Ok(parallel::map(files.len(), |i| {
+        let file = files[i].display().to_string();
+        let mut row = GradeRow {
+            file,
+            trainee: String::new(),
+            level: String::new(),
+            date: String::new(),
+            total: None,
+            passed: None,
+            verified: None,
+            override_grade: None,
+            criteria: Vec::new(),
+            error: None,
+        };
+        let attempt = match &attempts[i] {
+            Ok(a) => a,
+            Err(e) => {
+                row.error = Some(e.clone());
+                return row;
+            }
+        };
+        row.trainee = attempt.trainee.clone();
+        row.level = attempt.level_id.clone();
+        row.date = attempt.date.clone();
+        row.override_grade = attempt
+            .review
+            .as_ref()
+            .and_then(|r| r.override_grade.as_ref())
+            .map(|g| g.label());
+        let level = match levels.get(&attempt.level_id) {
+            Some(Ok(l)) => l,
+            Some(Err(e)) => {
+                row.error = Some(e.clone());
+                return row;
+            }
+            None => {
+                row.error = Some("level not found".into());
+                return row;
+            }
+        };
+        if attempt.sessions.len() > level.plan.sessions.len() {
+            row.error = Some(format!(
+                "the attempt has {} sessions but the level plans {}",
+                attempt.sessions.len(),
+                level.plan.sessions.len()
+            ));
+            return row;
+        }
+        let s = score::score(&level.plan, attempt, &replay::replay(&level.plan, attempt));
+        row.total = Some(s.total);
+        row.passed = Some(s.passed);
+        row.verified = Some(s.verify(attempt, &level.hash).is_verified());
+        row.criteria = s
+            .criteria
+            .iter()
+            .map(|c| (c.kind.name().to_string(), c.score))
+            .collect();
+        row
+    }))
+}
+
+/// Attempts, best, mean and trend of a group of graded attempts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// Attempts graded.
+    pub attempts: usize,
+    /// Best total.
+    pub best: f64,
+    /// Latest total (by date, then file name).
+    pub latest: f64,
+    /// Mean total.
+    pub mean: f64,
+    /// Change of the total per attempt (least-squares slope over attempts in date order):
+    /// positive is improving.
+    pub trend: f64,
+    /// Attempts that passed.
+    pub passed: usize,
+}
+
+/// The class summary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Per trainee.
+    pub trainees: BTreeMap<String, Stats>,
+    /// Per level.
+    pub levels: BTreeMap<String, Stats>,
+}
+
+fn stats(mut rows: Vec<&GradeRow>) -> Stats {
+    rows.sort_by(|a, b| (&a.date, &a.file).cmp(&(&b.date, &b.file)));
+    let totals: Vec<f64> = rows.iter().filter_map(|r| r.total).collect();
+    let n = totals.len();
+    if n == 0 {
+        return Stats::default();
+    }
+    let mean = totals.iter().sum::<f64>() / n as f64;
+    let xm = (n as f64 - 1.0) / 2.0;
+    let (num, den) = totals
+        .iter()
+        .enumerate()
+        .fold((0.0, 0.0), |(num, den), (i, t)| {
+            let dx = i as f64 - xm;
+            (num + dx * (t - mean), den + dx * dx)
+        });
+    Stats {
+        attempts: n,
+        best: totals.iter().cloned().fold(f64::MIN, f64::max),
+        latest: totals[n - 1],
+        mean,
+        trend: if den > 0.0 { num / den } else { 0.0 },
+        passed: rows.iter().filter(|r| r.passed == Some(true)).count(),
+    }
+}
+
+/// Summarizes graded rows per trainee and per level (rows with errors are left out).
+pub fn summarize(rows: &[GradeRow]) -> Summary {
+    let ok: Vec<&GradeRow> = rows.iter().filter(|r| r.total.is_some()).collect();
+    let mut by_trainee: BTreeMap<String, Vec<&GradeRow>> = BTreeMap::new();
+    let mut by_level: BTreeMap<String, Vec<&GradeRow>> = BTreeMap::new();
+    for r in ok {
+        by_trainee.entry(r.trainee.clone()).or_default().push(r);
+        by_level.entry(r.level.clone()).or_default().push(r);
+    }
+    Summary {
+        trainees: by_trainee.into_iter().map(|(k, v)| (k, stats(v))).collect(),
+        levels: by_level.into_iter().map(|(k, v)| (k, stats(v))).collect(),
+    }
+}
+
+/// One trainee's history: per level their stats, and per criterion the stats of that
+/// criterion's scores over all their attempts (an average over many attempts says more than
+/// one).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Progress {
+    /// Level id → stats.
+    pub levels: BTreeMap<String, Stats>,
+    /// Criterion name → stats of its scores.
+    pub criteria: BTreeMap<String, Stats>,
+}
+
+/// The progress of `trainee` among graded rows.
+pub fn progress(rows: &[GradeRow], trainee: &str) -> Progress {
+    let mine: Vec<&GradeRow> = rows
+        .iter()
+        .filter(|r| r.trainee == trainee && r.total.is_some())
+        .collect();
+    let mut by_level: BTreeMap<String, Vec<&GradeRow>> = BTreeMap::new();
+    for r in &mine {
+        by_level.entry(r.level.clone()).or_default().push(r);
+    }
+    let mut criteria = BTreeMap::new();
+    for k in CriterionKind::ALL {
+        // The criterion's score stands in for the total, so the same statistics apply.
+        let as_rows: Vec<GradeRow> = mine
+            .iter()
+            .filter_map(|r| {
+                let s = r.criteria.iter().find(|(n, _)| n == k.name())?.1;
+                Some(GradeRow {
+                    total: Some(s),
+                    passed: None,
+                    ..(*r).clone()
+                })
+            })
+            .collect();
+        if !as_rows.is_empty() {
+            criteria.insert(k.name().to_string(), stats(as_rows.iter().collect()));
+        }
+    }
+    Progress {
+        levels: by_level.into_iter().map(|(k, v)| (k, stats(v))).collect(),
+        criteria,
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The rows as CSV (a header, then one line per attempt), then the summaries as further CSV
+/// sections separated by a blank line.
+pub fn to_csv(rows: &[GradeRow], summary: &Summary) -> String {
+    let mut out = String::from("file,trainee,level,date,total,passed,verified,override_grade");
+    for k in CriterionKind::ALL {
+        out.push(',');
+        out.push_str(k.name());
+    }
+    out.push_str(",error\n");
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for r in rows {
+        let mut line = vec![
+            csv_field(&r.file),
+            csv_field(&r.trainee),
+            csv_field(&r.level),
+            csv_field(&r.date),
+            opt(r.total.map(|t| format!("{t:.2}"))),
+            opt(r.passed.map(|p| p.to_string())),
+            opt(r.verified.map(|p| p.to_string())),
+            csv_field(r.override_grade.as_deref().unwrap_or("")),
+        ];
+        for k in CriterionKind::ALL {
+            line.push(opt(r
+                .criteria
+                .iter()
+                .find(|(n, _)| n == k.name())
+                .map(|(_, s)| format!("{s:.2}"))));
+        }
+        line.push(csv_field(r.error.as_deref().unwrap_or("")));
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    for (title, map) in [("trainee", &summary.trainees), ("level", &summary.levels)] {
+        out.push_str(&format!(
+            "\n{title},attempts,best,latest,mean,trend_per_attempt,passed\n"
+        ));
+        for (k, s) in map {
+            out.push_str(&format!(
+                "{},{},{:.2},{:.2},{:.2},{:.2},{}\n",
+                csv_field(k),
+                s.attempts,
+                s.best,
+                s.latest,
+                s.mean,
+                s.trend,
+                s.passed
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(trainee: &str, date: &str, total: f64) -> GradeRow {
+        GradeRow {
+            file: format!("{trainee}-{date}.ron"),
+            trainee: trainee.into(),
+            level: "depth-drill".into(),
+            date: date.into(),
+            total: Some(total),
+            passed: Some(total >= 70.0),
+            verified: Some(true),
+            override_grade: None,
+            criteria: vec![],
+            error: None,
+        }
+    }
+
+    #[test]
+    fn stats_follow_dates_and_trend() {
+        let rows = vec![
+            row("ana", "2026-03-01", 80.0),
+            row("ana", "2026-01-01", 60.0),
+            row("ana", "2026-02-01", 70.0),
+        ];
+        let s = &summarize(&rows).trainees["ana"];
+        assert_eq!((s.attempts, s.best, s.latest, s.passed), (3, 80.0, 80.0, 2));
+        assert!((s.mean - 70.0).abs() < 1e-12 && (s.trend - 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+}

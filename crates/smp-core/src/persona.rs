@@ -1,0 +1,91 @@
+//! The synthetic trainees by name. How each one holds the pen is in [`crate::simulate`]; plans
+//! name a persona for their model attempt without depending on the simulation.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A synthetic trainee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Persona {
+    /// Steady depth, natural random spacing, follows the plan.
+    Expert,
+    /// Presses too lightly: mostly shallow dots that fade.
+    LightHand,
+    /// Presses too hard: deep dots and blowouts.
+    HeavyHand,
+    /// Places dots on a regular grid.
+    Gridder,
+    /// Places dots in little clumps.
+    Clumper,
+    /// Works fast, ignores the zones, comes back too early, darkest shade.
+    Rusher,
+    /// Pressure wanders from too light to too firm.
+    Drifter,
+}
+
+impl Persona {
+    /// Every persona.
+    pub const ALL: [Persona; 7] = [
+        Persona::Expert,
+        Persona::LightHand,
+        Persona::HeavyHand,
+        Persona::Gridder,
+        Persona::Clumper,
+        Persona::Rusher,
+        Persona::Drifter,
+    ];
+
+    /// Name on the command line and in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Persona::Expert => "expert",
+            Persona::LightHand => "light-hand",
+            Persona::HeavyHand => "heavy-hand",
+            Persona::Gridder => "gridder",
+            Persona::Clumper => "clumper",
+            Persona::Rusher => "rusher",
+            Persona::Drifter => "drifter",
+        }
+    }
+}
+
+impl fmt::Display for Persona {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A persona name that is not one of [`Persona::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown persona {given:?}; choose one of {}", Persona::ALL.map(Persona::name).join(", "))]
+pub struct UnknownPersona {
+    /// The name given.
+    pub given: String,
+}
+
+impl FromStr for Persona {
+    type Err = UnknownPersona;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Persona::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| UnknownPersona { given: s.into() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for p in Persona::ALL {
+            assert_eq!(p.name().parse::<Persona>(), Ok(p));
+            assert_eq!(p.to_string(), p.name());
+        }
+        let err = "painter".parse::<Persona>().unwrap_err();
+        assert!(err.to_string().contains("expert"), "{err}");
+    }
+}

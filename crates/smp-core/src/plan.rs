@@ -1,0 +1,711 @@
+//! Reference plans: the level files academies write. A plan says where dots go, how dense, how
+//! deep, with which needle and shade in which session, and how the attempt is scored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::files::{Location, locate_field};
+use crate::geometry::{Point, Polygon, Polyline};
+use crate::needle::{Needle, Shade};
+use crate::persona::Persona;
+use crate::skin::{DepthWindow, SkinProfile};
+
+/// How hard a level is, for the curriculum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Difficulty {
+    /// First drills.
+    Beginner,
+    /// Single skills combined.
+    Intermediate,
+    /// Real cases.
+    Advanced,
+    /// Full procedures.
+    Master,
+}
+
+impl Difficulty {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Difficulty::Beginner => "beginner",
+            Difficulty::Intermediate => "intermediate",
+            Difficulty::Advanced => "advanced",
+            Difficulty::Master => "master",
+        }
+    }
+}
+
+/// Target density across a zone at the end of the last session, dots per cm².
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Density {
+    /// The same everywhere.
+    Uniform(f64),
+    /// Rising linearly from `start_per_cm2` at `from` to `end_per_cm2` at `to` (held beyond).
+    Ramp {
+        /// Where the ramp starts, mm.
+        from: Point,
+        /// Where it ends, mm.
+        to: Point,
+        /// Density at `from`, dots per cm².
+        start_per_cm2: f64,
+        /// Density at `to`, dots per cm².
+        end_per_cm2: f64,
+    },
+}
+
+impl Density {
+    /// Density at `p`, dots per cm².
+    pub fn at(&self, p: Point) -> f64 {
+        match self {
+            Density::Uniform(d) => *d,
+            Density::Ramp {
+                from,
+                to,
+                start_per_cm2,
+                end_per_cm2,
+            } => {
+                let axis = *to - *from;
+                let len_sq = axis.length_sq();
+                let t = if len_sq > 0.0 {
+                    ((p - *from).dot(axis) / len_sq).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                };
+                start_per_cm2 + (end_per_cm2 - start_per_cm2) * t
+            }
+        }
+    }
+
+    fn values(&self) -> Vec<f64> {
+        match self {
+            Density::Uniform(d) => vec![*d],
+            Density::Ramp {
+                start_per_cm2,
+                end_per_cm2,
+                ..
+            } => vec![*start_per_cm2, *end_per_cm2],
+        }
+    }
+}
+
+/// An area to be tattooed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Zone {
+    /// Name shown to the trainee (e.g. "frontal", "crown").
+    pub name: String,
+    /// Outline, mm.
+    pub outline: Polygon,
+    /// Target density at the end of the last session.
+    pub density: Density,
+}
+
+/// The frontal hairline and its soft transition zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hairline {
+    /// The front edge of the work, mm; the zones lie behind it.
+    pub line: Polyline,
+    /// Depth of the transition zone behind the line, mm (5–10 mm is natural). Density rises
+    /// across it from `front_fraction` of the zone's density to all of it.
+    pub transition_mm: f64,
+    /// Density at the line itself as a fraction of the zone's, 0..1 (default 0.3).
+    #[serde(default = "default_front_fraction")]
+    pub front_fraction: f64,
+}
+
+fn default_front_fraction() -> f64 {
+    0.3
+}
+
+impl Hairline {
+    /// Fraction of the zone's density wanted at distance `d_mm` behind the line.
+    pub fn ramp(&self, d_mm: f64) -> f64 {
+        if self.transition_mm <= 0.0 {
+            return 1.0;
+        }
+        let t = (d_mm / self.transition_mm).clamp(0.0, 1.0);
+        self.front_fraction + (1.0 - self.front_fraction) * t
+    }
+}
+
+/// What one session asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionPlan {
+    /// Needle to use.
+    pub needle: Needle,
+    /// Pigment to use.
+    pub shade: Shade,
+    /// Share of the final density that should be in place when this session ends, 0..1,
+    /// rising from session to session and 1 in the last (e.g. 0.3, 0.7, 1.0).
+    pub density_fraction: f64,
+}
+
+/// Relative weight of each criterion in the total.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    /// Depth control.
+    pub depth: f64,
+    /// Spacing between dots.
+    pub spacing: f64,
+    /// Density and coverage against the plan.
+    pub density: f64,
+    /// Natural randomness of placement.
+    pub randomness: f64,
+    /// Hairline and staying inside the plan.
+    pub hairline: f64,
+    /// Shade and needle per session.
+    pub shade_needle: f64,
+    /// Days between sessions.
+    pub timing: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            depth: 3.0,
+            spacing: 1.5,
+            density: 1.5,
+            randomness: 1.0,
+            hairline: 1.0,
+            shade_needle: 0.5,
+            timing: 0.5,
+        }
+    }
+}
+
+impl Weights {
+    /// The weights in criterion order: depth, spacing, density, randomness, hairline, shade &
+    /// needle, timing.
+    pub fn as_array(&self) -> [f64; 7] {
+        [
+            self.depth,
+            self.spacing,
+            self.density,
+            self.randomness,
+            self.hairline,
+            self.shade_needle,
+            self.timing,
+        ]
+    }
+}
+
+/// Thresholds an academy may tune; defaults follow `docs/formats.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Thresholds {
+    /// Natural Clark–Evans ratio band (1 = random, about 2 = grid).
+    pub clark_evans: (f64, f64),
+    /// How far ahead of the hairline isolated "sentinel" dots are natural, mm.
+    pub sentinel_mm: f64,
+    /// Side of the square cells over which density is compared, mm.
+    pub density_cell_mm: f64,
+    /// Smallest natural spread (standard deviation) of the front row's distance to the line, mm;
+    /// less reads as ruler-straight.
+    pub hairline_irregularity_mm: f64,
+    /// Lowest acceptable score (0–100) of any weighted criterion: below it the attempt fails
+    /// whatever its total, as an instructor fails poor depth control however neat the pattern.
+    pub criterion_floor: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            clark_evans: (1.1, 1.75),
+            sentinel_mm: 3.0,
+            density_cell_mm: 5.0,
+            hairline_irregularity_mm: 0.5,
+            criterion_floor: 60.0,
+        }
+    }
+}
+
+/// Where a level's model attempt comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ModelAttempt {
+    /// An attempt file, path relative to the level file.
+    File(String),
+    /// Generated by a synthetic trainee with this seed.
+    Simulated {
+        /// Who tattoos it.
+        persona: Persona,
+        /// Seed of the attempt.
+        seed: u64,
+    },
+}
+
+/// A level: everything the trainee must do and how it is judged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferencePlan {
+    /// Stable identifier: lower-case letters, digits and dashes.
+    pub id: String,
+    /// Title in the curriculum.
+    pub title: String,
+    /// What the trainee is asked to do, in plain words.
+    pub brief: String,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// Canvas (width, height), mm.
+    pub canvas_mm: (f64, f64),
+    /// The client's scalp.
+    pub skin: SkinProfile,
+    /// Areas to tattoo.
+    pub zones: Vec<Zone>,
+    /// Frontal hairline, if the level has one.
+    #[serde(default)]
+    pub hairline: Option<Hairline>,
+    /// Dots closer than this are too close, mm.
+    pub min_spacing_mm: f64,
+    /// Target depth in tissue, mm.
+    pub depth_window: DepthWindow,
+    /// The sessions, 1 to 4.
+    pub sessions: Vec<SessionPlan>,
+    /// Fewest days of healing between sessions (default 10).
+    #[serde(default = "default_min_gap")]
+    pub min_gap_days: f64,
+    /// Most days between sessions before the plan loses its thread (default 28).
+    #[serde(default = "default_max_gap")]
+    pub max_gap_days: f64,
+    /// Criterion weights.
+    #[serde(default)]
+    pub weights: Weights,
+    /// Total (0–100) needed to pass.
+    pub pass_mark: f64,
+    /// Tunable thresholds.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// A model attempt to compare with.
+    #[serde(default)]
+    pub model_attempt: Option<ModelAttempt>,
+}
+
+fn default_min_gap() -> f64 {
+    10.0
+}
+fn default_max_gap() -> f64 {
+    28.0
+}
+
+/// Most zones, scars or hair regions a level may have.
+pub const MAX_REGIONS: usize = 64;
+
+/// Most impressions a level may plan for (bounds work and memory for any level file).
+pub const MAX_PLANNED_IMPRESSIONS: f64 = 1_000_000.0;
+
+/// One thing wrong with a level, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Where in the level file.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ReferencePlan {
+    /// The zone containing `p`, if any (the first in file order where zones overlap).
+    pub fn zone_at(&self, p: Point) -> Option<usize> {
+        self.zones.iter().position(|z| z.outline.contains(p))
+    }
+
+    /// Distance of `p` behind the hairline, mm, if the level has one.
+    pub fn behind_hairline_mm(&self, p: Point) -> Option<f64> {
+        self.hairline.as_ref().map(|h| h.line.distance(p))
+    }
+
+    /// Target density at `p` at the end of the last session, dots per cm² (0 outside zones).
+    pub fn final_density_at(&self, p: Point) -> f64 {
+        let Some(z) = self.zone_at(p) else { return 0.0 };
+        let base = self.zones[z].density.at(p);
+        match &self.hairline {
+            Some(h) => base * h.ramp(h.line.distance(p)),
+            None => base,
+        }
+    }
+
+    /// Target density at `p` at the end of session `session` (0-based), dots per cm².
+    pub fn density_at(&self, p: Point, session: usize) -> f64 {
+        let fraction = self
+            .sessions
+            .get(session)
+            .map_or(1.0, |s| s.density_fraction);
+        self.final_density_at(p) * fraction
+    }
+
+    /// Total area of the zones, mm² (overlaps counted once per zone).
+    pub fn zone_area_mm2(&self) -> f64 {
+        self.zones.iter().map(|z| z.outline.area_mm2()).sum()
+    }
+
+    /// Expected impressions at the end of the last session, estimated on a 2 mm lattice.
+    pub fn planned_impressions(&self) -> f64 {
+        let step = 2.0;
+        let (w, h) = self.canvas_mm;
+        if !(w.is_finite() && h.is_finite()) || w <= 0.0 || h <= 0.0 || w * h > 4.0e6 {
+            return 0.0;
+        }
+        let mut sum = 0.0;
+        let mut y = step / 2.0;
+        while y < h {
+            let mut x = step / 2.0;
+            while x < w {
+                sum += self.final_density_at(Point::new(x, y));
+                x += step;
+            }
+            y += step;
+        }
+        sum * step * step / 100.0
+    }
+
+    /// Everything wrong with this plan. `source` is the level file's text, used to point at the
+    /// field concerned.
+    pub fn problems(&self, source: &str) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut bad = |field: &str, message: String| {
+            out.push(Problem {
+                location: locate_field(source, field),
+                message,
+            });
+        };
+        let id_ok = !self.id.is_empty()
+            && self.id.len() <= 64
+            && self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !id_ok {
+            bad(
+                "id",
+                format!(
+                    "id {:?} must be 1–64 lower-case letters, digits or dashes",
+                    self.id
+                ),
+            );
+        }
+        if self.title.trim().is_empty() || self.title.len() > 200 {
+            bad("title", "title must be 1–200 characters".into());
+        }
+        if self.brief.len() > 4000 {
+            bad("brief", "brief is longer than 4000 characters".into());
+        }
+        let (w, h) = self.canvas_mm;
+        let canvas_ok = w.is_finite()
+            && h.is_finite()
+            && (5.0..=1000.0).contains(&w)
+            && (5.0..=1000.0).contains(&h);
+        if !canvas_ok {
+            bad(
+                "canvas_mm",
+                format!("canvas ({w}, {h}) mm must be 5–1000 mm on each side"),
+            );
+        }
+        let s = &self.skin;
+        for (field, count) in [
+            ("zones", self.zones.len()),
+            ("scars", s.scars.len()),
+            ("hair", s.hair.len()),
+        ] {
+            if count > MAX_REGIONS {
+                bad(
+                    field,
+                    format!("at most {MAX_REGIONS} {field}, this level has {count}"),
+                );
+            }
+        }
+        if !(0.02..=0.5).contains(&s.epidermis_mm) {
+            bad(
+                "epidermis_mm",
+                format!("epidermis {} mm is outside 0.02–0.5 mm", s.epidermis_mm),
+            );
+        }
+        if !(0.2..=6.0).contains(&s.dermis_mm) {
+            bad(
+                "dermis_mm",
+                format!("dermis {} mm is outside 0.2–6 mm", s.dermis_mm),
+            );
+        }
+        if !(0.0..=1.0).contains(&s.sun_exposure) {
+            bad(
+                "sun_exposure",
+                format!("sun exposure {} is outside 0..1", s.sun_exposure),
+            );
+        }
+        for (i, scar) in s.scars.iter().enumerate() {
+            if let Some(p) = scar.outline.problem() {
+                bad("scars", format!("scar {i}: {p}"));
+            }
+            if !(1.0..=5.0).contains(&scar.fade_factor) || !(0.1..=1.0).contains(&scar.retention) {
+                bad(
+                    "scars",
+                    format!("scar {i}: fade_factor must be 1–5 and retention 0.1–1"),
+                );
+            }
+        }
+        for (i, hair) in s.hair.iter().enumerate() {
+            if let Some(p) = hair.outline.problem() {
+                bad("hair", format!("hair region {i}: {p}"));
+            }
+            if !(0.0..=400.0).contains(&hair.density_per_cm2) {
+                bad(
+                    "hair",
+                    format!(
+                        "hair region {i}: density {} is outside 0–400 per cm²",
+                        hair.density_per_cm2
+                    ),
+                );
+            }
+        }
+        let wnd = &self.depth_window;
+        let window_ok = wnd.min_mm.is_finite()
+            && wnd.max_mm.is_finite()
+            && wnd.min_mm >= s.epidermis_mm
+            && wnd.min_mm < wnd.max_mm
+            && wnd.max_mm < s.subcutis_mm();
+        if !window_ok {
+            bad(
+                "depth_window",
+                format!(
+                    "depth window {}–{} mm must lie in the dermis, between the epidermis ({} mm) and the subcutis ({} mm)",
+                    wnd.min_mm,
+                    wnd.max_mm,
+                    s.epidermis_mm,
+                    s.subcutis_mm()
+                ),
+            );
+        }
+        if self.zones.is_empty() {
+            bad("zones", "a level needs at least one zone".into());
+        }
+        for z in &self.zones {
+            if let Some(p) = z.outline.problem() {
+                bad("zones", format!("zone {:?}: {p}", z.name));
+            } else if canvas_ok {
+                let b = z.outline.bounds();
+                if b.min.x_mm < 0.0 || b.min.y_mm < 0.0 || b.max.x_mm > w || b.max.y_mm > h {
+                    bad(
+                        "zones",
+                        format!("zone {:?} reaches outside the {w} × {h} mm canvas", z.name),
+                    );
+                }
+            }
+            if z.density
+                .values()
+                .iter()
+                .any(|d| !(0.0..=400.0).contains(d))
+            {
+                bad(
+                    "density",
+                    format!("zone {:?}: density must be 0–400 dots per cm²", z.name),
+                );
+            }
+        }
+        if let Some(hl) = &self.hairline {
+            if hl.line.vertices.len() > crate::geometry::MAX_VERTICES {
+                bad(
+                    "hairline",
+                    format!(
+                        "the hairline may have at most {} points",
+                        crate::geometry::MAX_VERTICES
+                    ),
+                );
+            } else if hl.line.vertices.len() < 2
+                || hl.line.vertices.iter().any(|p| !p.is_finite())
+                || hl.line.length_mm() <= 0.0
+            {
+                bad(
+                    "hairline",
+                    "the hairline needs at least two distinct, finite points".into(),
+                );
+            }
+            if !(0.0..=30.0).contains(&hl.transition_mm) {
+                bad(
+                    "transition_mm",
+                    format!("transition zone {} mm is outside 0–30 mm", hl.transition_mm),
+                );
+            }
+            if !(0.0..=1.0).contains(&hl.front_fraction) {
+                bad(
+                    "front_fraction",
+                    format!("front fraction {} is outside 0..1", hl.front_fraction),
+                );
+            }
+        }
+        if !(0.05..=5.0).contains(&self.min_spacing_mm) {
+            bad(
+                "min_spacing_mm",
+                format!(
+                    "minimum spacing {} mm is outside 0.05–5 mm",
+                    self.min_spacing_mm
+                ),
+            );
+        }
+        if self.sessions.is_empty() || self.sessions.len() > 4 {
+            bad(
+                "sessions",
+                format!(
+                    "a level has 1 to 4 sessions, this one has {}",
+                    self.sessions.len()
+                ),
+            );
+        }
+        let mut previous = 0.0;
+        for (i, sp) in self.sessions.iter().enumerate() {
+            if let Some(p) = sp.needle.problem() {
+                bad("needle", format!("session {}: {p}", i + 1));
+            }
+            if !(sp.density_fraction > previous && sp.density_fraction <= 1.0) {
+                bad(
+                    "density_fraction",
+                    format!(
+                        "session {}: density_fraction must rise above the previous session's and be at most 1",
+                        i + 1
+                    ),
+                );
+            }
+            previous = sp.density_fraction;
+        }
+        if self
+            .sessions
+            .last()
+            .is_some_and(|s| s.density_fraction != 1.0)
+        {
+            bad(
+                "density_fraction",
+                "the last session's density_fraction must be 1".into(),
+            );
+        }
+        let gaps_ok = (0.0..=365.0).contains(&self.min_gap_days)
+            && (self.min_gap_days..=365.0).contains(&self.max_gap_days);
+        if !gaps_ok {
+            bad(
+                "min_gap_days",
+                format!(
+                    "gaps {}–{} days: need 0 ≤ min ≤ max ≤ 365",
+                    self.min_gap_days, self.max_gap_days
+                ),
+            );
+        }
+        let wts = self.weights.as_array();
+        if wts.iter().any(|x| !(0.0..=100.0).contains(x)) || wts.iter().sum::<f64>() <= 0.0 {
+            bad("weights", "weights must be 0–100 each and not all 0".into());
+        }
+        if !(0.0..=100.0).contains(&self.pass_mark) {
+            bad(
+                "pass_mark",
+                format!("pass mark {} is outside 0–100", self.pass_mark),
+            );
+        }
+        let t = &self.thresholds;
+        if !(t.clark_evans.0 > 0.0 && t.clark_evans.0 < t.clark_evans.1 && t.clark_evans.1 <= 2.5) {
+            bad(
+                "clark_evans",
+                "clark_evans must be (low, high) with 0 < low < high ≤ 2.5".into(),
+            );
+        }
+        if !(0.0..=100.0).contains(&t.criterion_floor) {
+            bad(
+                "criterion_floor",
+                format!("criterion floor {} is outside 0–100", t.criterion_floor),
+            );
+        }
+        if !(0.0..=20.0).contains(&t.sentinel_mm)
+            || !(1.0..=50.0).contains(&t.density_cell_mm)
+            || !(0.0..=10.0).contains(&t.hairline_irregularity_mm)
+        {
+            bad(
+                "thresholds",
+                "thresholds: sentinel_mm 0–20, density_cell_mm 1–50, hairline_irregularity_mm 0–10"
+                    .into(),
+            );
+        }
+        if out.is_empty() {
+            let planned = self.planned_impressions();
+            if planned > MAX_PLANNED_IMPRESSIONS {
+                out.push(Problem {
+                    location: locate_field(source, "zones"),
+                    message: format!("the plan asks for about {planned:.0} impressions, more than the {MAX_PLANNED_IMPRESSIONS} limit"),
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::levels::Level;
+
+    fn drill() -> (crate::plan::ReferencePlan, String) {
+        let text = crate::levels::SHIPPED[0].1.to_string();
+        (Level::parse("t.ron".as_ref(), &text).unwrap().plan, text)
+    }
+
+    #[test]
+    fn shipped_plans_have_no_problems() {
+        for (name, text) in crate::levels::SHIPPED {
+            let plan: crate::plan::ReferencePlan =
+                crate::files::parse_ron(name.as_ref(), text).unwrap();
+            assert!(
+                plan.problems(text).is_empty(),
+                "{name}: {:?}",
+                plan.problems(text)
+            );
+        }
+    }
+
+    #[test]
+    fn each_broken_rule_is_reported_at_its_field() {
+        let (plan, text) = drill();
+        let check = |edit: &dyn Fn(&mut crate::plan::ReferencePlan), field: &str, says: &str| {
+            let mut p = plan.clone();
+            edit(&mut p);
+            let problems = p.problems(&text);
+            let found = problems.iter().find(|pr| pr.message.contains(says));
+            let pr = found.unwrap_or_else(|| panic!("{says}: {problems:?}"));
+            assert_eq!(
+                pr.location,
+                crate::files::locate_field(&text, field),
+                "{says}"
+            );
+        };
+        check(&|p| p.id = "Bad Id".into(), "id", "lower-case");
+        check(&|p| p.canvas_mm = (2.0, 30.0), "canvas_mm", "5–1000");
+        check(&|p| p.depth_window.max_mm = 5.0, "depth_window", "dermis");
+        check(&|p| p.zones.clear(), "zones", "at least one zone");
+        check(
+            &|p| p.sessions[0].density_fraction = 0.5,
+            "density_fraction",
+            "must be 1",
+        );
+        check(&|p| p.min_spacing_mm = 9.0, "min_spacing_mm", "0.05–5");
+        check(&|p| p.pass_mark = 120.0, "pass_mark", "outside 0–100");
+        check(
+            &|p| p.zones[0].outline.vertices[2].x_mm = 90.0,
+            "zones",
+            "outside",
+        );
+        check(
+            &|p| p.thresholds.clark_evans = (2.0, 1.0),
+            "clark_evans",
+            "low < high",
+        );
+    }
+
+    #[test]
+    fn density_follows_zones_hairline_and_sessions() {
+        let level = Level::find("soft-hairline", None).unwrap();
+        let plan = &level.plan;
+        let deep_in = crate::geometry::Point::new(60.0, 45.0);
+        let at_line = crate::geometry::Point::new(60.0, 16.5);
+        let outside = crate::geometry::Point::new(60.0, 5.0);
+        assert_eq!(plan.final_density_at(deep_in), 90.0);
+        assert!(plan.final_density_at(at_line) < 0.5 * 90.0);
+        assert_eq!(plan.final_density_at(outside), 0.0);
+        assert_eq!(plan.density_at(deep_in, 0), 90.0);
+        let three = Level::find("three-sessions", None).unwrap();
+        let p = crate::geometry::Point::new(40.0, 30.0);
+        let f = three.plan.final_density_at(p);
+        assert!((three.plan.density_at(p, 0) - 0.3 * f).abs() < 1e-9);
+        // About density × area impressions are planned.
+        let drill = Level::find("depth-drill", None).unwrap();
+        let expected = 40.0 * 30.0 * 20.0 / 100.0;
+        assert!((drill.plan.planned_impressions() - expected).abs() < 0.05 * expected);
+    }
+}

@@ -1,0 +1,834 @@
+//! The CPU compositor: draws the skin (tone, pores, existing stubble, scars) and every
+//! impression as it looks on a given day, into RGBA pixels. Any pixel rectangle can be drawn on
+//! its own, so a viewer can redraw only the area an impression touched.
+
+use crate::geometry::{Point, Rect, Vec2};
+use crate::healing::Appearance;
+use crate::plan::ReferencePlan;
+use crate::replay::Replay;
+use crate::rng::{Purpose, Stream};
+use crate::skin::ScarRegion;
+
+/// Largest image side the compositor draws, px.
+pub const MAX_SIDE_PX: u32 = 16_384;
+
+/// Why an image cannot be drawn.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum RenderError {
+    /// The requested image is empty or too large.
+    #[error(
+        "an image of {width} × {height} px is outside 1–{MAX_SIDE_PX} px per side: choose another --px-per-mm"
+    )]
+    Size {
+        /// Width, px.
+        width: f64,
+        /// Height, px.
+        height: f64,
+    },
+}
+
+/// One impression ready to draw: where and how it looks on the chosen day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    /// Centre, mm.
+    pub at: Point,
+    /// Look on the day.
+    pub look: Appearance,
+    /// Length over width of the dot (oblique entry).
+    pub elongation: f64,
+    /// Direction of the long axis, rad.
+    pub direction_rad: f64,
+    /// Drag tail vector, mm.
+    pub tail: Vec2,
+}
+
+impl Dot {
+    /// How `p` looks `age_days` days after it was made.
+    pub fn of(p: &crate::replay::PlacedImpression, age_days: f64) -> Dot {
+        Dot {
+            at: p.impression.at,
+            look: p.healing.appearance(age_days.max(0.0)),
+            elongation: p.impression.elongation,
+            direction_rad: p.impression.tilt_direction_rad,
+            tail: p.impression.tail,
+        }
+    }
+}
+
+/// Every impression of `replay` as it looks `days_after` days after the last session.
+pub fn dots_on_day(replay: &Replay, days_after: f64) -> Vec<Dot> {
+    let last = replay.last_session_day();
+    replay
+        .impressions
+        .iter()
+        .map(|p| Dot::of(p, last - p.made_on_day + days_after))
+        .collect()
+}
+
+/// A small mark of the skin itself (pore or hair stubble).
+#[derive(Clone, Copy)]
+struct Mark {
+    at: Point,
+    diameter_mm: f64,
+    rgb: [f32; 3],
+    opacity: f32,
+}
+
+/// The level's skin, prepared once: tone, scars and the procedural pores and stubble.
+pub struct Compositor {
+    canvas_mm: (f64, f64),
+    skin_rgb: [f32; 3],
+    scars: Vec<(ScarRegion, Rect)>,
+    marks: Vec<Mark>,
+    noise_seed: u64,
+}
+
+fn srgb_to_linear(c: u8) -> f32 {
+    let c = c as f32 / 255.0;
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+/// Linear 0..1 → sRGB byte, through a 4096-entry table (a powf per channel is too slow for
+/// 16-megapixel images).
+struct ToSrgb([u8; 4096]);
+
+impl ToSrgb {
+    fn new() -> Self {
+        Self(std::array::from_fn(|i| {
+            let c = i as f32 / 4095.0;
+            let s = if c <= 0.003_130_8 {
+                c * 12.92
+            } else {
+                1.055 * c.powf(1.0 / 2.4) - 0.055
+            };
+            (s * 255.0 + 0.5).clamp(0.0, 255.0) as u8
+        }))
+    }
+    fn get(&self, c: f32) -> u8 {
+        self.0[((c.clamp(0.0, 1.0) * 4095.0) + 0.5) as usize]
+    }
+}
+
+/// The shared linear → sRGB table, built once.
+fn srgb_lut() -> &'static ToSrgb {
+    static LUT: std::sync::OnceLock<ToSrgb> = std::sync::OnceLock::new();
+    LUT.get_or_init(ToSrgb::new)
+}
+
+fn hash2(seed: u64, x: i64, y: i64) -> f32 {
+    // SplitMix-style mixing: a fixed function of its inputs on every platform.
+    let mut z = seed
+        ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 40) as f32 / (1u64 << 24) as f32
+}
+
+/// Adds smooth value noise (-amp..amp, features of `scale_mm`) along one row of pixels at
+/// height `y_mm`, starting at pixel column `first_px`. Lattice values are hashed only when
+/// the row enters a new lattice cell, which keeps a 20-megapixel background cheap.
+fn add_noise_row(
+    seed: u64,
+    y_mm: f64,
+    first_px: u32,
+    mm_per_px: f64,
+    scale_mm: f64,
+    amp: f32,
+    out: &mut [f32],
+) {
+    let v = y_mm / scale_mm;
+    let y0 = v.floor();
+    let fy = (v - y0) as f32;
+    let sy = fy * fy * (3.0 - 2.0 * fy);
+    let iy = y0 as i64;
+    let mut cell = i64::MIN;
+    let (mut top, mut bottom) = ((0.0f32, 0.0f32), (0.0f32, 0.0f32));
+    for (i, o) in out.iter_mut().enumerate() {
+        // From the absolute pixel index, so a tile and the whole image compute the same value.
+        let u = ((first_px as usize + i) as f64 + 0.5) * mm_per_px / scale_mm;
+        let x0 = u.floor();
+        let ix = x0 as i64;
+        if ix != cell {
+            cell = ix;
+            top = (hash2(seed, ix, iy), hash2(seed, ix + 1, iy));
+            bottom = (hash2(seed, ix, iy + 1), hash2(seed, ix + 1, iy + 1));
+        }
+        let fx = (u - x0) as f32;
+        let sx = fx * fx * (3.0 - 2.0 * fx);
+        let t = top.0 + (top.1 - top.0) * sx;
+        let b = bottom.0 + (bottom.1 - bottom.0) * sx;
+        *o += amp * ((t + (b - t) * sy) * 2.0 - 1.0);
+    }
+}
+
+impl Compositor {
+    /// Prepares the skin of `plan`. Pores and stubble come from a stream seeded by the level id,
+    /// so a level always shows the same scalp.
+    pub fn new(plan: &ReferencePlan) -> Self {
+        let tone = plan.skin.fitzpatrick.skin_rgb();
+        let noise_seed = plan.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
+        let mut rng = Stream::new(noise_seed, Purpose::SkinTexture, 0);
+        let (w, h) = plan.canvas_mm;
+        let mut marks = Vec::new();
+        // Pores: about 40 per cm², faint.
+        let pores = (w * h / 100.0 * 40.0).min(2.0e6) as usize;
+        for _ in 0..pores {
+            let at = Point::new(rng.range(0.0, w), rng.range(0.0, h));
+            marks.push(Mark {
+                at,
+                diameter_mm: rng.range(0.05, 0.09),
+                rgb: [0.18, 0.1, 0.08],
+                opacity: rng.range(0.08, 0.18) as f32,
+            });
+        }
+        // Existing hair: stubble dots at the region's density.
+        for region in &plan.skin.hair {
+            let b = region.outline.bounds();
+            let n =
+                (b.width_mm() * b.height_mm() / 100.0 * region.density_per_cm2).min(2.0e6) as usize;
+            for _ in 0..n {
+                let at = Point::new(
+                    rng.range(b.min.x_mm, b.max.x_mm),
+                    rng.range(b.min.y_mm, b.max.y_mm),
+                );
+                if region.outline.contains(at) {
+                    marks.push(Mark {
+                        at,
+                        diameter_mm: rng.range(0.07, 0.11),
+                        rgb: [0.02, 0.018, 0.016],
+                        opacity: rng.range(0.75, 0.95) as f32,
+                    });
+                }
+            }
+        }
+        // Sorted by height so a small rectangle finds its marks by binary search.
+        marks.sort_by(|a, b| a.at.y_mm.total_cmp(&b.at.y_mm));
+        Self {
+            canvas_mm: plan.canvas_mm,
+            skin_rgb: tone.map(srgb_to_linear),
+            scars: plan
+                .skin
+                .scars
+                .iter()
+                .map(|s| (s.clone(), s.outline.bounds()))
+                .collect(),
+            marks,
+            noise_seed,
+        }
+    }
+
+    /// Image size in px for a scale, or why it cannot be drawn.
+    pub fn size_px(&self, px_per_mm: f64) -> Result<(u32, u32), RenderError> {
+        let (w, h) = (self.canvas_mm.0 * px_per_mm, self.canvas_mm.1 * px_per_mm);
+        let ok = |v: f64| v.is_finite() && v >= 1.0 && v <= MAX_SIDE_PX as f64;
+        if ok(w) && ok(h) {
+            Ok((w.round() as u32, h.round() as u32))
+        } else {
+            Err(RenderError::Size {
+                width: w,
+                height: h,
+            })
+        }
+    }
+
+    /// Draws the whole canvas at `px_per_mm` with `dots`, as RGBA8 rows (top row first).
+    /// Uses the machine's cores on horizontal bands; the result does not depend on how many.
+    pub fn render(&self, dots: &[Dot], px_per_mm: f64) -> Result<(u32, u32, Vec<u8>), RenderError> {
+        let (w, h) = self.size_px(px_per_mm)?;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let band = (h as usize).div_ceil(threads * 4).max(16);
+        let bands: Vec<(u32, u32)> = (0..h)
+            .step_by(band)
+            .map(|y0| (y0, (y0 + band as u32).min(h)))
+            .collect();
+        // Which dots touch which band, in dot order (drawing order must not depend on threads).
+        let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); bands.len()];
+        for (i, d) in dots.iter().enumerate() {
+            // Two pixels of margin: a splat's anti-aliased edge reaches past `reach_mm` by < 1 px.
+            let r = reach_mm(d) * px_per_mm + 2.0;
+            let y_lo = ((d.at.y_mm * px_per_mm - r).floor().max(0.0) as usize) / band;
+            let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / band)
+                .min(bands.len().saturating_sub(1));
+            for b in per_band.iter_mut().take(y_hi + 1).skip(y_lo) {
+                b.push(i as u32);
+            }
+        }
+        let mut pixels = vec![0u8; w as usize * h as usize * 4];
+        let lut = srgb_lut();
+        let chunks: Vec<&mut [u8]> = pixels.chunks_mut(band * w as usize * 4).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work: Vec<std::sync::Mutex<Option<&mut [u8]>>> = chunks
+            .into_iter()
+            .map(|c| std::sync::Mutex::new(Some(c)))
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(bands.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if b >= bands.len() {
+                            break;
+                        }
+                        let Some(out) = work[b].lock().ok().and_then(|mut g| g.take()) else {
+                            continue;
+                        };
+                        let (y0, y1) = bands[b];
+                        let rect = PixelRect {
+                            x: 0,
+                            y: y0,
+                            width: w,
+                            height: y1 - y0,
+                        };
+                        self.paint(
+                            dots,
+                            per_band[b].iter().map(|&i| i as usize),
+                            px_per_mm,
+                            rect,
+                            out,
+                            lut,
+                        );
+                    }
+                });
+            }
+        });
+        Ok((w, h, pixels))
+    }
+
+    /// Draws one pixel rectangle of the canvas at `px_per_mm` into `out` (RGBA8, `rect.width`
+    /// px per row). `candidates` are the indices of `dots` that may touch it; others are skipped.
+    pub fn render_rect(
+        &self,
+        dots: &[Dot],
+        candidates: impl Iterator<Item = usize>,
+        px_per_mm: f64,
+        rect: PixelRect,
+        out: &mut [u8],
+    ) {
+        self.paint(dots, candidates, px_per_mm, rect, out, srgb_lut());
+    }
+
+    fn paint(
+        &self,
+        dots: &[Dot],
+        candidates: impl Iterator<Item = usize>,
+        px_per_mm: f64,
+        rect: PixelRect,
+        out: &mut [u8],
+        lut: &ToSrgb,
+    ) {
+        let (w, h) = (rect.width as usize, rect.height as usize);
+        let mut buf = vec![[0f32; 3]; w * h];
+        self.background(&mut buf, px_per_mm, rect);
+        let mm_per_px = 1.0 / px_per_mm;
+        let view = Rect {
+            min: Point::new(rect.x as f64 * mm_per_px, rect.y as f64 * mm_per_px),
+            max: Point::new(
+                (rect.x + rect.width) as f64 * mm_per_px,
+                (rect.y + rect.height) as f64 * mm_per_px,
+            ),
+        };
+        let first = self
+            .marks
+            .partition_point(|m| m.at.y_mm < view.min.y_mm - 0.2);
+        for m in &self.marks[first..] {
+            let r = m.diameter_mm;
+            if m.at.y_mm - r > view.max.y_mm {
+                break;
+            }
+            if m.at.x_mm + r < view.min.x_mm
+                || m.at.x_mm - r > view.max.x_mm
+                || m.at.y_mm + r < view.min.y_mm
+                || m.at.y_mm - r > view.max.y_mm
+            {
+                continue;
+            }
+            splat(
+                &mut buf,
+                rect,
+                px_per_mm,
+                m.at,
+                0.5 * m.diameter_mm,
+                1.0,
+                0.0,
+                0.3,
+                m.rgb,
+                m.opacity,
+            );
+        }
+        for i in candidates {
+            let Some(d) = dots.get(i) else { continue };
+            draw_dot(&mut buf, rect, px_per_mm, d);
+        }
+        for (px, o) in buf.iter().zip(out.chunks_exact_mut(4)) {
+            o[0] = lut.get(px[0]);
+            o[1] = lut.get(px[1]);
+            o[2] = lut.get(px[2]);
+            o[3] = 255;
+        }
+    }
+
+    fn background(&self, buf: &mut [[f32; 3]], px_per_mm: f64, rect: PixelRect) {
+        let mm_per_px = 1.0 / px_per_mm;
+        let scar_tint = [1.12f32, 0.98, 0.96];
+        let w = rect.width as usize;
+        let mut mottle = vec![0f32; w];
+        for row in 0..rect.height as usize {
+            let y = (rect.y as f64 + row as f64 + 0.5) * mm_per_px;
+            // Mottling at two scales, a few per cent of the tone.
+            mottle.fill(1.0);
+            add_noise_row(
+                self.noise_seed,
+                y,
+                rect.x,
+                mm_per_px,
+                6.0,
+                0.035,
+                &mut mottle,
+            );
+            add_noise_row(
+                self.noise_seed ^ 0x55,
+                y,
+                rect.x,
+                mm_per_px,
+                1.3,
+                0.02,
+                &mut mottle,
+            );
+            let line = &mut buf[row * w..(row + 1) * w];
+            for (c, m) in line.iter_mut().zip(&mottle) {
+                *c = self.skin_rgb.map(|v| v * m);
+            }
+            for (scar, b) in &self.scars {
+                if y < b.min.y_mm || y > b.max.y_mm {
+                    continue;
+                }
+                // Scar tissue: paler, pinker and smoother.
+                for (col, c) in line.iter_mut().enumerate() {
+                    let p = Point::new((rect.x as f64 + col as f64 + 0.5) * mm_per_px, y);
+                    if b.contains(p) && scar.outline.contains(p) {
+                        *c = std::array::from_fn(|i| (self.skin_rgb[i] * scar_tint[i]).min(1.0));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A rectangle of pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelRect {
+    /// Left column, px.
+    pub x: u32,
+    /// Top row, px.
+    pub y: u32,
+    /// Width, px.
+    pub width: u32,
+    /// Height, px.
+    pub height: u32,
+}
+
+/// How far from its centre a dot can colour pixels, mm (redness halo and tail included).
+pub fn reach_mm(d: &Dot) -> f64 {
+    let r = 0.5 * d.look.diameter_mm * d.elongation * (1.0 + d.look.softness);
+    let halo = if d.look.redness > 0.01 {
+        1.5 * d.look.diameter_mm
+    } else {
+        0.0
+    };
+    r.max(halo) + d.tail.length() + 0.05
+}
+
+fn draw_dot(buf: &mut [[f32; 3]], rect: PixelRect, px_per_mm: f64, d: &Dot) {
+    let look = &d.look;
+    let r = 0.5 * look.diameter_mm;
+    if look.redness > 0.01 {
+        splat(
+            buf,
+            rect,
+            px_per_mm,
+            d.at,
+            1.5 * look.diameter_mm,
+            1.0,
+            0.0,
+            1.0,
+            [0.75, 0.18, 0.15],
+            (0.3 * look.redness) as f32,
+        );
+    }
+    let rgb = look.rgb.map(|v| v as f32);
+    splat(
+        buf,
+        rect,
+        px_per_mm,
+        d.at,
+        r,
+        d.elongation,
+        d.direction_rad,
+        look.softness,
+        rgb,
+        look.opacity as f32,
+    );
+    // A dragged needle leaves a fading tail of pigment.
+    let len = d.tail.length();
+    if len > 0.02 {
+        let steps = ((len / (0.5 * r.max(0.02))).ceil() as usize).clamp(1, 24);
+        for k in 1..=steps {
+            let t = k as f64 / steps as f64;
+            let at = d.at + d.tail * t;
+            splat(
+                buf,
+                rect,
+                px_per_mm,
+                at,
+                r * (1.0 - 0.4 * t),
+                1.0,
+                0.0,
+                look.softness,
+                rgb,
+                (look.opacity * (1.0 - 0.6 * t)) as f32,
+            );
+        }
+    }
+}
+
+/// Blends an elliptical spot of `rgb` at `opacity` into `buf`.
+fn splat(
+    buf: &mut [[f32; 3]],
+    rect: PixelRect,
+    px_per_mm: f64,
+    at: Point,
+    radius_mm: f64,
+    elongation: f64,
+    direction_rad: f64,
+    softness: f64,
+    rgb: [f32; 3],
+    opacity: f32,
+) {
+    // NaN radii are skipped too (the comparison is false for them).
+    if radius_mm.is_nan() || radius_mm <= 0.0 || opacity <= 0.0 {
+        return;
+    }
+    let r_px = radius_mm * px_per_mm;
+    // Absolute pixel coordinates throughout, so a tile draws exactly the pixels the whole image
+    // does; the rectangle's origin only offsets the buffer index.
+    let (cx, cy) = (at.x_mm * px_per_mm, at.y_mm * px_per_mm);
+    let (ox, oy) = (rect.x as i64, rect.y as i64);
+    let long = r_px * elongation;
+    let edge = (softness * r_px).max(0.6);
+    // Spots under 2 px are drawn as a square of the same area: its overlap with each pixel is
+    // exact and cheap, so a 0.12 mm dot at 10 px/mm is one crisp pixel with its true amount of
+    // ink, not a faint blur, and 100,000 of them cost little.
+    let small = long < 2.0;
+    let half = 0.5 * (std::f64::consts::PI * elongation).sqrt() * r_px;
+    let reach = if small { half } else { long + edge };
+    let x0 = ((cx - reach).floor() as i64).max(ox);
+    let x1 = ((cx + reach).ceil() as i64).min(ox + rect.width as i64 - 1);
+    let y0 = ((cy - reach).floor() as i64).max(oy);
+    let y1 = ((cy + reach).ceil() as i64).min(oy + rect.height as i64 - 1);
+    if x0 > x1 || y0 > y1 {
+        return;
+    }
+    let (cos, sin) = (direction_rad.cos(), direction_rad.sin());
+    let overlap = |lo: f64, c: f64| ((c + half).min(lo + 1.0) - (c - half).max(lo)).max(0.0);
+    let coverage = |px: i64, py: i64| -> f64 {
+        if small {
+            return overlap(px as f64, cx) * overlap(py as f64, cy);
+        }
+        let (dx, dy) = (px as f64 + 0.5 - cx, py as f64 + 0.5 - cy);
+        let (u, v) = ((dx * cos + dy * sin) / elongation, -dx * sin + dy * cos);
+        ((r_px + 0.5 * edge - u.hypot(v)) / edge).clamp(0.0, 1.0)
+    };
+    let w = rect.width as usize;
+    for py in y0..=y1 {
+        for px in x0..=x1 {
+            let a = coverage(px, py) as f32 * opacity;
+            if a > 0.0 {
+                let c = &mut buf[(py - oy) as usize * w + (px - ox) as usize];
+                for i in 0..3 {
+                    c[i] += (rgb[i] - c[i]) * a;
+                }
+            }
+        }
+    }
+}
+
+/// A canvas drawn as square tiles of pixels that is kept up to date one dot at a time: adding a
+/// dot redraws only the pixels it reaches, from the dots of the tiles involved, so the cost of
+/// one more impression does not grow with the number already made.
+pub struct TileCanvas {
+    /// Scale, px per mm.
+    pub px_per_mm: f64,
+    /// Side of a tile, px.
+    pub tile_px: u32,
+    /// Tiles across.
+    pub cols: u32,
+    /// Tiles down.
+    pub rows: u32,
+    /// Whole canvas size, px.
+    pub size_px: (u32, u32),
+    /// RGBA8 pixels of each tile, row-major tiles; edge tiles are full size (the part beyond the
+    /// canvas is plain background).
+    pub tiles: Vec<Vec<u8>>,
+    /// Tiles changed since [`TileCanvas::take_dirty`] was last called.
+    dirty: Vec<bool>,
+    dots: Vec<Dot>,
+    /// Indices of the dots that reach each small cell of [`CELL_PX`] pixels, in drawing order:
+    /// a redraw considers only the dots near the pixels it redraws.
+    per_cell: Vec<Vec<u32>>,
+    cell_cols: u32,
+}
+
+/// Side of the cells that index dots for redrawing, px.
+const CELL_PX: u32 = 32;
+
+impl TileCanvas {
+    /// A canvas with no dots yet, `tile_px` square tiles at `px_per_mm`.
+    pub fn new(compositor: &Compositor, px_per_mm: f64, tile_px: u32) -> Result<Self, RenderError> {
+        let size_px = compositor.size_px(px_per_mm)?;
+        let tile_px = tile_px.max(16);
+        let tile_px = tile_px.div_ceil(CELL_PX) * CELL_PX;
+        let (cols, rows) = (size_px.0.div_ceil(tile_px), size_px.1.div_ceil(tile_px));
+        let n = (cols * rows) as usize;
+        let cell_cols = cols * tile_px / CELL_PX;
+        let cell_rows = rows * tile_px / CELL_PX;
+        let mut canvas = Self {
+            px_per_mm,
+            tile_px,
+            cols,
+            rows,
+            size_px,
+            tiles: vec![vec![0; (tile_px * tile_px * 4) as usize]; n],
+            dirty: vec![true; n],
+            dots: Vec::new(),
+            per_cell: vec![Vec::new(); (cell_cols * cell_rows) as usize],
+            cell_cols,
+        };
+        canvas.redraw_all(compositor);
+        Ok(canvas)
+    }
+
+    /// Replaces every dot (e.g. to show another day) and redraws all tiles.
+    pub fn set_dots(&mut self, compositor: &Compositor, dots: Vec<Dot>) {
+        self.dots = dots;
+        self.per_cell.iter_mut().for_each(Vec::clear);
+        for i in 0..self.dots.len() {
+            self.index_dot(i as u32);
+        }
+        self.redraw_all(compositor);
+    }
+
+    fn index_dot(&mut self, i: u32) {
+        let (x0, y0, x1, y1) = self.pixel_span(&self.dots[i as usize]);
+        for cy in y0 / CELL_PX..=y1 / CELL_PX {
+            for cx in x0 / CELL_PX..=x1 / CELL_PX {
+                self.per_cell[(cy * self.cell_cols + cx) as usize].push(i);
+            }
+        }
+    }
+
+    /// The dots that may touch `rect`, in drawing order, each once.
+    fn candidates(&self, rect: PixelRect) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for cy in rect.y / CELL_PX..=(rect.y + rect.height - 1) / CELL_PX {
+            for cx in rect.x / CELL_PX..=(rect.x + rect.width - 1) / CELL_PX {
+                out.extend(
+                    self.per_cell[(cy * self.cell_cols + cx) as usize]
+                        .iter()
+                        .map(|&i| i as usize),
+                );
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn redraw_all(&mut self, compositor: &Compositor) {
+        let rects: Vec<PixelRect> = (0..self.cols * self.rows)
+            .map(|t| self.tile_rect(t))
+            .collect();
+        let this = &*self;
+        let drawn = crate::parallel::map(rects.len(), |t| {
+            let mut px = vec![0u8; (rects[t].width * rects[t].height * 4) as usize];
+            compositor.render_rect(
+                &this.dots,
+                this.candidates(rects[t]).into_iter(),
+                this.px_per_mm,
+                rects[t],
+                &mut px,
+            );
+            px
+        });
+        self.tiles = drawn;
+        self.dirty.iter_mut().for_each(|d| *d = true);
+    }
+
+    fn tile_rect(&self, t: u32) -> PixelRect {
+        PixelRect {
+            x: (t % self.cols) * self.tile_px,
+            y: (t / self.cols) * self.tile_px,
+            width: self.tile_px,
+            height: self.tile_px,
+        }
+    }
+
+    /// Pixel bounds (x0, y0, x1, y1), inclusive, that a dot can colour, clamped to the canvas.
+    fn pixel_span(&self, d: &Dot) -> (u32, u32, u32, u32) {
+        let r = reach_mm(d) * self.px_per_mm + 2.0;
+        let (cx, cy) = (d.at.x_mm * self.px_per_mm, d.at.y_mm * self.px_per_mm);
+        let max_x = (self.cols * self.tile_px - 1) as f64;
+        let max_y = (self.rows * self.tile_px - 1) as f64;
+        let c = |v: f64, m: f64| v.clamp(0.0, m) as u32;
+        (
+            c((cx - r).floor(), max_x),
+            c((cy - r).floor(), max_y),
+            c((cx + r).ceil(), max_x),
+            c((cy + r).ceil(), max_y),
+        )
+    }
+
+    /// Adds a dot and redraws only the pixels it reaches.
+    pub fn add_dot(&mut self, compositor: &Compositor, dot: Dot) {
+        let index = self.dots.len() as u32;
+        self.dots.push(dot);
+        self.index_dot(index);
+        let (px0, py0, px1, py1) = self.pixel_span(&dot);
+        for ty in py0 / self.tile_px..=py1 / self.tile_px {
+            for tx in px0 / self.tile_px..=px1 / self.tile_px {
+                let t = (ty * self.cols + tx) as usize;
+                let tile = self.tile_rect(t as u32);
+                // The part of the dot's reach inside this tile.
+                let x0 = px0.max(tile.x);
+                let y0 = py0.max(tile.y);
+                let x1 = px1.min(tile.x + tile.width - 1);
+                let y1 = py1.min(tile.y + tile.height - 1);
+                let rect = PixelRect {
+                    x: x0,
+                    y: y0,
+                    width: x1 - x0 + 1,
+                    height: y1 - y0 + 1,
+                };
+                let mut px = vec![0u8; (rect.width * rect.height * 4) as usize];
+                compositor.render_rect(
+                    &self.dots,
+                    self.candidates(rect).into_iter(),
+                    self.px_per_mm,
+                    rect,
+                    &mut px,
+                );
+                let stride = (self.tile_px * 4) as usize;
+                for row in 0..rect.height as usize {
+                    let dst = (rect.y - tile.y) as usize + row;
+                    let start = dst * stride + ((rect.x - tile.x) * 4) as usize;
+                    self.tiles[t][start..start + (rect.width * 4) as usize].copy_from_slice(
+                        &px[row * (rect.width * 4) as usize..(row + 1) * (rect.width * 4) as usize],
+                    );
+                }
+                self.dirty[t] = true;
+            }
+        }
+    }
+
+    /// The tiles changed since the last call (and forgets them).
+    pub fn take_dirty(&mut self) -> Vec<usize> {
+        let out: Vec<usize> = self
+            .dirty
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| **d)
+            .map(|(i, _)| i)
+            .collect();
+        self.dirty.iter_mut().for_each(|d| *d = false);
+        out
+    }
+
+    /// Dots drawn so far.
+    pub fn dot_count(&self) -> usize {
+        self.dots.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::healing::Appearance;
+    use crate::levels::Level;
+
+    fn dot(at: Point, diameter_mm: f64, opacity: f64) -> Dot {
+        Dot {
+            at,
+            look: Appearance {
+                diameter_mm,
+                opacity,
+                rgb: [0.02, 0.02, 0.02],
+                softness: 0.1,
+                redness: 0.0,
+            },
+            elongation: 1.0,
+            direction_rad: 0.0,
+            tail: Vec2::ZERO,
+        }
+    }
+
+    fn pixel(px: &[u8], w: u32, x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * w + x) * 4) as usize;
+        [px[i], px[i + 1], px[i + 2]]
+    }
+
+    #[test]
+    fn a_dot_darkens_its_pixels_and_nothing_far_away() {
+        let level = Level::find("depth-drill", None).unwrap();
+        let c = Compositor::new(&level.plan);
+        let ppm = 10.0;
+        let (w, h, bare) = c.render(&[], ppm).unwrap();
+        assert_eq!((w, h), (400, 300));
+        let d = dot(Point::new(20.05, 15.05), 0.5, 0.95);
+        let (_, _, inked) = c.render(&[d], ppm).unwrap();
+        let lum = |p: [u8; 3]| p.iter().map(|&v| v as u32).sum::<u32>();
+        assert!(lum(pixel(&inked, w, 200, 150)) < lum(pixel(&bare, w, 200, 150)) / 2);
+        assert_eq!(pixel(&inked, w, 100, 50), pixel(&bare, w, 100, 50));
+        // Every pixel changed lies within the dot's reach.
+        let reach_px = reach_mm(&d) * ppm + 2.0;
+        for y in 0..h {
+            for x in 0..w {
+                if pixel(&inked, w, x, y) != pixel(&bare, w, x, y) {
+                    let dx = x as f64 + 0.5 - 200.5;
+                    let dy = y as f64 + 0.5 - 150.5;
+                    assert!(dx.hypot(dy) <= reach_px, "({x}, {y})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_tiny_dot_keeps_its_ink_and_sizes_are_checked() {
+        let level = Level::find("depth-drill", None).unwrap();
+        let c = Compositor::new(&level.plan);
+        // A 0.12 mm healed dot at 10 px/mm is about one pixel, drawn crisp rather than lost.
+        let (w, _, bare) = c.render(&[], 10.0).unwrap();
+        let (_, _, inked) = c
+            .render(&[dot(Point::new(20.05, 15.05), 0.12, 0.9)], 10.0)
+            .unwrap();
+        let changed = bare
+            .chunks(4)
+            .zip(inked.chunks(4))
+            .filter(|(a, b)| a != b)
+            .count();
+        // An area-true square just over a pixel wide: at most the 3 × 3 pixels around it.
+        assert!((1..=9).contains(&changed), "{changed} pixels");
+        assert!(pixel(&inked, w, 200, 150)[0] < pixel(&bare, w, 200, 150)[0]);
+        assert!(c.size_px(0.0).is_err());
+        assert!(c.size_px(1e6).is_err());
+        assert!(c.size_px(f64::NAN).is_err());
+    }
+}
