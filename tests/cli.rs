@@ -108,6 +108,7 @@ fn score_reports_json_with_every_required_field() {
         "hairline",
         "shade_needle",
         "timing",
+        "crispness",
     ] {
         assert!(v["criteria"][k]["score"].is_f64(), "criteria.{k}");
         assert!(!v["criteria"][k]["reason"].as_str().unwrap().is_empty());
@@ -145,6 +146,74 @@ fn a_failed_or_tampered_attempt_exits_1() {
         "{}",
         text(&out.stdout)
     );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn verification_says_what_it_found_and_exits_by_it() {
+    let dir = temp_dir("verify");
+    let expert = simulate(&dir, "depth-drill", "expert");
+    let original = std::fs::read_to_string(&expert).unwrap();
+    let json = |file: &str| -> (Option<i32>, serde_json::Value) {
+        let out = smp(&["score", file, "--format", "json"]);
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout).unwrap_or_default(),
+        )
+    };
+    let kind = |v: &serde_json::Value| v["verification"]["kind"].as_str().unwrap_or("").to_string();
+    let (code, v) = json(&expert);
+    assert_eq!((code, kind(&v).as_str()), (Some(0), "verified"));
+
+    let loaded = smp_core::Attempt::load(Path::new(&expert)).unwrap();
+    let write = |name: &str, a: &smp_core::Attempt| {
+        let path = dir.join(name);
+        a.save(&path).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+
+    // No stored score: scored, reported as not stored, and a pass exits 0.
+    let mut unscored = loaded.clone();
+    unscored.score = None;
+    let (code, v) = json(&write("unscored.ron", &unscored));
+    assert_eq!((code, kind(&v).as_str()), (Some(0), "not stored"), "{v}");
+
+    // The criteria in another order: still verified.
+    let mut reordered = loaded.clone();
+    reordered.score.as_mut().unwrap().criteria.reverse();
+    let (code, v) = json(&write("reordered.ron", &reordered));
+    assert_eq!((code, kind(&v).as_str()), (Some(0), "verified"), "{v}");
+
+    // A mismatch names each differing number, stored against recomputed.
+    let tampered = dir.join("tampered.ron");
+    std::fs::write(&tampered, with_stored_total(&original, 12.5)).unwrap();
+    let (code, v) = json(tampered.to_str().unwrap());
+    assert_eq!((code, kind(&v).as_str()), (Some(1), "mismatch"));
+    let diffs = v["verification"]["differences"].as_array().unwrap();
+    assert!(
+        diffs.iter().any(|d| d
+            .as_str()
+            .unwrap()
+            .starts_with("total: stored 12.5, recomputed ")),
+        "{diffs:?}"
+    );
+
+    // Another level file is reported even when the file holds no stored score.
+    let mut moved = unscored.clone();
+    moved.level_hash = format!("sha256:{}", "0".repeat(64));
+    let (code, v) = json(&write("moved-level.ron", &moved));
+    assert_eq!((code, kind(&v).as_str()), (Some(1), "level changed"), "{v}");
+
+    // A file scored by the first scoring rules: rescored and reported as older, not tampered.
+    let old =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/depth-drill-expert.ron");
+    let out = smp(&["score", old.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("scored by an older version (scoring rules v1"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!text(&out.stdout).contains("MISMATCH"));
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -289,23 +358,28 @@ fn grade_writes_a_row_for_every_file_and_goes_on_past_bad_ones() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let table = std::fs::read_to_string(&csv).unwrap();
     let rows: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
-    assert!(
-        rows[0].starts_with("file,trainee,level,date,total,passed,verified,override_grade,depth,")
-    );
+    assert!(rows[0].starts_with(
+        "file,trainee,level,date,device,total,passed,verified,verification,override_grade,depth,"
+    ));
     assert_eq!(rows.len(), 1 + 5, "{table}");
     let row = |name: &str| *rows.iter().find(|r| r.contains(name)).unwrap();
     assert!(
-        row("depth-drill-expert.ron").contains(",true,true,"),
+        row("depth-drill-expert.ron").contains(",synthetic,"),
         "{}",
         row("depth-drill-expert.ron")
     );
     assert!(
-        row("heavy-hand").contains(",false,true,"),
+        row("depth-drill-expert.ron").contains(",true,true,verified,"),
+        "{}",
+        row("depth-drill-expert.ron")
+    );
+    assert!(
+        row("heavy-hand").contains(",false,true,verified,"),
         "{}",
         row("heavy-hand")
     );
     assert!(
-        row("tampered.ron").contains(",true,false,"),
+        row("tampered.ron").contains(",true,false,mismatch,"),
         "{}",
         row("tampered.ron")
     );

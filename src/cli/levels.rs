@@ -43,6 +43,14 @@ pub fn check(dir: Option<&Path>) -> Result<u8, Failure> {
                 } else {
                     println!("ok\t{}\t{}", l.plan.id, origin.display());
                 }
+                for w in &l.warnings {
+                    eprintln!(
+                        "warning: {}:{}: {}",
+                        origin.display(),
+                        w.location,
+                        w.message
+                    );
+                }
                 seen.push((l.plan.id.clone(), origin.display().to_string()));
             }
             Err(e) => {

@@ -179,6 +179,8 @@ enum Command {
         #[arg(long)]
         levels: Option<PathBuf>,
     },
+    /// Print the scoring calibration table (the one in docs/scoring.md), as Markdown.
+    ScoringTable,
     /// List or check levels.
     Levels {
         #[command(subcommand)]
@@ -391,6 +393,10 @@ pub fn run() -> ExitCode {
             dir,
             levels,
         }) => grade::progress(&trainee, dir.as_deref(), levels.as_deref()),
+        Some(Command::ScoringTable) => {
+            print!("{}", smp_core::scoring_table::markdown());
+            Ok(0)
+        }
         Some(Command::Levels {
             action: LevelsAction::List { dir },
         }) => levels::list(dir.as_deref()),
@@ -422,7 +428,7 @@ fn report(
 
 /// Says on stderr when an attempt's stored score does not match its samples.
 fn warn_unverified(file: &std::path::Path, opened: &smp_core::review::ReviewedAttempt) {
-    if !opened.verified() {
+    if opened.verification.is_contradicted() {
         eprintln!(
             "smp-trainer: {}: NOT VERIFIED: {}",
             file.display(),

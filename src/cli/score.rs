@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde::Serialize;
-use smp_core::score::{Criterion, OutcomeCounts, Score};
+use smp_core::score::{Criterion, OutcomeCounts, Score, Verification};
 use smp_core::{Attempt, replay, score};
 
 use super::{Failure, Format, level_for};
@@ -14,17 +14,31 @@ struct Report<'a> {
     file: String,
     trainee: &'a str,
     level: &'a str,
+    device: &'static str,
     total: f64,
     passed: bool,
     pass_mark: f64,
     criterion_floor: f64,
     below_floor: Vec<&'static str>,
+    capped_by: Option<&'static str>,
+    scoring_version: u32,
     verified: bool,
-    verification: String,
+    verification: Check,
     stored_total: Option<f64>,
     impressions: usize,
     outcomes: OutcomeCounts,
     criteria: std::collections::BTreeMap<&'static str, &'a Criterion>,
+}
+
+/// What the verification found, for other tools.
+#[derive(Serialize)]
+struct Check {
+    /// verified, not stored, older version, mismatch, level changed.
+    kind: &'static str,
+    /// In words.
+    description: String,
+    /// Each stored number that differs (mismatch only).
+    differences: Vec<String>,
 }
 
 pub fn run(
@@ -48,17 +62,28 @@ pub fn run(
     let score = score::score(&level.plan, &attempt, &replayed);
     let verification = score.verify(&attempt, &level.hash);
     let verified = verification.is_verified();
+    let differences = match &verification {
+        Verification::Mismatch(d) => d.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    };
     let report = Report {
         file: file.display().to_string(),
         trainee: &attempt.trainee,
         level: &level.plan.id,
+        device: attempt.device.tool.name(),
         total: score.total,
         passed: score.passed,
         pass_mark: score.pass_mark,
         criterion_floor: level.plan.thresholds.criterion_floor,
         below_floor: score.below_floor.iter().map(|k| k.name()).collect(),
+        capped_by: score.capped_by.map(|k| k.name()),
+        scoring_version: score.scoring_version,
         verified,
-        verification: verification.describe(),
+        verification: Check {
+            kind: verification.kind(),
+            description: verification.describe(),
+            differences,
+        },
         stored_total: attempt.score.as_ref().map(|s| s.total),
         impressions: score.impressions,
         outcomes: score.outcomes,
@@ -76,17 +101,18 @@ pub fn run(
         ),
         Format::Text => print_text(&report, &score, &level.plan.title),
     }
-    Ok(if score.passed && verified { 0 } else { 1 })
+    // A file with no stored score, or one scored by an older version, is not contradicted: it
+    // passes on its samples. A mismatch or another level file is not verified: exit 1.
+    Ok(if score.passed && !verification.is_contradicted() {
+        0
+    } else {
+        1
+    })
 }
 
 fn print_text(r: &Report, score: &Score, title: &str) {
     println!("{} — {} on \"{title}\" ({})", r.file, r.trainee, r.level);
-    println!(
-        "Total {:.2} / 100: {} (pass mark {:.0})",
-        r.total,
-        if r.passed { "PASSED" } else { "FAILED" },
-        r.pass_mark
-    );
+    println!("Total {}", score.verdict());
     for k in &score.below_floor {
         println!(
             "  {} scored below the level's floor of {:.0}: that alone fails the attempt",
@@ -94,7 +120,11 @@ fn print_text(r: &Report, score: &Score, title: &str) {
             r.criterion_floor
         );
     }
-    println!("Verification: {}", r.verification);
+    println!("Verification: {}", r.verification.description);
+    for d in &r.verification.differences {
+        println!("  {d}");
+    }
+    println!("Input device: {}", r.device);
     let o = &r.outcomes;
     println!(
         "{} impressions: {} ideal, {} shallow, {} deep, {} blowouts",

@@ -183,6 +183,7 @@ impl Editor {
                 plan: p.clone(),
                 hash: hash_bytes(key.as_bytes()),
                 origin: PathBuf::from(self.path.trim()),
+                warnings: Vec::new(),
             },
         )
     }

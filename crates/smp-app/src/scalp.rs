@@ -123,7 +123,7 @@ pub fn draw_heatmap(
         Heatmap::Density => {
             // Blue where too sparse, red where too dense, nothing where it matches the plan.
             for cell in density {
-                let Some(error) = density_error(cell.planned, cell.visible) else {
+                let Some(error) = density_error(cell.planned, cell.placed) else {
                     continue;
                 };
                 if error.abs() < 0.1 {

@@ -27,6 +27,17 @@ pub enum ToolKind {
     Synthetic,
 }
 
+impl ToolKind {
+    /// Lower-case name: `pen`, `mouse`, `synthetic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ToolKind::Pen => "pen",
+            ToolKind::Mouse => "mouse",
+            ToolKind::Synthetic => "synthetic",
+        }
+    }
+}
+
 /// The input device of an attempt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Device {
@@ -71,8 +82,17 @@ pub struct StoredScore {
     pub total: f64,
     /// Whether the total reached the level's pass mark.
     pub passed: bool,
-    /// Each criterion.
+    /// Each criterion, in any order.
     pub criteria: Vec<StoredCriterion>,
+    /// The version of the scoring rules that computed it (1 when the file does not say: files
+    /// written before versions were recorded).
+    #[serde(default = "first_scoring_version")]
+    pub scoring_version: u32,
+}
+
+/// The scoring version of stored scores written before versions were recorded.
+fn first_scoring_version() -> u32 {
+    1
 }
 
 /// A trainee's attempt at a level.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::attempt::Attempt;
 use crate::levels::{Level, LevelError};
 use crate::score::CriterionKind;
+use crate::text::csv_field;
 use crate::{parallel, replay, score};
 
 /// Deepest folder nesting searched for attempts.
@@ -31,6 +32,11 @@ pub struct GradeRow {
     pub passed: Option<bool>,
     /// Whether the stored score matches the samples (and the level is unchanged).
     pub verified: Option<bool>,
+    /// What the verification found: verified, not stored, older version, mismatch, level
+    /// changed.
+    pub verification: Option<String>,
+    /// What made the samples: pen, mouse or synthetic.
+    pub device: String,
     /// An instructor's override grade, when the file has one.
     pub override_grade: Option<String>,
     /// Each criterion's score, in report order.
@@ -88,6 +94,8 @@ pub fn grade_dir(dir: &Path, levels_dir: Option<&Path>) -> std::io::Result<Vec<G
             total: None,
             passed: None,
             verified: None,
+            verification: None,
+            device: String::new(),
             override_grade: None,
             criteria: Vec::new(),
             error: None,
@@ -102,6 +110,7 @@ pub fn grade_dir(dir: &Path, levels_dir: Option<&Path>) -> std::io::Result<Vec<G
         row.trainee = attempt.trainee.clone();
         row.level = attempt.level_id.clone();
         row.date = attempt.date.clone();
+        row.device = attempt.device.tool.name().to_string();
         row.override_grade = attempt
             .review
             .as_ref()
@@ -129,7 +138,9 @@ pub fn grade_dir(dir: &Path, levels_dir: Option<&Path>) -> std::io::Result<Vec<G
         let s = score::score(&level.plan, attempt, &replay::replay(&level.plan, attempt));
         row.total = Some(s.total);
         row.passed = Some(s.passed);
-        row.verified = Some(s.verify(attempt, &level.hash).is_verified());
+        let v = s.verify(attempt, &level.hash);
+        row.verified = Some(v.is_verified());
+        row.verification = Some(v.kind().to_string());
         row.criteria = s
             .criteria
             .iter()
@@ -252,18 +263,12 @@ pub fn progress(rows: &[GradeRow], trainee: &str) -> Progress {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The rows as CSV (a header, then one line per attempt), then the summaries as further CSV
 /// sections separated by a blank line.
 pub fn to_csv(rows: &[GradeRow], summary: &Summary) -> String {
-    let mut out = String::from("file,trainee,level,date,total,passed,verified,override_grade");
+    let mut out = String::from(
+        "file,trainee,level,date,device,total,passed,verified,verification,override_grade",
+    );
     for k in CriterionKind::ALL {
         out.push(',');
         out.push_str(k.name());
@@ -276,9 +281,11 @@ pub fn to_csv(rows: &[GradeRow], summary: &Summary) -> String {
             csv_field(&r.trainee),
             csv_field(&r.level),
             csv_field(&r.date),
+            csv_field(&r.device),
             opt(r.total.map(|t| format!("{t:.2}"))),
             opt(r.passed.map(|p| p.to_string())),
             opt(r.verified.map(|p| p.to_string())),
+            csv_field(r.verification.as_deref().unwrap_or("")),
             csv_field(r.override_grade.as_deref().unwrap_or("")),
         ];
         for k in CriterionKind::ALL {
@@ -325,6 +332,8 @@ mod tests {
             total: Some(total),
             passed: Some(total >= 70.0),
             verified: Some(true),
+            verification: Some("verified".into()),
+            device: "pen".into(),
             override_grade: None,
             criteria: vec![],
             error: None,
@@ -341,12 +350,5 @@ mod tests {
         let s = &summarize(&rows).trainees["ana"];
         assert_eq!((s.attempts, s.best, s.latest, s.passed), (3, 80.0, 80.0, 2));
         assert!((s.mean - 70.0).abs() < 1e-12 && (s.trend - 10.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn csv_quotes_what_needs_quoting() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
     }
 }

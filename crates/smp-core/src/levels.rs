@@ -17,6 +17,9 @@ pub struct Level {
     pub hash: String,
     /// Where it came from (a path, or `levels/NAME.ron` for shipped levels).
     pub origin: PathBuf,
+    /// What keeps it from teaching its faults, though it is valid (see
+    /// [`ReferencePlan::warnings`]).
+    pub warnings: Vec<Problem>,
 }
 
 /// The shipped levels, in curriculum order: (file name, text).
@@ -103,10 +106,12 @@ impl Level {
                 problems,
             });
         }
+        let warnings = plan.warnings(text);
         Ok(Level {
             plan,
             hash: hash_bytes(text.as_bytes()),
             origin: origin.into(),
+            warnings,
         })
     }
 

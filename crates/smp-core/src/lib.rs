@@ -12,6 +12,7 @@
 //! instructor's tools (review, reports, grading, the level editor) on top.
 
 pub mod attempt;
+pub mod curve;
 pub mod editor;
 pub mod files;
 pub mod geometry;
@@ -31,6 +32,7 @@ pub mod report;
 pub mod review;
 pub mod rng;
 pub mod score;
+pub mod scoring_table;
 pub mod simulate;
 pub mod skin;
 pub mod spatial;

@@ -51,6 +51,15 @@ impl Needle {
         format!("{} {:.2} mm", self.group.name(), self.diameter_mm)
     }
 
+    /// Diameter of the fresh dot this needle makes at effective `force` (0..1) held for
+    /// `dwell_s`, mm. Harder pressing and longer dwell widen it: the "helmet" look of heavy
+    /// hands; a 3RL makes a fuller dot than a 1RL of the same point.
+    pub fn fresh_dot_mm(&self, force: f64, dwell_s: f64) -> f64 {
+        let pressure_widening = 1.0 + 0.6 * (force - 0.3).max(0.0);
+        let dwell_widening = 1.0 + 0.25 * (1.0 + dwell_s / 0.2).ln();
+        self.diameter_mm * self.group.dot_factor() * pressure_widening * dwell_widening * 0.85
+    }
+
     /// Whether this is the same needle as `other` (same group, diameters within 0.01 mm).
     pub fn matches(&self, other: &Needle) -> bool {
         self.group == other.group && (self.diameter_mm - other.diameter_mm).abs() <= 0.01
@@ -99,6 +108,12 @@ impl Shade {
             Shade::Dark => [0.032, 0.029, 0.028],
             Shade::Black => [0.012, 0.011, 0.011],
         }
+    }
+
+    /// Luminance of the pigment as it shows through skin, linear 0..1 (darker is smaller).
+    pub fn luminance(self) -> f64 {
+        let [r, g, b] = self.pigment_rgb();
+        0.2126 * r + 0.7152 * g + 0.0722 * b
     }
 
     /// Lower-case name.
@@ -171,14 +186,7 @@ impl Impression {
         if tail_len > MAX_TAIL_MM {
             tail = tail * (MAX_TAIL_MM / tail_len);
         }
-        // Harder pressing and longer dwell widen the dot: the "helmet" look of heavy hands.
-        let pressure_widening = 1.0 + 0.6 * (force - 0.3).max(0.0);
-        let dwell_widening = 1.0 + 0.25 * (1.0 + dwell_s / 0.2).ln();
-        let fresh_diameter_mm = needle.diameter_mm
-            * needle.group.dot_factor()
-            * pressure_widening
-            * dwell_widening
-            * 0.85;
+        let fresh_diameter_mm = needle.fresh_dot_mm(force, dwell_s);
         Some(Impression {
             t_s: stroke.start_s,
             at: stroke.entry,

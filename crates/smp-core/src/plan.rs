@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::curve::{Anchors, Falloff};
 use crate::files::{Location, locate_field};
 use crate::geometry::{Point, Polygon, Polyline};
 use crate::needle::{Needle, Shade};
@@ -155,6 +156,13 @@ pub struct Weights {
     pub shade_needle: f64,
     /// Days between sessions.
     pub timing: f64,
+    /// Crisp, round dots: no drag, no slanted entry (default 1).
+    #[serde(default = "default_crispness_weight")]
+    pub crispness: f64,
+}
+
+fn default_crispness_weight() -> f64 {
+    1.0
 }
 
 impl Default for Weights {
@@ -167,14 +175,15 @@ impl Default for Weights {
             hairline: 1.0,
             shade_needle: 0.5,
             timing: 0.5,
+            crispness: 1.0,
         }
     }
 }
 
 impl Weights {
     /// The weights in criterion order: depth, spacing, density, randomness, hairline, shade &
-    /// needle, timing.
-    pub fn as_array(&self) -> [f64; 7] {
+    /// needle, timing, crispness.
+    pub fn as_array(&self) -> [f64; 8] {
         [
             self.depth,
             self.spacing,
@@ -183,35 +192,129 @@ impl Weights {
             self.hairline,
             self.shade_needle,
             self.timing,
+            self.crispness,
         ]
     }
 }
 
-/// Thresholds an academy may tune; defaults follow `docs/formats.md`.
+/// How bad each depth outcome is, as a share of one impression lost (ideal is 0).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutcomeWeights {
+    /// A shallow dot fades away within weeks: the work is lost, but a touch-up can redo it.
+    pub shallow: f64,
+    /// A deep dot stays spread and bluish for good.
+    pub deep: f64,
+    /// A blowout is a blue-grey blotch that only a laser removes.
+    pub blowout: f64,
+}
+
+impl Default for OutcomeWeights {
+    fn default() -> Self {
+        Self {
+            shallow: 0.8,
+            deep: 1.0,
+            blowout: 2.0,
+        }
+    }
+}
+
+/// Thresholds an academy may tune: the anchors of each criterion's curve (see
+/// `docs/scoring.md`). Every field is optional; the defaults follow
+/// `shared/domain/smp-facts.md` where it gives a figure.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
-    /// Natural Clark–Evans ratio band (1 = random, about 2 = grid).
-    pub clark_evans: (f64, f64),
-    /// How far ahead of the hairline isolated "sentinel" dots are natural, mm.
-    pub sentinel_mm: f64,
+    /// Weight of each depth outcome in the depth criterion's fault share.
+    pub outcome_weights: OutcomeWeights,
+    /// Depth: the weighted share of impressions that do not heal as intended.
+    pub depth_fault: Anchors,
+    /// Spacing: the share of impressions closer than `min_spacing_mm` to another.
+    pub too_close: Anchors,
     /// Side of the square cells over which density is compared, mm.
     pub density_cell_mm: f64,
-    /// Smallest natural spread (standard deviation) of the front row's distance to the line, mm;
-    /// less reads as ruler-straight.
-    pub hairline_irregularity_mm: f64,
+    /// Density: the share of the planned dots placed where planned (coverage), 0..1.
+    pub coverage: Anchors,
+    /// Density: dots beyond the plan (over-saturation), as a share of the planned dots.
+    pub over_density: Anchors,
+    /// Randomness: the natural band of the Clark–Evans ratio (1 = random, about 2 = grid),
+    /// full marks inside.
+    pub clark_evans: (f64, f64),
+    /// Randomness: how far outside the band the ratio earns a bare pass and nothing.
+    pub clark_evans_falloff: Falloff,
+    /// Randomness: how strongly nearest neighbours line up in a few directions (0 = any
+    /// direction, as in nature; 1 = rows, as in a grid).
+    pub alignment: Anchors,
+    /// Placement: the share of impressions outside the plan (beyond the allowed sentinels).
+    pub outside: Anchors,
+    /// How far ahead of the hairline isolated "sentinel" dots are natural, mm.
+    pub sentinel_mm: f64,
+    /// The share of all impressions that may be sentinels before more count as outside.
+    pub sentinel_share: f64,
+    /// Hairline: how far the front-to-back density ratio of the transition zone may differ
+    /// from the planned ratio.
+    pub softness: Anchors,
+    /// Hairline: how much the front row wanders, as the standard deviation of the front-most
+    /// dot's distance to the line over the dot spacing the plan gives at the line (random
+    /// placement gives about 0.2–0.3; a ruler-straight row, near 0).
+    pub front_row_wander: Anchors,
+    /// Hairline, optional: the same in absolute terms, the wander in mm that earns full marks
+    /// (0.6 of it a bare pass, 0.2 of it nothing); when given it replaces `front_row_wander`.
+    pub hairline_irregularity_mm: Option<f64>,
+    /// Shade and needle: the healed dot's diameter over the planned needle's, full marks inside.
+    pub dot_size: (f64, f64),
+    /// Shade and needle: how far outside that band the size ratio earns a pass and nothing.
+    pub dot_size_falloff: Falloff,
+    /// Shade and needle: how many stops (doublings of contrast) the tone may differ from the
+    /// planned shade's.
+    pub tone_stops: Anchors,
+    /// Crispness: the share of impressions smeared (dragged a tail longer than half the fresh
+    /// dot) or slanted (entered longer than `max_elongation` times their width).
+    pub smeared: Anchors,
+    /// Crispness: the most a dot may be longer than wide before it counts as slanted.
+    pub max_elongation: f64,
+    /// Timing: how many days short of `min_gap_days` earn a bare pass and nothing.
+    pub early_days: Falloff,
+    /// Timing: how many days past `max_gap_days` earn a bare pass and nothing.
+    pub late_days: Falloff,
     /// Lowest acceptable score (0–100) of any weighted criterion: below it the attempt fails
-    /// whatever its total, as an instructor fails poor depth control however neat the pattern.
+    /// whatever its total, and the total is capped below the pass mark, as an instructor fails
+    /// poor depth control however neat the pattern.
     pub criterion_floor: f64,
+}
+
+impl Thresholds {
+    /// Whether every threshold is its default.
+    pub fn is_default(&self) -> bool {
+        *self == Thresholds::default()
+    }
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Self {
-            clark_evans: (1.1, 1.75),
-            sentinel_mm: 3.0,
+            outcome_weights: OutcomeWeights::default(),
+            depth_fault: Anchors::new(0.02, 0.10, 0.40),
+            too_close: Anchors::new(0.02, 0.08, 0.30),
             density_cell_mm: 5.0,
-            hairline_irregularity_mm: 0.5,
+            coverage: Anchors::new(0.97, 0.90, 0.50),
+            over_density: Anchors::new(0.05, 0.15, 0.50),
+            clark_evans: (1.1, 1.75),
+            clark_evans_falloff: Falloff::new(0.15, 0.45),
+            alignment: Anchors::new(0.25, 0.40, 0.70),
+            outside: Anchors::new(0.0, 0.03, 0.15),
+            sentinel_mm: 3.0,
+            sentinel_share: 0.02,
+            softness: Anchors::new(0.2, 0.4, 1.0),
+            front_row_wander: Anchors::new(0.15, 0.09, 0.03),
+            hairline_irregularity_mm: None,
+            dot_size: (0.8, 1.2),
+            dot_size_falloff: Falloff::new(0.25, 1.3),
+            tone_stops: Anchors::new(0.3, 1.3, 4.0),
+            smeared: Anchors::new(0.03, 0.10, 0.40),
+            max_elongation: 1.25,
+            early_days: Falloff::new(3.0, 8.0),
+            late_days: Falloff::new(14.0, 60.0),
             criterion_floor: 60.0,
         }
     }
@@ -269,8 +372,8 @@ pub struct ReferencePlan {
     pub weights: Weights,
     /// Total (0–100) needed to pass.
     pub pass_mark: f64,
-    /// Tunable thresholds.
-    #[serde(default)]
+    /// Tunable thresholds (left out of written levels while they are all the defaults).
+    #[serde(default, skip_serializing_if = "Thresholds::is_default")]
     pub thresholds: Thresholds,
     /// A model attempt to compare with.
     #[serde(default)]
@@ -299,7 +402,53 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Full force must reach this much past the subcutis for a heavy hand to blow out reliably
+/// (tissue varies the reach by several per cent).
+pub const BLOWOUT_MARGIN: f64 = 1.1;
+/// The least share of the pressure range that must land in the depth window for a trainee to
+/// be able to stay in it.
+pub const MIN_WINDOW_FORCE_BAND: f64 = 0.1;
+
 impl ReferencePlan {
+    /// What keeps this level from teaching its faults, though it is valid: a needle whose full
+    /// force cannot clearly reach the subcutis (a heavy hand barely blows out), or whose force
+    /// band for the depth window is too narrow for a light hand to stay in it. `source` is the
+    /// level file's text, used to point at the field.
+    pub fn warnings(&self, source: &str) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let subcutis = self.skin.subcutis_mm();
+        let w = &self.depth_window;
+        for (i, s) in self.sessions.iter().enumerate() {
+            let reach = s.needle.protrusion_mm;
+            if reach < BLOWOUT_MARGIN * subcutis {
+                out.push(Problem {
+                    location: locate_field(source, "protrusion_mm"),
+                    message: format!(
+                        "session {}: full force reaches {reach:.2} mm, not clearly past the subcutis at {subcutis:.2} mm (at least {:.2} mm): a heavy hand will barely blow out",
+                        i + 1,
+                        BLOWOUT_MARGIN * subcutis
+                    ),
+                });
+            }
+            let lo = (w.min_mm / reach).max(crate::needle::MIN_PUNCTURE_FORCE);
+            let hi = (w.max_mm / reach).min(1.0);
+            if hi - lo < MIN_WINDOW_FORCE_BAND {
+                out.push(Problem {
+                    location: locate_field(source, "depth_window"),
+                    message: format!(
+                        "session {}: only {:.0}% of the pressure range lands in the {:.2}–{:.2} mm window with this needle (at least {:.0}% is needed for a light hand to stay in it)",
+                        i + 1,
+                        100.0 * (hi - lo).max(0.0),
+                        w.min_mm,
+                        w.max_mm,
+                        100.0 * MIN_WINDOW_FORCE_BAND
+                    ),
+                });
+            }
+        }
+        out
+    }
+
     /// The zone containing `p`, if any (the first in file order where zones overlap).
     pub fn zone_at(&self, p: Point) -> Option<usize> {
         self.zones.iter().position(|z| z.outline.contains(p))
@@ -599,6 +748,50 @@ impl ReferencePlan {
                 "clark_evans must be (low, high) with 0 < low < high ≤ 2.5".into(),
             );
         }
+        if !(t.dot_size.0 > 0.0 && t.dot_size.0 < 1.0 && t.dot_size.1 > 1.0 && t.dot_size.1 < 10.0)
+        {
+            bad(
+                "dot_size",
+                "dot_size must be (low, high) with 0 < low < 1 < high < 10".into(),
+            );
+        }
+        for (field, anchors) in [
+            ("depth_fault", &t.depth_fault),
+            ("too_close", &t.too_close),
+            ("coverage", &t.coverage),
+            ("over_density", &t.over_density),
+            ("alignment", &t.alignment),
+            ("outside", &t.outside),
+            ("softness", &t.softness),
+            ("front_row_wander", &t.front_row_wander),
+            ("tone_stops", &t.tone_stops),
+            ("smeared", &t.smeared),
+        ] {
+            if let Some(p) = anchors.problem() {
+                bad(field, format!("{field}: {p}"));
+            }
+        }
+        for (field, falloff) in [
+            ("clark_evans_falloff", &t.clark_evans_falloff),
+            ("dot_size_falloff", &t.dot_size_falloff),
+            ("early_days", &t.early_days),
+            ("late_days", &t.late_days),
+        ] {
+            if let Some(p) = falloff.problem() {
+                bad(field, format!("{field}: {p}"));
+            }
+        }
+        let w = &t.outcome_weights;
+        let weights_ok = [w.shallow, w.deep, w.blowout]
+            .iter()
+            .all(|x| x.is_finite() && (0.0..=10.0).contains(x))
+            && w.blowout >= w.deep;
+        if !weights_ok {
+            bad(
+                "outcome_weights",
+                "outcome_weights must be 0–10 each, with blowout at least deep".into(),
+            );
+        }
         if !(0.0..=100.0).contains(&t.criterion_floor) {
             bad(
                 "criterion_floor",
@@ -607,11 +800,14 @@ impl ReferencePlan {
         }
         if !(0.0..=20.0).contains(&t.sentinel_mm)
             || !(1.0..=50.0).contains(&t.density_cell_mm)
-            || !(0.0..=10.0).contains(&t.hairline_irregularity_mm)
+            || t.hairline_irregularity_mm
+                .is_some_and(|v| !(v > 0.0 && v <= 10.0))
+            || !(0.0..=0.2).contains(&t.sentinel_share)
+            || !(1.0..=2.5).contains(&t.max_elongation)
         {
             bad(
                 "thresholds",
-                "thresholds: sentinel_mm 0–20, density_cell_mm 1–50, hairline_irregularity_mm 0–10"
+                "thresholds: sentinel_mm 0–20, sentinel_share 0–0.2, density_cell_mm 1–50, max_elongation 1–2.5, hairline_irregularity_mm above 0 and at most 10"
                     .into(),
             );
         }
@@ -686,6 +882,23 @@ mod tests {
             "clark_evans",
             "low < high",
         );
+    }
+
+    #[test]
+    fn shipped_levels_can_teach_their_faults_and_a_weak_needle_is_warned_about() {
+        for (name, text) in crate::levels::SHIPPED {
+            let plan = Level::parse(name.as_ref(), text).unwrap().plan;
+            assert!(
+                plan.warnings(text).is_empty(),
+                "{name}: {:?}",
+                plan.warnings(text)
+            );
+        }
+        let (mut plan, text) = drill();
+        plan.sessions[0].needle.protrusion_mm = plan.skin.subcutis_mm();
+        assert!(plan.warnings(&text)[0].message.contains("barely blow out"));
+        plan.sessions[0].needle.protrusion_mm = 4.0;
+        assert!(plan.warnings(&text)[0].message.contains("pressure range"));
     }
 
     #[test]

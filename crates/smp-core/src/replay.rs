@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn each_tap_is_one_impression_with_its_outcome_and_day() {
         let level = Level::find("crown-blend", None).unwrap();
-        let s1: Vec<PenSample> = [tap(1.0, 20.0, 0.23), tap(2.0, 22.0, 0.9)].concat();
+        let s1: Vec<PenSample> = [tap(1.0, 20.0, 0.23), tap(2.0, 22.0, 0.7)].concat();
         let s2: Vec<PenSample> = [tap(1.0, 30.0, 0.23), tap(1.5, 31.0, 0.01)].concat();
         let r = replay(&level.plan, &attempt(&level, vec![(0.0, s1), (12.0, s2)]));
         assert_eq!(r.impressions.len(), 3, "the feather touch makes none");

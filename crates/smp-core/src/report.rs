@@ -56,11 +56,11 @@ pub fn spacing_rgb(ratio: f64) -> [u8; 3] {
 
 /// Relative density error of a cell, −1 (empty) to +1 (twice or more the plan); `None` where
 /// the plan and the work are both empty.
-pub fn density_error(planned: f64, visible: f64) -> Option<f64> {
-    if planned <= 0.0 && visible <= 0.0 {
+pub fn density_error(planned: f64, placed: f64) -> Option<f64> {
+    if planned <= 0.0 && placed <= 0.0 {
         return None;
     }
-    Some(((visible - planned) / planned.max(1.0)).clamp(-1.0, 1.0))
+    Some(((placed - planned) / planned.max(1.0)).clamp(-1.0, 1.0))
 }
 
 /// Counts of `values` in `bins` equal bins over `lo..hi` (values outside go to the end bins).
@@ -190,7 +190,7 @@ pub fn picture(
         }
     }
     for cell in &r.density {
-        let Some(e) = density_error(cell.planned, cell.visible) else {
+        let Some(e) = density_error(cell.planned, cell.placed) else {
             continue;
         };
         if e.abs() < 0.1 {
@@ -285,13 +285,14 @@ impl Facts<'_> {
     }
 
     fn tamper_line(&self) -> String {
-        if self.r.verified() {
-            format!("Verified: {}", self.r.verification)
-        } else {
+        let v = &self.r.verification;
+        let device = format!("Input device: {}.", self.r.attempt.device.tool.name());
+        if v.is_contradicted() {
             format!(
-                "NOT VERIFIED: the score stored in the file does not match its samples or level. {}",
-                self.r.verification
+                "NOT VERIFIED: the score stored in the file does not match its samples or level. {v}. {device}"
             )
+        } else {
+            format!("Verification: {v}. {device}")
         }
     }
 
@@ -351,7 +352,11 @@ pub fn html(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> String {
             e(&g.reason)
         );
     }
-    let class = if r.verified() { "ok" } else { "bad" };
+    let class = if r.verification.is_contradicted() {
+        "bad"
+    } else {
+        "ok"
+    };
     let _ = writeln!(s, "<p class=\"{class}\">{}</p>", e(&f.tamper_line()));
     s.push_str("<h2>Criteria</h2>\n<table><tr><th>Criterion</th><th>Weight</th><th>Score</th><th>Model attempt</th><th>Why</th></tr>\n");
     for c in &r.score.criteria {
@@ -473,7 +478,7 @@ pub fn markdown(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> Stri
     let _ = writeln!(
         s,
         "{}\n",
-        if r.verified() {
+        if !r.verification.is_contradicted() {
             line
         } else {
             format!("**{line}**")

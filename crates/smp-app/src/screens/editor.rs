@@ -366,7 +366,7 @@ fn editor_panel(
             });
             egui::CollapsingHeader::new("Scoring").show(r, |r| {
                 let w = &mut p.weights;
-                for (name, v) in [("depth", &mut w.depth), ("spacing", &mut w.spacing), ("density", &mut w.density), ("randomness", &mut w.randomness), ("hairline", &mut w.hairline), ("shade & needle", &mut w.shade_needle), ("timing", &mut w.timing)] {
+                for (name, v) in [("depth", &mut w.depth), ("spacing", &mut w.spacing), ("density", &mut w.density), ("randomness", &mut w.randomness), ("hairline", &mut w.hairline), ("shade & needle", &mut w.shade_needle), ("timing", &mut w.timing), ("crispness", &mut w.crispness)] {
                     num(r, &format!("weight of {name}"), v, 0.0..=10.0, 0.1, "");
                 }
                 num(r, "pass mark", &mut p.pass_mark, 0.0..=100.0, 0.5, "");

@@ -159,6 +159,15 @@ fn results_screen(
                     "Pass mark {:.0}; every weighted criterion must reach {:.0}.",
                     plan.pass_mark, plan.thresholds.criterion_floor
                 ));
+                if let Some(k) = score.capped_by {
+                    r.colored_label(
+                        theme::BAD,
+                        format!(
+                            "{} is below the floor: it fails the attempt and caps the total.",
+                            k.name()
+                        ),
+                    );
+                }
                 if let Some(path) = &practice.saved_to {
                     r.small(format!("Saved: {}", path.display()));
                 }

@@ -193,7 +193,9 @@ fn review_panel(
                 r.label(format!("{} · {} · {}", o.attempt.trainee, o.attempt.date, o.path.display()));
                 r.small("Read-only: the trainee's samples and score are never changed; notes go to the file's review section.");
                 if o.verified() {
-                    r.colored_label(green, format!("✔ Stored score verified: {}", o.verification));
+                    r.colored_label(green, format!("✔ {}", o.verification));
+                } else if !o.verification.is_contradicted() {
+                    r.label(format!("ℹ {}", o.verification));
                 } else {
                     egui::Frame::new()
                         .fill(egui::Color32::from_rgb(250, 220, 220))
@@ -203,6 +205,7 @@ fn review_panel(
                             f.colored_label(red, o.verification.describe());
                         });
                 }
+                r.small(format!("Input device: {}", o.attempt.device.tool.name()));
                 let s = &o.score;
                 r.horizontal(|h| {
                     h.heading(format!("{:.1} / 100", s.total));
@@ -212,6 +215,9 @@ fn review_panel(
                         h.colored_label(red, egui::RichText::new("FAILED").strong());
                     }
                 });
+                if let Some(k) = s.capped_by {
+                    r.colored_label(red, format!("{} is below the floor: it fails the attempt and caps the total.", k.name()));
+                }
                 if let Some(g) = &review.notes.override_grade {
                     r.label(egui::RichText::new(format!("Override: {}", g.label())).strong());
                 }

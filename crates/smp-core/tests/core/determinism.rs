@@ -2,6 +2,7 @@
 
 use smp_core::persona::Persona;
 use smp_core::render::{Compositor, dots_on_day};
+use smp_core::score::Verification;
 use smp_core::simulate::simulate;
 use smp_core::{Attempt, Level, replay, score};
 
@@ -34,15 +35,22 @@ fn saved_attempts_rescore_bit_identically() {
 }
 
 #[test]
-fn a_changed_sample_changes_the_score_and_is_caught() {
+fn changed_samples_change_the_score_and_are_caught() {
     let level = Level::find("depth-drill", None).unwrap();
     let mut a = simulate(&level, Persona::Expert, 3, "Ana", "2026-11-21");
-    // Press one impression much harder: it becomes a blowout, which the stored score did not see.
-    let s = &mut a.sessions[0].samples[1];
-    s.pressure = 1.0;
+    // Press 30 impressions much harder: blowouts, which the stored score did not see. (One alone
+    // may not move a score that has full marks to spare: verification proves the stored score
+    // is what the samples give, not that no sample was touched.)
+    for k in 0..30 {
+        a.sessions[0].samples[3 * k + 1].pressure = 1.0;
+    }
     let recomputed = score::score(&level.plan, &a, &replay::replay(&level.plan, &a));
     assert!(!recomputed.matches(a.score.as_ref().unwrap()));
-    assert_eq!(recomputed.outcomes.blowout, 1);
+    assert_eq!(recomputed.outcomes.blowout, 30);
+    assert!(matches!(
+        recomputed.verify(&a, &level.hash),
+        Verification::Mismatch(_)
+    ));
 }
 
 #[test]

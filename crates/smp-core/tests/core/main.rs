@@ -1,10 +1,13 @@
 //! The core's integration tests: one binary with modules, built without any engine.
 
 mod determinism;
+mod faults;
 mod fixtures;
 mod hostile_files;
 mod live;
+mod monotonic;
 mod outcomes;
 mod personas;
 mod review;
+mod scoring_doc;
 mod support;

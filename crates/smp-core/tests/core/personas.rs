@@ -1,78 +1,112 @@
-//! Synthetic trainees rank the way an instructor would.
+//! Synthetic trainees are graded the way an instructor would grade them: on every shipped level
+//! and several seeds the expert passes and leads every other persona by at least ten points;
+//! every faulty persona fails, loses most in the criterion of its fault, and the reason there
+//! names the fault.
 
 use smp_core::persona::Persona;
+use smp_core::score::{CriterionKind, Score};
 use smp_core::simulate::simulate;
 use smp_core::{Level, replay, score};
 
 /// Points by which the expert must beat every other persona on every level.
-const CLEAR_MARGIN: f64 = 5.0;
+const CLEAR_MARGIN: f64 = 10.0;
 
-fn total(level: &Level, persona: Persona, seed: u64) -> (f64, bool) {
+fn scored(level: &Level, persona: Persona, seed: u64) -> Score {
     let a = simulate(level, persona, seed, persona.name(), "2026-11-21");
-    let s = score::score(&level.plan, &a, &replay::replay(&level.plan, &a));
-    (s.total, s.passed)
+    score::score(&level.plan, &a, &replay::replay(&level.plan, &a))
 }
 
-#[test]
-fn expert_ranks_clearly_above_every_other_persona_on_every_shipped_level() {
-    let levels = Level::shipped();
-    assert_eq!(
-        levels.len(),
-        smp_core::levels::SHIPPED.len(),
-        "every shipped level parses"
-    );
-    for level in &levels {
-        let (expert, passed) = total(level, Persona::Expert, 5);
-        assert!(passed, "{}: the expert fails with {expert}", level.plan.id);
-        for other in Persona::ALL.into_iter().filter(|p| *p != Persona::Expert) {
-            let (t, _) = total(level, other, 5);
+/// The criteria a persona's fault is charged to, and a word the reason must say.
+fn fault(p: Persona) -> (&'static [CriterionKind], &'static [&'static str]) {
+    use CriterionKind::*;
+    match p {
+        Persona::Expert => (&[], &[]),
+        Persona::LightHand => (&[Depth], &["shallow"]),
+        Persona::HeavyHand => (&[Depth], &["blowout", "deep"]),
+        Persona::Drifter => (&[Depth], &["inconsistent"]),
+        Persona::Gridder => (&[Randomness, Spacing], &["grid", "rows", "closer than"]),
+        Persona::Clumper => (&[Randomness, Spacing], &["clump"]),
+        // Works anywhere, too soon, in black, in a hurry: each is its own fault.
+        Persona::Rusher => (
+            &[Hairline, Timing, ShadeNeedle, Crispness],
+            &["outside", "healed", "darker", "dragged"],
+        ),
+    }
+}
+
+fn check_level(level: &Level, seeds: &[u64]) {
+    let id = &level.plan.id;
+    for &seed in seeds {
+        let expert = scored(level, Persona::Expert, seed);
+        assert!(
+            expert.passed,
+            "{id} seed {seed}: the expert fails: {}",
+            expert.verdict()
+        );
+        for persona in Persona::ALL.into_iter().filter(|p| *p != Persona::Expert) {
+            let s = scored(level, persona, seed);
             assert!(
-                expert >= t + CLEAR_MARGIN,
-                "{}: expert {expert} vs {other} {t}",
-                level.plan.id
+                expert.total >= s.total + CLEAR_MARGIN,
+                "{id} seed {seed}: expert {} vs {persona} {}",
+                expert.total,
+                s.total
+            );
+            assert!(
+                !s.passed,
+                "{id} seed {seed}: {persona} passes: {}",
+                s.verdict()
+            );
+            assert!(
+                s.total < s.pass_mark,
+                "{id}: a failing total is below the pass mark"
+            );
+            let (criteria, words) = fault(persona);
+            let lowest = s
+                .criteria
+                .iter()
+                .filter(|c| c.weight > 0.0)
+                .map(|c| c.score)
+                .fold(f64::INFINITY, f64::min);
+            let theirs: Vec<_> = s
+                .criteria
+                .iter()
+                .filter(|c| criteria.contains(&c.kind) && c.score <= lowest)
+                .collect();
+            assert!(
+                !theirs.is_empty(),
+                "{id} seed {seed}: {persona} loses most elsewhere: {:?}",
+                s.criteria
+                    .iter()
+                    .map(|c| (c.kind.name(), c.score))
+                    .collect::<Vec<_>>()
+            );
+            assert!(
+                theirs
+                    .iter()
+                    .any(|c| words.iter().any(|w| c.reason.contains(w))),
+                "{id} seed {seed}: {persona}'s reason does not name the fault: {}",
+                theirs[0].reason
             );
         }
     }
 }
 
 #[test]
-fn faulty_hands_fail_the_depth_drill_for_the_right_reason() {
-    let level = Level::find("depth-drill", None).unwrap();
-    for (persona, fault) in [
-        (Persona::LightHand, "shallow"),
-        (Persona::HeavyHand, "blowouts"),
-    ] {
-        let a = simulate(&level, persona, 8, "t", "2026-11-21");
-        let s = score::score(&level.plan, &a, &replay::replay(&level.plan, &a));
-        assert!(!s.passed, "{persona} passed with {}", s.total);
-        let depth = s.criterion(score::CriterionKind::Depth).unwrap();
-        assert!(
-            depth.score < 60.0 && depth.reason.contains(fault),
-            "{persona}: {} {}",
-            depth.score,
-            depth.reason
-        );
-        assert!(!depth.places.is_empty());
+fn every_level_but_the_full_head_grades_every_persona_as_an_instructor_would() {
+    let levels = Level::shipped();
+    assert_eq!(
+        levels.len(),
+        smp_core::levels::SHIPPED.len(),
+        "every shipped level parses"
+    );
+    for level in levels.iter().filter(|l| l.plan.id != "full-head") {
+        check_level(level, &[3, 5, 8]);
     }
 }
 
 #[test]
-fn a_grid_and_clumps_lose_on_randomness_and_a_rusher_on_the_hairline() {
-    let level = Level::find("soft-hairline", None).unwrap();
-    let crit = |p: Persona, k: score::CriterionKind| {
-        let a = simulate(&level, p, 4, "t", "2026-11-21");
-        score::score(&level.plan, &a, &replay::replay(&level.plan, &a))
-            .criterion(k)
-            .unwrap()
-            .score
-    };
-    let expert = crit(Persona::Expert, score::CriterionKind::Randomness);
-    assert!(crit(Persona::Gridder, score::CriterionKind::Randomness) < expert - 30.0);
-    assert!(crit(Persona::Clumper, score::CriterionKind::Randomness) < expert - 30.0);
-    assert!(
-        crit(Persona::Rusher, score::CriterionKind::Hairline)
-            < crit(Persona::Expert, score::CriterionKind::Hairline) - 30.0
-    );
+fn the_full_head_grades_every_persona_as_an_instructor_would() {
+    check_level(&Level::find("full-head", None).unwrap(), &[5, 6]);
 }
 
 #[test]
