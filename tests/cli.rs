@@ -1,27 +1,9 @@
 //! The command line, end to end: exit codes, output formats, and bad input.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use crate::support::{smp, temp_dir, with_stored_total};
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Bad input: exit 2, a message naming the file, and never a panic.
-fn assert_bad_input(out: &Output, must_mention: &str) {
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(
-        err.contains(must_mention),
-        "{err:?} should mention {must_mention:?}"
-    );
-    assert!(
-        !err.contains("panicked") && !err.contains("internal error"),
-        "{err}"
-    );
-}
+use crate::support::{assert_bad_input, smp, temp_dir, text, with_stored_total};
 
 fn simulate(dir: &Path, level: &str, persona: &str) -> String {
     let out = dir.join(format!("{level}-{persona}.ron"));
@@ -359,7 +341,7 @@ fn grade_writes_a_row_for_every_file_and_goes_on_past_bad_ones() {
     let table = std::fs::read_to_string(&csv).unwrap();
     let rows: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
     assert!(rows[0].starts_with(
-        "file,trainee,level,date,device,total,passed,verified,verification,override_grade,depth,"
+        "file,trainee,level,date,device,total,passed,verified,verification,override_grade,override_signature,depth,"
     ));
     assert_eq!(rows.len(), 1 + 5, "{table}");
     let row = |name: &str| *rows.iter().find(|r| r.contains(name)).unwrap();

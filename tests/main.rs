@@ -7,4 +7,5 @@ mod app;
 mod architecture;
 mod cli;
 mod editor;
+mod hostile;
 mod support;

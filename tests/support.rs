@@ -13,3 +13,22 @@ pub fn smp(args: &[&str]) -> std::process::Output {
         .output()
         .expect("run smp-trainer")
 }
+
+/// Output bytes as text.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Bad input: exit 2, a message naming the file, and never a panic.
+pub fn assert_bad_input(out: &std::process::Output, must_mention: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(
+        err.contains(must_mention),
+        "{err:?} should mention {must_mention:?}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{err}"
+    );
+}

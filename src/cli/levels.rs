@@ -6,18 +6,20 @@ use smp_core::Level;
 use smp_core::levels::level_files;
 
 use super::Failure;
+use super::out::{esay, say};
 
 pub fn list(dir: Option<&Path>) -> Result<u8, Failure> {
     let levels: Vec<Level> = match dir {
         None => Level::shipped(),
+        // An invalid level is not listed, but said so (with why) on stderr.
         Some(d) => level_files(d)
             .map_err(Failure::input)?
             .iter()
-            .filter_map(|p| Level::load(p).ok())
+            .filter_map(|p| Level::load(p).map_err(|e| esay!("not listed: {e}")).ok())
             .collect(),
     };
     for l in levels {
-        println!(
+        say!(
             "{}\t{}\t{}",
             l.plan.id,
             l.plan.title,
@@ -34,17 +36,17 @@ pub fn check(dir: Option<&Path>) -> Result<u8, Failure> {
         |origin: &Path, result: Result<Level, smp_core::levels::LevelError>| match result {
             Ok(l) => {
                 if let Some((_, other)) = seen.iter().find(|(id, _)| *id == l.plan.id) {
-                    eprintln!(
+                    esay!(
                         "{}: id {:?} is already used by {other}",
                         origin.display(),
                         l.plan.id
                     );
                     bad += 1;
                 } else {
-                    println!("ok\t{}\t{}", l.plan.id, origin.display());
+                    say!("ok\t{}\t{}", l.plan.id, origin.display());
                 }
                 for w in &l.warnings {
-                    eprintln!(
+                    esay!(
                         "warning: {}:{}: {}",
                         origin.display(),
                         w.location,
@@ -54,7 +56,7 @@ pub fn check(dir: Option<&Path>) -> Result<u8, Failure> {
                 seen.push((l.plan.id.clone(), origin.display().to_string()));
             }
             Err(e) => {
-                eprintln!("{e}");
+                esay!("{e}");
                 bad += 1;
             }
         };

@@ -9,9 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod grade;
 mod levels;
+mod out;
 mod render;
 mod score;
 mod simulate;
+
+use out::{esay, say};
 
 /// smp-trainer: a training simulator for scalp micropigmentation.
 #[derive(Parser)]
@@ -108,8 +111,6 @@ enum Command {
         #[arg(long)]
         levels: Option<PathBuf>,
     },
-    /// Grade every attempt under a folder: a CSV row each (or JSON), then per-trainee and
-    /// per-level summaries. Unreadable files get a row with the error; the run goes on.
     /// Open an attempt for review (read-only): replay, inspect, compare, comment, override.
     #[cfg(feature = "gui")]
     Review {
@@ -127,6 +128,9 @@ enum Command {
         /// Folder of extra levels.
         #[arg(long)]
         levels: Option<PathBuf>,
+        /// The academy's trusted instructor keys (default: the data folder's trusted-keys.ron).
+        #[arg(long)]
+        trusted_keys: Option<PathBuf>,
     },
     /// Open the level editor on a copy of LEVEL (id or file), or on a blank canvas.
     #[cfg(feature = "gui")]
@@ -152,7 +156,12 @@ enum Command {
         /// Folder of extra levels.
         #[arg(long)]
         levels: Option<PathBuf>,
+        /// The academy's trusted instructor keys (default: the data folder's trusted-keys.ron).
+        #[arg(long)]
+        trusted_keys: Option<PathBuf>,
     },
+    /// Grade every attempt under a folder: a CSV row each (or JSON), then per-trainee and
+    /// per-level summaries. Unreadable files get a row with the error; the run goes on.
     Grade {
         /// Folder of attempt files (searched recursively).
         dir: PathBuf,
@@ -165,6 +174,15 @@ enum Command {
         /// Also look for level ids in this folder.
         #[arg(long)]
         levels: Option<PathBuf>,
+        /// The academy's trusted instructor keys (default: the data folder's trusted-keys.ron).
+        #[arg(long)]
+        trusted_keys: Option<PathBuf>,
+        /// Also say on stderr how long grading took, on how many threads, and the peak memory.
+        #[arg(long)]
+        stats: bool,
+        /// Use at most this many threads (default: every core, up to 8). Grades do not change.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+        threads: Option<u16>,
     },
     /// A trainee's history: best and latest score per level, and each criterion's average and
     /// trend over their attempts.
@@ -181,6 +199,13 @@ enum Command {
     },
     /// Print the scoring calibration table (the one in docs/scoring.md), as Markdown.
     ScoringTable,
+    /// This instructor's signing key: made in the data folder on first use; prints its public
+    /// half as a line for an academy's trusted-keys.ron.
+    Keys {
+        /// The name to put on the line (default: $USER).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// List or check levels.
     Levels {
         #[command(subcommand)]
@@ -214,7 +239,6 @@ pub enum Format {
     Ron,
 }
 
-/// Output format of `grade`.
 /// Heatmaps the review can open with.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum HeatmapArg {
@@ -228,6 +252,7 @@ pub enum HeatmapArg {
     Density,
 }
 
+/// Output format of `grade`.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum GradeFormat {
     /// Comma-separated values.
@@ -245,7 +270,7 @@ pub struct Failure {
 impl Failure {
     /// Says what failed on stderr and gives the exit code.
     pub fn exit(self) -> ExitCode {
-        eprintln!("smp-trainer: {}", self.message);
+        esay!("smp-trainer: {}", self.message);
         ExitCode::from(self.code)
     }
 
@@ -308,13 +333,19 @@ pub fn run() -> ExitCode {
             heatmap,
             day,
             levels,
-        }) => match smp_core::review::ReviewedAttempt::open(&file, levels.as_deref()) {
+            trusted_keys,
+        }) => match smp_core::signing::TrustedKeys::load_or_default(trusted_keys.as_deref())
+            .map_err(smp_core::review::ReviewError::from)
+            .and_then(|t| {
+                smp_core::review::ReviewedAttempt::open_trusting(&file, levels.as_deref(), t)
+            }) {
             Err(e) => Err(Failure::input(e)),
             Ok(opened) => {
                 warn_unverified(&file, &opened);
                 return open_window(smp_app::Options {
                     levels_dir: levels,
                     review: Some(file),
+                    trusted_keys,
                     heatmap: match heatmap {
                         HeatmapArg::Off => smp_app::Heatmap::None,
                         HeatmapArg::Depth => smp_app::Heatmap::Outcome,
@@ -352,7 +383,12 @@ pub fn run() -> ExitCode {
                 });
             }
         }
-        Some(Command::Report { file, out, levels }) => report(&file, out, levels.as_deref()),
+        Some(Command::Report {
+            file,
+            out,
+            levels,
+            trusted_keys,
+        }) => report(&file, out, levels.as_deref(), trusted_keys.as_deref()),
         Some(Command::Simulate {
             level,
             persona,
@@ -387,14 +423,30 @@ pub fn run() -> ExitCode {
             out,
             format,
             levels,
-        }) => grade::run(&dir, out.as_deref(), format, levels.as_deref()),
+            trusted_keys,
+            stats,
+            threads,
+        }) => {
+            if let Some(n) = threads {
+                smp_core::parallel::limit_threads(usize::from(n));
+            }
+            grade::run(
+                &dir,
+                out.as_deref(),
+                format,
+                levels.as_deref(),
+                trusted_keys.as_deref(),
+                stats,
+            )
+        }
         Some(Command::Progress {
             trainee,
             dir,
             levels,
         }) => grade::progress(&trainee, dir.as_deref(), levels.as_deref()),
+        Some(Command::Keys { name }) => keys(name),
         Some(Command::ScoringTable) => {
-            print!("{}", smp_core::scoring_table::markdown());
+            out::raw(&smp_core::scoring_table::markdown());
             Ok(0)
         }
         Some(Command::Levels {
@@ -410,17 +462,35 @@ pub fn run() -> ExitCode {
     }
 }
 
+fn keys(name: Option<String>) -> Result<u8, Failure> {
+    let dir = smp_core::files::data_dir().join("keys");
+    let key = smp_core::signing::InstructorKey::load_or_create(&dir).map_err(Failure::input)?;
+    let name = name
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "instructor".into());
+    esay!(
+        "your key is in {}; add this line to the academy's trusted-keys.ron:",
+        dir.display()
+    );
+    say!("(name: {:?}, key: {:?}),", name, key.public());
+    Ok(0)
+}
+
 fn report(
     file: &std::path::Path,
     out: Option<PathBuf>,
     levels: Option<&std::path::Path>,
+    trusted_keys: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
-    let opened = smp_core::review::ReviewedAttempt::open(file, levels).map_err(Failure::input)?;
+    let trusted =
+        smp_core::signing::TrustedKeys::load_or_default(trusted_keys).map_err(Failure::input)?;
+    let opened = smp_core::review::ReviewedAttempt::open_trusting(file, levels, trusted)
+        .map_err(Failure::input)?;
     let page = out.unwrap_or_else(|| file.with_extension("html"));
     let written =
         smp_core::report::export(&opened, &opened.notes(), &page).map_err(Failure::input)?;
     for path in written {
-        println!("{}", path.display());
+        say!("{}", path.display());
     }
     warn_unverified(file, &opened);
     Ok(0)
@@ -429,7 +499,7 @@ fn report(
 /// Says on stderr when an attempt's stored score does not match its samples.
 fn warn_unverified(file: &std::path::Path, opened: &smp_core::review::ReviewedAttempt) {
     if opened.verification.is_contradicted() {
-        eprintln!(
+        esay!(
             "smp-trainer: {}: NOT VERIFIED: {}",
             file.display(),
             opened.verification
@@ -489,13 +559,20 @@ fn open_trainer(_level: Option<String>, _levels_dir: Option<PathBuf>) -> Result<
 }
 
 /// The level an attempt was made on: the given file, or the level its id names.
+///
+/// The attempt's `level_id` is an id, never a path: it is looked up among the shipped levels
+/// and `levels_dir`. A level file given on the command line (`--level FILE`) is the user's
+/// own choice. Either way the attempt must fit the level.
 pub fn level_for(
+    file: &std::path::Path,
     attempt: &smp_core::Attempt,
     level: Option<&std::path::Path>,
     levels_dir: Option<&std::path::Path>,
 ) -> Result<smp_core::Level, Failure> {
-    match level {
-        Some(path) => smp_core::Level::load(path).map_err(Failure::input),
-        None => smp_core::Level::find(&attempt.level_id, levels_dir).map_err(Failure::input),
-    }
+    let level = match level {
+        Some(path) => smp_core::Level::load(path).map_err(Failure::input)?,
+        None => smp_core::Level::for_attempt(file, attempt, levels_dir).map_err(Failure::input)?,
+    };
+    level.fits(file, attempt).map_err(Failure::input)?;
+    Ok(level)
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use smp_core::render::{Compositor, dots_on_day};
 use smp_core::{Attempt, files, replay};
 
+use super::out::say;
 use super::{Failure, level_for};
 
 pub fn run(
@@ -21,7 +22,7 @@ pub fn run(
         )));
     }
     let attempt = Attempt::load(file).map_err(Failure::input)?;
-    let level = level_for(&attempt, level, dir)?;
+    let level = level_for(file, &attempt, level, dir)?;
     let replayed = replay::replay(&level.plan, &attempt);
     let compositor = Compositor::new(&level.plan);
     let (w, h, pixels) = compositor
@@ -29,7 +30,7 @@ pub fn run(
         .map_err(Failure::input)?;
     let png = smp_core::report::encode_png(w, h, &pixels).map_err(Failure::input)?;
     files::write_atomically(out, &png).map_err(Failure::input)?;
-    println!(
+    say!(
         "{}: {w} × {h} px, day {day} after the last session, {} impressions",
         out.display(),
         replayed.impressions.len()

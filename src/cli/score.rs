@@ -6,6 +6,7 @@ use serde::Serialize;
 use smp_core::score::{Criterion, OutcomeCounts, Score, Verification};
 use smp_core::{Attempt, replay, score};
 
+use super::out::say;
 use super::{Failure, Format, level_for};
 
 /// The report `score` prints as JSON or RON.
@@ -48,16 +49,7 @@ pub fn run(
     dir: Option<&Path>,
 ) -> Result<u8, Failure> {
     let attempt = Attempt::load(file).map_err(Failure::input)?;
-    let level = level_for(&attempt, level, dir)?;
-    if attempt.sessions.len() > level.plan.sessions.len() {
-        return Err(Failure::input(format!(
-            "{}: the attempt has {} sessions but level {:?} plans {}",
-            file.display(),
-            attempt.sessions.len(),
-            level.plan.id,
-            level.plan.sessions.len()
-        )));
-    }
+    let level = level_for(file, &attempt, level, dir)?;
     let replayed = replay::replay(&level.plan, &attempt);
     let score = score::score(&level.plan, &attempt, &replayed);
     let verification = score.verify(&attempt, &level.hash);
@@ -90,16 +82,16 @@ pub fn run(
         criteria: score.criteria.iter().map(|c| (c.kind.name(), c)).collect(),
     };
     match format {
-        Format::Json => println!(
+        Format::Json => say!(
             "{}",
             serde_json::to_string_pretty(&report).map_err(Failure::input)?
         ),
-        Format::Ron => println!(
+        Format::Ron => say!(
             "{}",
             ron::ser::to_string_pretty(&report, ron::ser::PrettyConfig::new())
                 .map_err(Failure::input)?
         ),
-        Format::Text => print_text(&report, &score, &level.plan.title),
+        Format::Text => print_text(&report, &score, &level.plan.title, attempt.device.tool),
     }
     // A file with no stored score, or one scored by an older version, is not contradicted: it
     // passes on its samples. A mismatch or another level file is not verified: exit 1.
@@ -110,29 +102,33 @@ pub fn run(
     })
 }
 
-fn print_text(r: &Report, score: &Score, title: &str) {
-    println!("{} — {} on \"{title}\" ({})", r.file, r.trainee, r.level);
-    println!("Total {}", score.verdict());
+fn print_text(r: &Report, score: &Score, title: &str, tool: smp_core::attempt::ToolKind) {
+    say!("{} — {} on \"{title}\" ({})", r.file, r.trainee, r.level);
+    say!("Total {}", score.verdict());
     for k in &score.below_floor {
-        println!(
+        say!(
             "  {} scored below the level's floor of {:.0}: that alone fails the attempt",
             k.name(),
             r.criterion_floor
         );
     }
-    println!("Verification: {}", r.verification.description);
+    say!("Verification: {}", r.verification.description);
     for d in &r.verification.differences {
-        println!("  {d}");
+        say!("  {d}");
     }
-    println!("Input device: {}", r.device);
+    say!("Input device: {}", tool.describe());
     let o = &r.outcomes;
-    println!(
+    say!(
         "{} impressions: {} ideal, {} shallow, {} deep, {} blowouts",
-        r.impressions, o.ideal, o.shallow, o.deep, o.blowout
+        r.impressions,
+        o.ideal,
+        o.shallow,
+        o.deep,
+        o.blowout
     );
     if !score.sanitize.is_clean() || score.feather_touches > 0 {
         let s = &score.sanitize;
-        println!(
+        say!(
             "Input repaired: {} non-finite and {} off-canvas samples dropped, {} pressures clamped, {} time reversals, {} unfinished strokes; {} touches too light to puncture",
             s.non_finite,
             s.off_canvas,
@@ -142,19 +138,21 @@ fn print_text(r: &Report, score: &Score, title: &str) {
             score.feather_touches
         );
     }
-    println!();
+    say!();
     for c in &score.criteria {
-        println!(
+        say!(
             "{:<13} {:>6.2}  (weight {})",
             c.kind.name(),
             c.score,
             c.weight
         );
-        println!("    {}", c.reason);
+        say!("    {}", c.reason);
         for p in c.places.iter().take(5) {
-            println!(
+            say!(
                 "    - at ({:.1}, {:.1}) mm: {}",
-                p.at.x_mm, p.at.y_mm, p.note
+                p.at.x_mm,
+                p.at.y_mm,
+                p.note
             );
         }
     }

@@ -2,11 +2,12 @@
 
 use std::path::Path;
 
+use smp_core::Level;
 use smp_core::persona::Persona;
 use smp_core::simulate::simulate;
-use smp_core::{Level, files};
 
 use super::Failure;
+use super::out::say;
 
 pub fn run(
     level: &str,
@@ -22,14 +23,14 @@ pub fn run(
     if let Some(problem) = attempt.problem() {
         return Err(Failure::input(format!("--trainee: {}", problem.1)));
     }
-    files::write_atomically(out, attempt.to_ron().as_bytes()).map_err(Failure::input)?;
+    attempt.save(out).map_err(Failure::input)?;
     let total = attempt.score.as_ref().map_or(0.0, |s| s.total);
     let impressions: usize = attempt
         .sessions
         .iter()
         .map(|s| s.samples.iter().filter(|x| !x.contact).count())
         .sum();
-    println!(
+    say!(
         "{}: {persona} on {} (seed {seed}): {impressions} impressions, total {total:.2}",
         out.display(),
         level.plan.id

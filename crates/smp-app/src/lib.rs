@@ -59,6 +59,8 @@ pub struct Options {
     pub day: Option<f64>,
     /// Level file to open in the editor (`Some("")`: a blank canvas).
     pub edit: Option<String>,
+    /// The academy's trusted instructor keys (default: the data folder's trusted-keys.ron).
+    pub trusted_keys: Option<PathBuf>,
 }
 
 /// The fixed order of each frame's work.

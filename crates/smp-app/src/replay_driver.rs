@@ -113,19 +113,15 @@ fn start_replay(
     let loaded = Attempt::load(path)
         .map_err(|e| e.to_string())
         .and_then(|attempt| {
-            let id = options
-                .level
-                .clone()
-                .unwrap_or_else(|| attempt.level_id.clone());
-            let level =
-                Level::find(&id, options.levels_dir.as_deref()).map_err(|e| e.to_string())?;
-            if attempt.sessions.len() > level.plan.sessions.len() {
-                return Err(format!(
-                    "{}: the attempt has more sessions than level {:?} plans",
-                    path.display(),
-                    level.plan.id
-                ));
+            // A level named on the command line is the user's choice; the attempt's own
+            // level_id is an id, never a path.
+            let dir = options.levels_dir.as_deref();
+            let level = match &options.level {
+                Some(arg) => Level::find(arg, dir),
+                None => Level::for_attempt(path, &attempt, dir),
             }
+            .map_err(|e| e.to_string())?;
+            level.fits(path, &attempt).map_err(|e| e.to_string())?;
             Ok((attempt, level))
         });
     match loaded {

@@ -9,6 +9,7 @@ use bevy::prelude::*;
 use smp_core::attempt::SessionRecord;
 use smp_core::notes::{Comment, NotesError, OverrideGrade, Pin, ReviewNotes};
 use smp_core::review::{Player, ReviewError, ReviewedAttempt};
+use smp_core::signing::InstructorKey;
 
 use crate::scalp::{Heatmap, ScalpView, ShownDay};
 use crate::screen::Screen;
@@ -62,9 +63,15 @@ pub struct Review {
 }
 
 impl Review {
-    /// Opens the attempt at `path` for review, at its end.
-    pub fn open(path: &Path, levels_dir: Option<&Path>) -> Result<Self, ReviewError> {
-        let opened = ReviewedAttempt::open(path, levels_dir)?;
+    /// Opens the attempt at `path` for review, at its end; signatures count when their keys
+    /// are in `trusted_keys` (default: the data folder's trusted-keys.ron).
+    pub fn open(
+        path: &Path,
+        levels_dir: Option<&Path>,
+        trusted_keys: Option<&Path>,
+    ) -> Result<Self, ReviewError> {
+        let trusted = smp_core::signing::TrustedKeys::load_or_default(trusted_keys)?;
+        let opened = ReviewedAttempt::open_trusting(path, levels_dir, trusted)?;
         let player = Player::at_end(&opened.timeline);
         let notes = opened.notes();
         Ok(Review {
@@ -92,6 +99,7 @@ impl Review {
             date: today(),
             pin,
             text: text.trim().to_string(),
+            signature: None,
         });
         if let Some(p) = notes.problem() {
             return Err(NotesError::Invalid(p));
@@ -113,6 +121,7 @@ impl Review {
             reason: reason.trim().to_string(),
             instructor: instructor.trim().to_string(),
             date: today(),
+            signature: None,
         });
         if let Some(p) = notes.problem() {
             return Err(NotesError::Invalid(p));
@@ -121,10 +130,23 @@ impl Review {
         Ok(())
     }
 
-    /// Writes the notes into the attempt file's review section.
+    /// Writes the notes into the attempt file's review section, signing new and changed notes
+    /// with this instructor's key (made in the data folder on first use), and reads the file
+    /// back so the signatures show.
     pub fn save_notes(&mut self) -> Result<(), NotesError> {
-        smp_core::review::save_notes(&self.opened.path, &self.notes)?;
+        let key_dir = smp_core::files::data_dir().join("keys");
+        let key = InstructorKey::load_or_create(&key_dir)
+            .map_err(|e| NotesError::Invalid(format!("no instructor key: {e}")))?;
+        self.save_notes_with(&key)
+    }
+
+    /// [`Review::save_notes`] with a given key.
+    pub fn save_notes_with(&mut self, key: &InstructorKey) -> Result<(), NotesError> {
+        smp_core::review::save_notes(&self.opened.path, &self.notes, Some(key))?;
+        let attempt = smp_core::Attempt::load(&self.opened.path)?;
+        self.notes = attempt.review.clone().unwrap_or_default();
         self.saved = self.notes.clone();
+        self.opened.attempt.review = attempt.review;
         Ok(())
     }
 
@@ -185,7 +207,8 @@ fn open_requested(
         return;
     };
     let levels_dir = options.as_ref().and_then(|o| o.levels_dir.clone());
-    match Review::open(&path, levels_dir.as_deref()) {
+    let trusted_keys = options.as_ref().and_then(|o| o.trusted_keys.clone());
+    match Review::open(&path, levels_dir.as_deref(), trusted_keys.as_deref()) {
         Ok(mut review) => {
             if let Some(o) = &options {
                 review.heatmap = o.heatmap;

@@ -36,7 +36,7 @@ fn class_of_1000(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("class_of_1000_attempts", |b| {
         b.iter(|| {
-            let rows = grade_dir(&dir, None).unwrap();
+            let rows = grade_dir(&dir, None, &Default::default()).unwrap();
             assert_eq!(rows.len(), 1000);
             summarize(&rows)
         });

@@ -6,15 +6,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::files::{self, FileError, FileKind, locate_field};
+use crate::limits::{MAX_SAMPLES, MAX_TEXT};
 use crate::needle::{Needle, Shade};
 use crate::pen::{PenSample, PressureCurve};
 
 /// The attempt format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
-/// Most pen samples an attempt may hold, over all sessions.
-pub const MAX_SAMPLES: usize = 4_000_000;
-/// Longest text field (trainee name, device name), characters.
-pub const MAX_TEXT: usize = 200;
 
 /// What made the samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +31,16 @@ impl ToolKind {
             ToolKind::Pen => "pen",
             ToolKind::Mouse => "mouse",
             ToolKind::Synthetic => "synthetic",
+        }
+    }
+
+    /// What the file says made its samples, in words, with synthetic attempts flagged (the
+    /// file's own claim: see "what verified means" in `docs/formats.md`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ToolKind::Pen => "pen",
+            ToolKind::Mouse => "mouse (pressure from the keyboard, no tilt)",
+            ToolKind::Synthetic => "SYNTHETIC: made by the simulator, not by a trainee's hand",
         }
     }
 }
@@ -159,8 +166,11 @@ impl Attempt {
                 ),
             ));
         }
-        if self.level_id.is_empty() || self.level_id.len() > 64 {
-            return Some(("level_id", "level id must be 1–64 characters".into()));
+        if !crate::plan::is_valid_level_id(&self.level_id) {
+            return Some((
+                "level_id",
+                "level id must be 1–64 lower-case letters, digits or dashes, starting with a letter or digit".into(),
+            ));
         }
         for (field, text) in [
             ("trainee", &self.trainee),
@@ -233,9 +243,20 @@ impl Attempt {
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }
 
-    /// Writes the attempt safely (temp file, then rename).
+    /// Writes the attempt safely (temp file, then rename). An attempt too large for the reader
+    /// to accept back is refused here, before anything is written.
     pub fn save(&self, path: &Path) -> Result<(), FileError> {
-        files::write_atomically(path, self.to_ron().as_bytes())
+        let text = self.to_ron();
+        let limit = FileKind::Attempt.limit_bytes();
+        if text.len() as u64 > limit {
+            return Err(FileError::TooLarge {
+                path: path.to_path_buf(),
+                size: text.len() as u64,
+                limit,
+                what: FileKind::Attempt.name(),
+            });
+        }
+        files::write_atomically(path, text.as_bytes())
     }
 
     /// Total pen samples over all sessions.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// The kinds of file the program reads, each with its size limit: one table for all of them.
+/// The kinds of file the program reads, each with its size limit (from [`crate::limits`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     /// A level (reference plan). Hand-written levels are a few KiB.
@@ -18,15 +18,19 @@ pub enum FileKind {
     Progress,
     /// Fitted pressure curves per tool, in the data folder.
     Calibration,
+    /// An instructor's key, or an academy's list of trusted keys.
+    Keys,
 }
 
 impl FileKind {
     /// Largest file of this kind accepted, bytes.
     pub const fn limit_bytes(self) -> u64 {
         match self {
-            FileKind::Level => 4 * 1024 * 1024,
-            FileKind::Attempt | FileKind::Autosave => 128 * 1024 * 1024,
-            FileKind::Progress | FileKind::Calibration => 1024 * 1024,
+            FileKind::Level => crate::limits::LEVEL_BYTES,
+            FileKind::Attempt | FileKind::Autosave => crate::limits::ATTEMPT_BYTES,
+            FileKind::Progress | FileKind::Calibration | FileKind::Keys => {
+                crate::limits::SMALL_FILE_BYTES
+            }
         }
     }
 
@@ -38,6 +42,7 @@ impl FileKind {
             FileKind::Autosave => "autosave",
             FileKind::Progress => "progress",
             FileKind::Calibration => "calibration",
+            FileKind::Keys => "keys",
         }
     }
 }
@@ -110,6 +115,12 @@ pub enum FileError {
         /// What is wrong, in words.
         message: String,
     },
+    /// The path names a folder, a pipe, a device: only regular files are read.
+    #[error("{path}: not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
     /// The file could not be written.
     #[error("{path}: cannot write: {source}")]
     Write {
@@ -120,16 +131,20 @@ pub enum FileError {
     },
 }
 
-/// Reads a whole text file of `kind`, refusing anything over its limit before reading it all.
+/// Reads a whole text file of `kind`, refusing anything over its limit before reading it all,
+/// and anything that is not a regular file (a named pipe would block forever, a device never
+/// end) before opening it.
 pub fn read_bounded(path: &Path, kind: FileKind) -> Result<String, FileError> {
     let (limit, what) = (kind.limit_bytes(), kind.name());
-    let file = std::fs::File::open(path).map_err(|source| FileError::Read {
+    let read_err = |source| FileError::Read {
         path: path.into(),
         source,
-    })?;
-    if let Ok(meta) = file.metadata()
-        && meta.len() > limit
-    {
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile { path: path.into() });
+    }
+    if meta.len() > limit {
         return Err(FileError::TooLarge {
             path: path.into(),
             size: meta.len(),
@@ -137,14 +152,12 @@ pub fn read_bounded(path: &Path, kind: FileKind) -> Result<String, FileError> {
             what,
         });
     }
-    // The metadata can lie (pipes, growing files): read at most limit + 1 bytes regardless.
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    // The file can change between the check and the read: read at most limit + 1 bytes.
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|source| FileError::Read {
-            path: path.into(),
-            source,
-        })?;
+        .map_err(read_err)?;
     if bytes.len() as u64 > limit {
         return Err(FileError::TooLarge {
             path: path.into(),
@@ -154,6 +167,11 @@ pub fn read_bounded(path: &Path, kind: FileKind) -> Result<String, FileError> {
         });
     }
     text_from_bytes(path, bytes)
+}
+
+/// Whether `path` is a regular file (following links), without opening it.
+pub fn is_regular_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// UTF-8 text from bytes, or an error that says where the first bad byte is.
@@ -208,6 +226,18 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Res
             },
             message: e.code.to_string(),
         })
+}
+
+/// `sha256:<hex>` of `bytes`.
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(71);
+    s.push_str("sha256:");
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
 }
 
 /// Where a top-level field of a RON struct lies in `text`: from the start of its line to just
@@ -343,32 +373,197 @@ pub fn ron_struct_close(text: &str) -> Option<usize> {
     })
 }
 
+/// Age after which a temporary file left beside its target (by a writer that was killed) is
+/// removed by the next write to that target.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Where a write of `path` really goes: through symbolic links to the file they name, so that a
+/// safe write replaces the file and keeps the link.
+fn write_target(path: &Path) -> PathBuf {
+    let mut target = path.to_path_buf();
+    // A chain of links, at most 16 deep (a loop stops there and is written as is).
+    for _ in 0..16 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&target) {
+                Ok(next) => {
+                    target = match target.parent() {
+                        Some(dir) if next.is_relative() => dir.join(next),
+                        _ => next,
+                    };
+                }
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    target
+}
+
+/// The temporary files of `name` in `dir`: `.NAME.smp-tmp.*`.
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.smp-tmp.")
+}
+
+/// Removes temporary files of `name` in `dir` left by writers killed more than
+/// [`STALE_TEMP`] ago.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = temp_prefix(name);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let is_ours = e.file_name().to_string_lossy().starts_with(&prefix);
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        if is_ours && stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A file written beside its target, not yet in place.
+struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Writes `bytes` to a temporary file beside `path`'s target, flushed to disk, with the
+    /// target's permissions when it exists; a `private` file is readable by its owner only
+    /// from the moment it is created.
+    fn write(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<Staged> {
+        let target = write_target(path);
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
+        remove_stale_temps(&dir, &name);
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!("{}{}.{n}", temp_prefix(&name), std::process::id()));
+        let result = (|| {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            if private {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut f = options.open(&tmp)?;
+            f.write_all(bytes)?;
+            if private {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+                }
+            } else if let Ok(old) = std::fs::metadata(&target) {
+                f.set_permissions(old.permissions())?;
+            }
+            f.sync_all()
+        })();
+        match result {
+            Ok(()) => Ok(Staged { tmp, target }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Puts the file in place (an atomic rename over the target).
+    fn commit(self) -> std::io::Result<()> {
+        let result = std::fs::rename(&self.tmp, &self.target);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        result
+    }
+
+    fn discard(self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
 /// Writes `bytes` to `path` safely: to a temporary file beside it, flushed to disk, then renamed
 /// over the target, so a crash or a full disk never leaves a half-written file in its place.
+/// A symbolic link is written through (the link stays, the file it names is replaced), the old
+/// file's permissions are kept, and temporary files left by killed writers are cleaned up.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let err = |source| FileError::Write {
         path: path.into(),
         source,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    Staged::write(path, bytes, false)
+        .map_err(err)?
+        .commit()
+        .map_err(err)
+}
+
+/// As [`write_atomically`], for a secret: the file is readable and writable by its owner only
+/// (on Unix), from the moment it is created.
+pub fn write_privately(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let err = |source| FileError::Write {
+        path: path.into(),
+        source,
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    Staged::write(path, bytes, true)
+        .map_err(err)?
+        .commit()
+        .map_err(err)
+}
+
+/// Writes two files that belong together (a report page and its picture) so that they change
+/// together: both are staged first, and if the second cannot be put in place the first is put
+/// back as it was.
+pub fn write_pair(first: (&Path, &[u8]), second: (&Path, &[u8])) -> Result<(), FileError> {
+    let err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| FileError::Write { path, source }
+    };
+    let a = Staged::write(first.0, first.1, false).map_err(err(first.0))?;
+    let b = match Staged::write(second.0, second.1, false) {
+        Ok(b) => b,
+        Err(e) => {
+            a.discard();
+            return Err(err(second.0)(e));
+        }
+    };
+    // Keep the first file's old contents aside (a hard link costs nothing) until both are in.
+    let backup = a.tmp.with_extension("old");
+    let had_old = std::fs::hard_link(&a.target, &backup).is_ok();
+    let first_target = a.target.clone();
+    if let Err(e) = a.commit() {
+        b.discard();
+        if had_old {
+            let _ = std::fs::remove_file(&backup);
+        }
+        return Err(err(first.0)(e));
     }
-    result.map_err(err)
+    match b.commit() {
+        Ok(()) => {
+            if had_old {
+                let _ = std::fs::remove_file(&backup);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if had_old {
+                let _ = std::fs::rename(&backup, &first_target);
+            } else {
+                let _ = std::fs::remove_file(&first_target);
+            }
+            Err(err(second.0)(e))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -425,6 +620,84 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"second");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn safe_writes_keep_links_and_modes_and_clear_stale_temps() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("smp-write-keep-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("real.ron");
+        let link = dir.join("link.ron");
+        std::fs::write(&real, b"old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink("real.ron", &link).unwrap();
+        // A temporary file a killed writer left an hour ago.
+        let stale = dir.join(".real.ron.smp-tmp.99999.0");
+        std::fs::write(&stale, b"half").unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+        write_atomically(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert!(!stale.exists(), "the stale temporary file is removed");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_folders_are_refused_without_blocking() {
+        let dir = std::env::temp_dir().join(format!("smp-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("x.ron");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert!(matches!(
+                read_bounded(&fifo, FileKind::Attempt),
+                Err(FileError::NotAFile { .. })
+            ));
+        }
+        assert!(matches!(
+            read_bounded(&dir, FileKind::Attempt),
+            Err(FileError::NotAFile { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_pair_is_written_together_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("smp-pair-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (png, page) = (dir.join("r.png"), dir.join("r.html"));
+        write_pair((&png, b"png 1"), (&page, b"page 1")).unwrap();
+        // The page cannot be written (its name is taken by a folder): the old picture stays.
+        std::fs::remove_file(&page).unwrap();
+        std::fs::create_dir_all(page.join("x")).unwrap();
+        assert!(write_pair((&png, b"png 2"), (&page, b"page 2")).is_err());
+        assert_eq!(std::fs::read(&png).unwrap(), b"png 1");
+        let left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

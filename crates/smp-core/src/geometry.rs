@@ -5,6 +5,8 @@ use std::ops::{Add, Mul, Sub};
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::MAX_VERTICES;
+
 /// A point on the canvas, in mm. Written in files as a tuple `(x, y)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "(f64, f64)", into = "(f64, f64)")]
@@ -177,9 +179,6 @@ impl Rect {
     }
 }
 
-/// Most vertices a polygon or line in a level may have (hand-drawn outlines have tens).
-pub const MAX_VERTICES: usize = 2_000;
-
 /// A simple closed polygon (the last vertex joins the first), vertices in mm.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -306,6 +305,75 @@ impl Polygon {
                 || p.y_mm > a.y_mm.max(b.y_mm) + r_mm;
             !outside_box && distance_sq_to_segment(p, a, b) < r2
         })
+    }
+}
+
+/// A polygon prepared for many containment tests: its edges sorted into horizontal bands, so
+/// a test looks only at the edges that cross the point's band. Answers exactly as
+/// [`Polygon::contains`] does, at a cost that does not grow with the vertex count.
+#[derive(Clone, Debug)]
+pub struct PolygonIndex {
+    vertices: Vec<Point>,
+    bounds: Rect,
+    /// Edge `i` runs from vertex `i` to vertex `i + 1` (wrapping); per band, the edges whose
+    /// y-range meets it.
+    bands: Vec<Vec<u32>>,
+    band_mm: f64,
+}
+
+impl PolygonIndex {
+    /// The index of `polygon`.
+    pub fn new(polygon: &Polygon) -> Self {
+        let v = &polygon.vertices;
+        let bounds = polygon.bounds();
+        let n = v.len();
+        let count = n.clamp(1, 512);
+        let band_mm = (bounds.height_mm() / count as f64).max(1e-9);
+        let mut bands = vec![Vec::new(); count];
+        if n >= 3 && v.iter().all(|p| p.is_finite()) {
+            for i in 0..n {
+                let (a, b) = (v[i], v[(i + 1) % n]);
+                let (lo, hi) = (a.y_mm.min(b.y_mm), a.y_mm.max(b.y_mm));
+                let first =
+                    (((lo - bounds.min.y_mm) / band_mm).floor().max(0.0) as usize).min(count - 1);
+                let last =
+                    (((hi - bounds.min.y_mm) / band_mm).floor().max(0.0) as usize).min(count - 1);
+                for band in &mut bands[first..=last] {
+                    band.push(i as u32);
+                }
+            }
+        }
+        PolygonIndex {
+            vertices: v.clone(),
+            bounds,
+            bands,
+            band_mm,
+        }
+    }
+
+    /// Whether `p` lies inside (even-odd rule), as [`Polygon::contains`] says.
+    pub fn contains(&self, p: Point) -> bool {
+        let n = self.vertices.len();
+        if n < 3 || !self.bounds.contains(p) {
+            return false;
+        }
+        let count = self.bands.len();
+        let band = (((p.y_mm - self.bounds.min.y_mm) / self.band_mm)
+            .floor()
+            .max(0.0) as usize)
+            .min(count - 1);
+        let mut inside = false;
+        for &i in &self.bands[band] {
+            let i = i as usize;
+            let (a, b) = (self.vertices[(i + 1) % n], self.vertices[i]);
+            if (a.y_mm > p.y_mm) != (b.y_mm > p.y_mm) {
+                let x = (b.x_mm - a.x_mm) * (p.y_mm - a.y_mm) / (b.y_mm - a.y_mm) + a.x_mm;
+                if p.x_mm < x {
+                    inside = !inside;
+                }
+            }
+        }
+        inside
     }
 }
 
@@ -470,6 +538,32 @@ mod tests {
                 .problem()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_index_answers_as_the_polygon_does() {
+        let mut s = crate::rng::Stream::new(2, crate::rng::Purpose::Persona, 0);
+        // A star with many vertices, and points all over and on its vertices.
+        let n = 600;
+        let star = Polygon::new(
+            (0..n)
+                .map(|i| {
+                    let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                    let r = if i % 2 == 0 { 40.0 } else { 15.0 };
+                    Point::new(50.0 + r * a.cos(), 50.0 + r * a.sin())
+                })
+                .collect(),
+        );
+        let index = PolygonIndex::new(&star);
+        for k in 0..20_000 {
+            let p = if k < n {
+                star.vertices[k]
+            } else {
+                Point::new(s.range(0.0, 100.0), s.range(0.0, 100.0))
+            };
+            assert_eq!(index.contains(p), star.contains(p), "{p:?}");
+        }
+        assert!(!PolygonIndex::new(&Polygon::default()).contains(Point::new(0.0, 0.0)));
     }
 
     #[test]

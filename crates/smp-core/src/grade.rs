@@ -3,17 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
 use crate::attempt::Attempt;
 use crate::levels::{Level, LevelError};
+use crate::limits::MAX_FOLDER_DEPTH;
 use crate::score::CriterionKind;
+use crate::signing::TrustedKeys;
 use crate::text::csv_field;
 use crate::{parallel, replay, score};
-
-/// Deepest folder nesting searched for attempts.
-pub const MAX_DEPTH: usize = 16;
 
 /// One attempt file's grade, or why it has none.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -39,115 +40,193 @@ pub struct GradeRow {
     pub device: String,
     /// An instructor's override grade, when the file has one.
     pub override_grade: Option<String>,
+    /// Whose signature the override carries: `signed by NAME` (a trusted instructor),
+    /// `UNSIGNED`, `UNTRUSTED KEY …` or `BROKEN SIGNATURE`.
+    pub override_signature: Option<String>,
     /// Each criterion's score, in report order.
     pub criteria: Vec<(String, f64)>,
     /// Why the file could not be graded.
     pub error: Option<String>,
 }
 
-/// Every `.ron` file under `dir` (recursively, sorted), skipping hidden entries.
+/// Every `.ron` regular file under `dir` (recursively, sorted), skipping hidden entries.
+/// Folders are entered only as themselves: a link to a folder is never followed, so a link
+/// loop cannot multiply the class. A link to a file is followed only when the file lies inside
+/// `dir`. Named pipes, devices and the like are left out.
 pub fn attempt_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let root = std::fs::canonicalize(dir)?;
+    fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
+            let entry = entry?;
+            let path = entry.path();
             let hidden = path
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if hidden {
                 continue;
             }
-            if path.is_dir() && depth < MAX_DEPTH {
-                // An unreadable subfolder must not stop the class: skip it.
-                let _ = walk(&path, depth + 1, out);
-            } else if path.extension().is_some_and(|e| e == "ron") {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let is_ron = path.extension().is_some_and(|e| e == "ron");
+            if kind.is_dir() {
+                if depth < MAX_FOLDER_DEPTH {
+                    // An unreadable subfolder must not stop the class: skip it.
+                    let _ = walk(root, &path, depth + 1, out);
+                }
+            } else if kind.is_file() {
+                if is_ron {
+                    out.push(path);
+                }
+            } else if kind.is_symlink()
+                && is_ron
+                && std::fs::canonicalize(&path).is_ok_and(|real| {
+                    real.starts_with(root) && crate::files::is_regular_file(&real)
+                })
+            {
                 out.push(path);
             }
         }
         Ok(())
     }
     let mut out = Vec::new();
-    walk(dir, 0, &mut out)?;
+    walk(&root, dir, 0, &mut out)?;
     out.sort();
     Ok(out)
 }
 
-/// Grades every attempt file under `dir` on all cores; the rows come in file order.
-pub fn grade_dir(dir: &Path, levels_dir: Option<&Path>) -> std::io::Result<Vec<GradeRow>> {
-    let files = attempt_files(dir)?;
-    // Read every file first (cheap), so each level is loaded once.
-    let attempts: Vec<Result<Attempt, String>> = parallel::map(files.len(), |i| {
-        Attempt::load(&files[i]).map_err(|e| e.to_string())
-    });
-    let mut levels: BTreeMap<String, Result<Level, String>> = BTreeMap::new();
-    for a in attempts.iter().flatten() {
-        levels.entry(a.level_id.clone()).or_insert_with(|| {
-            Level::find(&a.level_id, levels_dir).map_err(|e: LevelError| e.to_string())
-        });
+/// Levels by id, each read once and shared by the workers.
+struct LevelCache<'a> {
+    dir: Option<&'a Path>,
+    levels: Mutex<BTreeMap<String, Arc<Result<Level, LevelError>>>>,
+}
+
+impl LevelCache<'_> {
+    fn get(&self, id: &str) -> Arc<Result<Level, LevelError>> {
+        // The lock is held while a level loads, so each loads once; levels are small.
+        let mut map = self.levels.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(id.to_string())
+            .or_insert_with(|| Arc::new(Level::by_id(id, self.dir)))
+            .clone()
     }
-    Ok(parallel::map(files.len(), |i| {
-        let file = files[i].display().to_string();
-        let mut row = GradeRow {
-            file,
-            trainee: String::new(),
-            level: String::new(),
-            date: String::new(),
-            total: None,
-            passed: None,
-            verified: None,
-            verification: None,
-            device: String::new(),
-            override_grade: None,
-            criteria: Vec::new(),
-            error: None,
-        };
-        let attempt = match &attempts[i] {
-            Ok(a) => a,
-            Err(e) => {
-                row.error = Some(e.clone());
-                return row;
-            }
-        };
-        row.trainee = attempt.trainee.clone();
-        row.level = attempt.level_id.clone();
-        row.date = attempt.date.clone();
-        row.device = attempt.device.tool.name().to_string();
-        row.override_grade = attempt
-            .review
-            .as_ref()
-            .and_then(|r| r.override_grade.as_ref())
-            .map(|g| g.label());
-        let level = match levels.get(&attempt.level_id) {
-            Some(Ok(l)) => l,
-            Some(Err(e)) => {
-                row.error = Some(e.clone());
-                return row;
-            }
-            None => {
-                row.error = Some("level not found".into());
-                return row;
-            }
-        };
-        if attempt.sessions.len() > level.plan.sessions.len() {
-            row.error = Some(format!(
-                "the attempt has {} sessions but the level plans {}",
-                attempt.sessions.len(),
-                level.plan.sessions.len()
-            ));
+}
+
+/// Grades one attempt file.
+fn grade_file(path: &Path, levels: &LevelCache, trusted: &TrustedKeys) -> GradeRow {
+    let mut row = GradeRow {
+        file: path.display().to_string(),
+        trainee: String::new(),
+        level: String::new(),
+        date: String::new(),
+        total: None,
+        passed: None,
+        verified: None,
+        verification: None,
+        device: String::new(),
+        override_grade: None,
+        override_signature: None,
+        criteria: Vec::new(),
+        error: None,
+    };
+    let loaded = crate::files::read_bounded(path, crate::files::FileKind::Attempt)
+        .and_then(|text| Attempt::parse(path, &text).map(|a| (a, text)));
+    let (attempt, text) = match loaded {
+        Ok(a) => a,
+        Err(e) => {
+            row.error = Some(e.to_string());
             return row;
         }
-        let s = score::score(&level.plan, attempt, &replay::replay(&level.plan, attempt));
-        row.total = Some(s.total);
-        row.passed = Some(s.passed);
-        let v = s.verify(attempt, &level.hash);
-        row.verified = Some(v.is_verified());
-        row.verification = Some(v.kind().to_string());
-        row.criteria = s
-            .criteria
-            .iter()
-            .map(|c| (c.kind.name().to_string(), c.score))
-            .collect();
-        row
-    }))
+    };
+    row.trainee = attempt.trainee.clone();
+    row.level = attempt.level_id.clone();
+    row.date = attempt.date.clone();
+    row.device = attempt.device.tool.name().to_string();
+    if let Some(g) = attempt
+        .review
+        .as_ref()
+        .and_then(|r| r.override_grade.as_ref())
+    {
+        row.override_grade = Some(g.label());
+        let hash = crate::notes::content_hash(&text);
+        row.override_signature = Some(crate::signing::check_override(&hash, g, trusted).describe());
+    }
+    drop(text);
+    let cached = levels.get(&attempt.level_id);
+    let level = match cached.as_ref() {
+        Ok(l) => l,
+        Err(LevelError::Unknown(_)) => {
+            // Named in the attempt: say where.
+            row.error = Level::for_attempt(path, &attempt, levels.dir)
+                .err()
+                .map(|e| e.to_string());
+            return row;
+        }
+        Err(e) => {
+            row.error = Some(e.to_string());
+            return row;
+        }
+    };
+    if let Err(e) = level.fits(path, &attempt) {
+        row.error = Some(e.to_string());
+        return row;
+    }
+    let s = score::score(
+        &level.plan,
+        &attempt,
+        &replay::replay(&level.plan, &attempt),
+    );
+    let v = s.verify(&attempt, &level.hash);
+    row.total = Some(s.total);
+    row.passed = Some(s.passed);
+    row.verified = Some(v.is_verified());
+    row.verification = Some(v.kind().to_string());
+    row.criteria = s
+        .criteria
+        .iter()
+        .map(|c| (c.kind.name().to_string(), c.score))
+        .collect();
+    row
+}
+
+/// Grades every attempt file under `dir`, one file at a time per core (each parsed, scored and
+/// dropped in turn, so memory does not grow with the class), biggest files first so that the
+/// cores finish together. The rows come in file order.
+/// Override grades count as their instructors' when signed by a key in `trusted`.
+pub fn grade_dir(
+    dir: &Path,
+    levels_dir: Option<&Path>,
+    trusted: &TrustedKeys,
+) -> std::io::Result<Vec<GradeRow>> {
+    let files = attempt_files(dir)?;
+    let mut order: Vec<(u64, usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (std::fs::metadata(f).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let levels = LevelCache {
+        dir: levels_dir,
+        levels: Mutex::new(BTreeMap::new()),
+    };
+    let next = AtomicUsize::new(0);
+    let rows: Vec<Mutex<Option<GradeRow>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let workers = parallel::threads().min(files.len()).max(1);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(_, i)) = order.get(k) else { break };
+                    let row = grade_file(&files[i], &levels, trusted);
+                    *rows[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(row);
+                }
+            });
+        }
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect())
 }
 
 /// Attempts, best, mean and trend of a group of graded attempts.
@@ -267,7 +346,7 @@ pub fn progress(rows: &[GradeRow], trainee: &str) -> Progress {
 /// sections separated by a blank line.
 pub fn to_csv(rows: &[GradeRow], summary: &Summary) -> String {
     let mut out = String::from(
-        "file,trainee,level,date,device,total,passed,verified,verification,override_grade",
+        "file,trainee,level,date,device,total,passed,verified,verification,override_grade,override_signature",
     );
     for k in CriterionKind::ALL {
         out.push(',');
@@ -287,6 +366,7 @@ pub fn to_csv(rows: &[GradeRow], summary: &Summary) -> String {
             opt(r.verified.map(|p| p.to_string())),
             csv_field(r.verification.as_deref().unwrap_or("")),
             csv_field(r.override_grade.as_deref().unwrap_or("")),
+            csv_field(r.override_signature.as_deref().unwrap_or("")),
         ];
         for k in CriterionKind::ALL {
             line.push(opt(r
@@ -335,6 +415,7 @@ mod tests {
             verification: Some("verified".into()),
             device: "pen".into(),
             override_grade: None,
+            override_signature: None,
             criteria: vec![],
             error: None,
         }

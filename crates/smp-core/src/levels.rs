@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-use crate::files::{self, FileError, FileKind};
+use crate::files::{self, FileError, FileKind, Location};
 use crate::plan::{Problem, ReferencePlan};
 
 /// A level and the exact text it came from.
@@ -57,16 +55,7 @@ pub const SHIPPED: [(&str, &str); 7] = [
 /// Id of the level the trainer opens first.
 pub const DEFAULT_LEVEL: &str = "depth-drill";
 
-/// `sha256:<hex>` of `bytes`.
-pub fn hash_bytes(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(71);
-    s.push_str("sha256:");
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+pub use crate::files::hash_bytes;
 
 /// Why a level cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -83,8 +72,34 @@ pub enum LevelError {
         problems: Vec<Problem>,
     },
     /// No level has this id.
-    #[error("no level with id {0:?} (try `smp-trainer levels list`)")]
+    #[error("no level with id {:?} (try `smp-trainer levels list`)", crate::text::for_terminal(.0))]
     Unknown(String),
+    /// The level an attempt names is not among the shipped levels or the levels folder.
+    #[error("{}:{location}: no level with id {:?} among the shipped levels{} (try `smp-trainer levels list`)", .path.display(), crate::text::for_terminal(.id), if *.searched_folder { " or the levels folder" } else { "" })]
+    NotFound {
+        /// The attempt file.
+        path: PathBuf,
+        /// Where its `level_id` is.
+        location: Location,
+        /// The id it names.
+        id: String,
+        /// Whether a levels folder was searched too.
+        searched_folder: bool,
+    },
+    /// The attempt has more sessions than its level plans.
+    #[error("{}:{location}: the attempt has {sessions} sessions but level {level:?} plans {planned}", .path.display())]
+    Sessions {
+        /// The attempt file.
+        path: PathBuf,
+        /// Where its `sessions` are.
+        location: Location,
+        /// Sessions in the attempt.
+        sessions: usize,
+        /// The level's id.
+        level: String,
+        /// Sessions the level plans.
+        planned: usize,
+    },
 }
 
 fn render_problems(path: &Path, problems: &[Problem]) -> String {
@@ -131,28 +146,88 @@ impl Level {
 
     /// A level by id among the shipped ones and those in `extra_dir`, or from a path (anything
     /// that ends in `.ron` or names an existing file).
+    ///
+    /// Only for what a person typed (a command-line argument): an id from inside a file goes
+    /// through [`Level::by_id`], which never reads a path.
     pub fn find(id_or_path: &str, extra_dir: Option<&Path>) -> Result<Level, LevelError> {
         let as_path = Path::new(id_or_path);
         if id_or_path.ends_with(".ron") || as_path.is_file() {
             return Self::load(as_path);
         }
+        Self::by_id(id_or_path, extra_dir)
+    }
+
+    /// The level with this id among the level files of `extra_dir` (when given) and the
+    /// shipped levels, in that order. An id is never a path: anything but 1–64 lower-case
+    /// letters, digits and dashes is unknown.
+    pub fn by_id(id: &str, extra_dir: Option<&Path>) -> Result<Level, LevelError> {
+        if !crate::plan::is_valid_level_id(id) {
+            return Err(LevelError::Unknown(id.into()));
+        }
         if let Some(dir) = extra_dir {
             for entry in level_files(dir)? {
-                if let Ok(level) = Self::load(&entry)
-                    && level.plan.id == id_or_path
-                {
-                    return Ok(level);
+                // A file that declares this id is the level, valid or not: an invalid one is
+                // reported as such, not as missing.
+                let Ok(text) = files::read_bounded(&entry, FileKind::Level) else {
+                    continue;
+                };
+                if files::parse_ron::<ReferencePlan>(&entry, &text).is_ok_and(|p| p.id == id) {
+                    return Self::parse(&entry, &text);
                 }
             }
         }
         Self::shipped()
             .into_iter()
-            .find(|l| l.plan.id == id_or_path)
-            .ok_or_else(|| LevelError::Unknown(id_or_path.into()))
+            .find(|l| l.plan.id == id)
+            .ok_or_else(|| LevelError::Unknown(id.into()))
+    }
+
+    /// The level `attempt` (read from `path`) was made on, by its id, and the check that the
+    /// attempt fits it. Errors name the attempt file, line and column.
+    pub fn for_attempt(
+        path: &Path,
+        attempt: &crate::attempt::Attempt,
+        extra_dir: Option<&Path>,
+    ) -> Result<Level, LevelError> {
+        let level = match Self::by_id(&attempt.level_id, extra_dir) {
+            Err(LevelError::Unknown(id)) => {
+                return Err(LevelError::NotFound {
+                    path: path.into(),
+                    location: locate_in_file(path, "level_id"),
+                    id,
+                    searched_folder: extra_dir.is_some(),
+                });
+            }
+            other => other?,
+        };
+        level.fits(path, attempt)?;
+        Ok(level)
+    }
+
+    /// Whether `attempt` (read from `path`) fits this level: no more sessions than it plans.
+    pub fn fits(&self, path: &Path, attempt: &crate::attempt::Attempt) -> Result<(), LevelError> {
+        if attempt.sessions.len() > self.plan.sessions.len() {
+            return Err(LevelError::Sessions {
+                path: path.into(),
+                location: locate_in_file(path, "sessions"),
+                sessions: attempt.sessions.len(),
+                level: self.plan.id.clone(),
+                planned: self.plan.sessions.len(),
+            });
+        }
+        Ok(())
     }
 }
 
-/// The `.ron` files directly in `dir`, sorted by name.
+/// Where `field` is in the attempt file at `path` (read again, for an error message), or 1:1.
+fn locate_in_file(path: &Path, field: &str) -> Location {
+    files::read_bounded(path, FileKind::Attempt).map_or(Location { line: 1, column: 1 }, |t| {
+        files::locate_field(&t, field)
+    })
+}
+
+/// The `.ron` regular files directly in `dir`, sorted by name; hidden files (a name starting
+/// with `.`) are left out, as `grade` leaves them out.
 pub fn level_files(dir: &Path) -> Result<Vec<PathBuf>, FileError> {
     let read = std::fs::read_dir(dir).map_err(|source| FileError::Read {
         path: dir.into(),
@@ -161,7 +236,12 @@ pub fn level_files(dir: &Path) -> Result<Vec<PathBuf>, FileError> {
     let mut files: Vec<PathBuf> = read
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "ron"))
+        .filter(|p| {
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            !hidden && files::is_regular_file(p) && p.extension().is_some_and(|e| e == "ron")
+        })
         .collect();
     files.sort();
     Ok(files)

@@ -7,7 +7,7 @@
 //! (the `smp-app` crate) and the command line are layers on top.
 //!
 //! Modules depend on each other in one direction only (no import cycles; a test checks it):
-//! geometry, text, files, rng and parallel at the bottom; then the skin, needle and pen models;
+//! limits, geometry, text, files, rng and parallel at the bottom; then the skin, needle and pen models;
 //! plans and levels; attempts (with their review [`notes`]); replay and scoring; and the
 //! instructor's tools (review, reports, grading, the level editor) on top.
 
@@ -19,6 +19,7 @@ pub mod geometry;
 pub mod grade;
 pub mod healing;
 pub mod levels;
+pub mod limits;
 pub mod live;
 pub mod needle;
 pub mod notes;
@@ -33,6 +34,7 @@ pub mod review;
 pub mod rng;
 pub mod score;
 pub mod scoring_table;
+pub mod signing;
 pub mod simulate;
 pub mod skin;
 pub mod spatial;

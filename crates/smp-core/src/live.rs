@@ -23,6 +23,8 @@ pub struct LiveSession {
     first_index: usize,
     /// Impressions made in this session so far.
     pub impressions: Vec<PlacedImpression>,
+    /// The skin's scars, prepared once for the session.
+    scars: Vec<crate::geometry::PolygonIndex>,
 }
 
 impl LiveSession {
@@ -63,6 +65,7 @@ impl LiveSession {
             inflamed: inflammation(plan, session, days),
             first_index: impressions_before,
             impressions: Vec::new(),
+            scars: crate::replay::scar_index(plan),
         }
     }
 
@@ -93,6 +96,7 @@ impl LiveSession {
             session: self.session,
             day: self.day,
             inflamed: self.inflamed,
+            scars: &self.scars,
         };
         let placed = context.place(imp, self.first_index + self.impressions.len());
         self.impressions.push(placed);

@@ -9,14 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{self, FileError, FileKind};
 use crate::geometry::Point;
+use crate::limits::{MAX_AUTHOR_CHARS, MAX_COMMENTS, MAX_NOTE_CHARS};
 use crate::text::valid_date;
-
-/// Most comments one attempt may carry.
-pub const MAX_COMMENTS: usize = 1000;
-/// Longest comment or reason, characters.
-pub const MAX_NOTE_CHARS: usize = 4000;
-/// Longest author name, characters.
-pub const MAX_AUTHOR_CHARS: usize = 200;
 
 /// What an instructor added to an attempt. Stored in the attempt file's `review` section;
 /// the trainee's samples and the stored score are never touched by it.
@@ -43,6 +37,31 @@ pub struct Comment {
     pub pin: Pin,
     /// The comment.
     pub text: String,
+    /// The instructor's signature over the attempt and this comment (see
+    /// [`crate::signing`]); `None` when unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// An Ed25519 signature by an instructor's key, as written in attempt files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// The signer's public key: `ed25519:` and 64 hex digits.
+    pub key: String,
+    /// The signature: 128 hex digits.
+    pub sig: String,
+}
+
+impl Signature {
+    /// Whether both fields have the right form (not whether the signature holds).
+    pub fn well_formed(&self) -> bool {
+        let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+        self.key
+            .strip_prefix("ed25519:")
+            .is_some_and(|k| hex(k, 64))
+            && hex(&self.sig, 128)
+    }
 }
 
 /// What a comment is pinned to.
@@ -94,6 +113,10 @@ pub struct OverrideGrade {
     pub instructor: String,
     /// When, `YYYY-MM-DD`.
     pub date: String,
+    /// The instructor's signature over the attempt and this grade (see [`crate::signing`]);
+    /// `None` when unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
 }
 
 impl OverrideGrade {
@@ -154,6 +177,9 @@ impl ReviewNotes {
             if !valid_date(&c.date) {
                 return Some(format!("comment {n}: date {:?} is not YYYY-MM-DD", c.date));
             }
+            if c.signature.as_ref().is_some_and(|s| !s.well_formed()) {
+                return Some(format!("comment {n}: the signature is malformed"));
+            }
             match c.pin {
                 Pin::Place(p) if !(p.x_mm.is_finite() && p.y_mm.is_finite()) => {
                     return Some(format!(
@@ -189,6 +215,9 @@ impl ReviewNotes {
             }
             if !valid_date(&g.date) {
                 return Some(format!("override date {:?} is not YYYY-MM-DD", g.date));
+            }
+            if g.signature.as_ref().is_some_and(|s| !s.well_formed()) {
+                return Some("the override's signature is malformed".into());
             }
         }
         None
@@ -244,6 +273,14 @@ pub fn with_section(text: &str, notes: &ReviewNotes) -> Option<String> {
     Some(out)
 }
 
+/// The attempt's content hash: `sha256:` and the hex SHA-256 of the attempt file's text with
+/// its review section left out. Signatures cover it, so a note cannot move to another attempt
+/// and the trainee's work cannot change under a signed note.
+pub fn content_hash(text: &str) -> String {
+    let bare = with_section(text, &ReviewNotes::default()).unwrap_or_else(|| text.to_string());
+    files::hash_bytes(bare.as_bytes())
+}
+
 /// Writes `notes` into the attempt file at `path` safely (temp file, then rename), replacing
 /// any notes it had and keeping every other byte. `check` must accept the new text as an
 /// attempt before anything is written, so a file that does not read as one is left alone.
@@ -268,7 +305,7 @@ pub fn save(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn notes() -> ReviewNotes {
@@ -278,14 +315,21 @@ mod tests {
                 date: "2026-11-21".into(),
                 pin: Pin::Place(Point::new(12.5, 3.0)),
                 text: "Clumps here.\nLift between impressions.".into(),
+                signature: None,
             }],
-            override_grade: Some(OverrideGrade {
-                total: 72.0,
-                passed: true,
-                reason: "tablet lag".into(),
-                instructor: "M. Costa".into(),
-                date: "2026-11-21".into(),
-            }),
+            override_grade: Some(example_override()),
+        }
+    }
+
+    /// An override as an instructor writes one (for this module's and the signatures' tests).
+    pub(crate) fn example_override() -> OverrideGrade {
+        OverrideGrade {
+            total: 72.0,
+            passed: true,
+            reason: "tablet lag".into(),
+            instructor: "M. Costa".into(),
+            date: "2026-11-21".into(),
+            signature: None,
         }
     }
 

@@ -1,11 +1,26 @@
 //! Order-preserving parallel map over the machine's cores. Each element is computed on its own,
 //! so results are identical whatever the number of threads.
 
-/// Threads to use: the machine's cores, at most 8.
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The most threads to use, set by [`limit_threads`]; 0 for the machine's cores.
+static MAX_THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Threads to use: the machine's cores, at most 8, or fewer when [`limit_threads`] said so.
 pub fn threads() -> usize {
-    std::thread::available_parallelism()
+    let cores = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, 8)
+        .clamp(1, 8);
+    match MAX_THREADS.load(Ordering::Relaxed) {
+        0 => cores,
+        n => cores.min(n),
+    }
+}
+
+/// Uses at most `n` threads from now on (0: the machine's cores again). Results do not change,
+/// only the time they take.
+pub fn limit_threads(n: usize) {
+    MAX_THREADS.store(n, Ordering::Relaxed);
 }
 
 /// `(0..n).map(f).collect()`, computed in contiguous chunks on several threads.

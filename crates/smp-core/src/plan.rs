@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::curve::{Anchors, Falloff};
 use crate::files::{Location, locate_field};
-use crate::geometry::{Point, Polygon, Polyline};
+use crate::geometry::{Point, Polygon, PolygonIndex, Polyline};
+use crate::limits::{MAX_HAIRLINE_VERTICES, MAX_HAIRS, MAX_PLANNED_IMPRESSIONS, MAX_REGIONS};
 use crate::needle::{Needle, Shade};
 use crate::persona::Persona;
 use crate::skin::{DepthWindow, SkinProfile};
@@ -387,11 +388,17 @@ fn default_max_gap() -> f64 {
     28.0
 }
 
-/// Most zones, scars or hair regions a level may have.
-pub const MAX_REGIONS: usize = 64;
-
-/// Most impressions a level may plan for (bounds work and memory for any level file).
-pub const MAX_PLANNED_IMPRESSIONS: f64 = 1_000_000.0;
+/// Whether `name` is a plain relative path: no root, no `..`, no control characters, at most
+/// 255 characters (a model attempt's file, beside its level).
+pub fn is_plain_relative_path(name: &str) -> bool {
+    use std::path::Component;
+    !name.is_empty()
+        && name.chars().count() <= 255
+        && !crate::text::has_control(name, false)
+        && std::path::Path::new(name)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
 
 /// One thing wrong with a level, and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -409,7 +416,32 @@ pub const BLOWOUT_MARGIN: f64 = 1.1;
 /// be able to stay in it.
 pub const MIN_WINDOW_FORCE_BAND: f64 = 0.1;
 
+/// The zones of a plan prepared for many "which zone is this point in?" questions.
+#[derive(Clone, Debug)]
+pub struct ZoneIndex {
+    zones: Vec<PolygonIndex>,
+}
+
+impl ZoneIndex {
+    /// The zone containing `p`, if any (the first in file order where zones overlap), as
+    /// [`ReferencePlan::zone_at`] says.
+    pub fn zone_at(&self, p: Point) -> Option<usize> {
+        self.zones.iter().position(|z| z.contains(p))
+    }
+}
+
 impl ReferencePlan {
+    /// The zones prepared for many containment tests (see [`ZoneIndex`]).
+    pub fn zone_index(&self) -> ZoneIndex {
+        ZoneIndex {
+            zones: self
+                .zones
+                .iter()
+                .map(|z| PolygonIndex::new(&z.outline))
+                .collect(),
+        }
+    }
+
     /// What keeps this level from teaching its faults, though it is valid: a needle whose full
     /// force cannot clearly reach the subcutis (a heavy hand barely blows out), or whose force
     /// band for the depth window is too narrow for a light hand to stay in it. `source` is the
@@ -513,26 +545,29 @@ impl ReferencePlan {
                 message,
             });
         };
-        let id_ok = !self.id.is_empty()
-            && self.id.len() <= 64
-            && self
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !id_ok {
+        if !is_valid_level_id(&self.id) {
             bad(
                 "id",
                 format!(
-                    "id {:?} must be 1–64 lower-case letters, digits or dashes",
+                    "id {:?} must be 1–64 lower-case letters, digits or dashes, starting with a letter or digit",
                     self.id
                 ),
             );
         }
-        if self.title.trim().is_empty() || self.title.len() > 200 {
-            bad("title", "title must be 1–200 characters".into());
+        if self.title.trim().is_empty()
+            || self.title.chars().count() > 200
+            || crate::text::has_control(&self.title, false)
+        {
+            bad(
+                "title",
+                "title must be 1–200 characters without control characters".into(),
+            );
         }
-        if self.brief.len() > 4000 {
-            bad("brief", "brief is longer than 4000 characters".into());
+        if self.brief.chars().count() > 4000 || crate::text::has_control(&self.brief, true) {
+            bad(
+                "brief",
+                "brief must be at most 4000 characters without control characters".into(),
+            );
         }
         let (w, h) = self.canvas_mm;
         let canvas_ok = w.is_finite()
@@ -545,6 +580,12 @@ impl ReferencePlan {
                 format!("canvas ({w}, {h}) mm must be 5–1000 mm on each side"),
             );
         }
+        let on_canvas = |pts: &[Point]| {
+            !canvas_ok
+                || pts.iter().all(|p| {
+                    p.is_finite() && p.x_mm >= 0.0 && p.y_mm >= 0.0 && p.x_mm <= w && p.y_mm <= h
+                })
+        };
         let s = &self.skin;
         for (field, count) in [
             ("zones", self.zones.len()),
@@ -579,6 +620,11 @@ impl ReferencePlan {
         for (i, scar) in s.scars.iter().enumerate() {
             if let Some(p) = scar.outline.problem() {
                 bad("scars", format!("scar {i}: {p}"));
+            } else if !on_canvas(&scar.outline.vertices) {
+                bad(
+                    "scars",
+                    format!("scar {i} reaches outside the {w} × {h} mm canvas"),
+                );
             }
             if !(1.0..=5.0).contains(&scar.fade_factor) || !(0.1..=1.0).contains(&scar.retention) {
                 bad(
@@ -587,9 +633,17 @@ impl ReferencePlan {
                 );
             }
         }
+        let mut hairs = 0.0;
         for (i, hair) in s.hair.iter().enumerate() {
             if let Some(p) = hair.outline.problem() {
                 bad("hair", format!("hair region {i}: {p}"));
+            } else if !on_canvas(&hair.outline.vertices) {
+                bad(
+                    "hair",
+                    format!("hair region {i} reaches outside the {w} × {h} mm canvas"),
+                );
+            } else {
+                hairs += hair.outline.area_mm2() / 100.0 * hair.density_per_cm2.max(0.0);
             }
             if !(0.0..=400.0).contains(&hair.density_per_cm2) {
                 bad(
@@ -600,6 +654,14 @@ impl ReferencePlan {
                     ),
                 );
             }
+        }
+        if hairs > MAX_HAIRS {
+            bad(
+                "hair",
+                format!(
+                    "the hair regions hold about {hairs:.0} hairs, more than the {MAX_HAIRS} limit"
+                ),
+            );
         }
         let wnd = &self.depth_window;
         let window_ok = wnd.min_mm.is_finite()
@@ -623,6 +685,24 @@ impl ReferencePlan {
             bad("zones", "a level needs at least one zone".into());
         }
         for z in &self.zones {
+            if z.name.chars().count() > 200 || crate::text::has_control(&z.name, false) {
+                bad(
+                    "name",
+                    "a zone's name must be at most 200 characters without control characters"
+                        .into(),
+                );
+            }
+            if let Density::Ramp { from, to, .. } = &z.density
+                && !on_canvas(&[*from, *to])
+            {
+                bad(
+                    "density",
+                    format!(
+                        "zone {:?}: the density ramp's ends must lie on the canvas",
+                        crate::text::for_terminal(&z.name)
+                    ),
+                );
+            }
             if let Some(p) = z.outline.problem() {
                 bad("zones", format!("zone {:?}: {p}", z.name));
             } else if canvas_ok {
@@ -646,13 +726,10 @@ impl ReferencePlan {
             }
         }
         if let Some(hl) = &self.hairline {
-            if hl.line.vertices.len() > crate::geometry::MAX_VERTICES {
+            if hl.line.vertices.len() > MAX_HAIRLINE_VERTICES {
                 bad(
                     "hairline",
-                    format!(
-                        "the hairline may have at most {} points",
-                        crate::geometry::MAX_VERTICES
-                    ),
+                    format!("the hairline may have at most {MAX_HAIRLINE_VERTICES} points"),
                 );
             } else if hl.line.vertices.len() < 2
                 || hl.line.vertices.iter().any(|p| !p.is_finite())
@@ -661,6 +738,11 @@ impl ReferencePlan {
                 bad(
                     "hairline",
                     "the hairline needs at least two distinct, finite points".into(),
+                );
+            } else if !on_canvas(&hl.line.vertices) {
+                bad(
+                    "hairline",
+                    format!("the hairline reaches outside the {w} × {h} mm canvas"),
                 );
             }
             if !(0.0..=30.0).contains(&hl.transition_mm) {
@@ -811,6 +893,14 @@ impl ReferencePlan {
                     .into(),
             );
         }
+        if let Some(ModelAttempt::File(name)) = &self.model_attempt
+            && !is_plain_relative_path(name)
+        {
+            bad(
+                "model_attempt",
+                "a model attempt file must be a relative path inside the level's folder".into(),
+            );
+        }
         if out.is_empty() {
             let planned = self.planned_impressions();
             if planned > MAX_PLANNED_IMPRESSIONS {
@@ -822,6 +912,20 @@ impl ReferencePlan {
         }
         out
     }
+}
+
+/// Whether `id` is a level id: 1–64 lower-case ASCII letters, digits or dashes, starting with a
+/// letter or digit. So an id can never name a path, nor pass for a command-line option or a
+/// spreadsheet formula.
+pub fn is_valid_level_id(id: &str) -> bool {
+    id.len() <= 64
+        && id
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]

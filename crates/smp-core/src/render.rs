@@ -2,15 +2,12 @@
 //! impression as it looks on a given day, into RGBA pixels. Any pixel rectangle can be drawn on
 //! its own, so a viewer can redraw only the area an impression touched.
 
-use crate::geometry::{Point, Rect, Vec2};
+use crate::geometry::{Point, PolygonIndex, Rect, Vec2};
 use crate::healing::Appearance;
+use crate::limits::MAX_SIDE_PX;
 use crate::plan::ReferencePlan;
 use crate::replay::Replay;
 use crate::rng::{Purpose, Stream};
-use crate::skin::ScarRegion;
-
-/// Largest image side the compositor draws, px.
-pub const MAX_SIDE_PX: u32 = 16_384;
 
 /// Why an image cannot be drawn.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -78,7 +75,7 @@ struct Mark {
 pub struct Compositor {
     canvas_mm: (f64, f64),
     skin_rgb: [f32; 3],
-    scars: Vec<(ScarRegion, Rect)>,
+    scars: Vec<(PolygonIndex, Rect)>,
     marks: Vec<Mark>,
     noise_seed: u64,
 }
@@ -192,14 +189,19 @@ impl Compositor {
         // Existing hair: stubble dots at the region's density.
         for region in &plan.skin.hair {
             let b = region.outline.bounds();
-            let n =
-                (b.width_mm() * b.height_mm() / 100.0 * region.density_per_cm2).min(2.0e6) as usize;
+            let index = PolygonIndex::new(&region.outline);
+            // Darts over the bounding box, kept where they fall inside; never more than eight
+            // times the hairs the region holds (levels bound those), however thin the region.
+            let per_mm2 = region.density_per_cm2.max(0.0) / 100.0;
+            let n = (b.width_mm() * b.height_mm() * per_mm2)
+                .min(8.0 * region.outline.area_mm2() * per_mm2 + 1000.0)
+                .min(2.0e6) as usize;
             for _ in 0..n {
                 let at = Point::new(
                     rng.range(b.min.x_mm, b.max.x_mm),
                     rng.range(b.min.y_mm, b.max.y_mm),
                 );
-                if region.outline.contains(at) {
+                if index.contains(at) {
                     marks.push(Mark {
                         at,
                         diameter_mm: rng.range(0.07, 0.11),
@@ -218,7 +220,7 @@ impl Compositor {
                 .skin
                 .scars
                 .iter()
-                .map(|s| (s.clone(), s.outline.bounds()))
+                .map(|s| (PolygonIndex::new(&s.outline), s.outline.bounds()))
                 .collect(),
             marks,
             noise_seed,
@@ -415,7 +417,7 @@ impl Compositor {
                 // Scar tissue: paler, pinker and smoother.
                 for (col, c) in line.iter_mut().enumerate() {
                     let p = Point::new((rect.x as f64 + col as f64 + 0.5) * mm_per_px, y);
-                    if b.contains(p) && scar.outline.contains(p) {
+                    if b.contains(p) && scar.contains(p) {
                         *c = std::array::from_fn(|i| (self.skin_rgb[i] * scar_tint[i]).min(1.0));
                     }
                 }
@@ -808,6 +810,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Issue 10, item 5: 64 full-canvas hair regions at 400 per cm² took 41 s and 7.5 GB to
+    /// render; with 2,000-vertex regions, minutes. The skin now holds no more marks than the
+    /// level's hairs (which levels bound) and its pores, whatever the regions' shapes.
+    #[test]
+    fn existing_hair_costs_what_the_level_holds() {
+        let text = include_str!("../../../tests/fixtures/hostile/05-hairy/hairy.ron");
+        let hairy = Level::parse("hairy.ron".as_ref(), text).unwrap();
+        let hairs: f64 = hairy
+            .plan
+            .skin
+            .hair
+            .iter()
+            .map(|h| h.outline.area_mm2() / 100.0 * h.density_per_cm2)
+            .sum();
+        let pores = 40.0 * 40.0 * 30.0 / 100.0;
+        let marks = Compositor::new(&hairy.plan).marks.len() as f64;
+        assert!(
+            marks <= hairs + pores + 1.0,
+            "{marks} marks for {hairs} hairs"
+        );
+        assert!(
+            marks > 0.9 * hairs,
+            "the hair is drawn: {marks} marks for {hairs} hairs"
+        );
+        // The same hair in 2,000-vertex rings: found by the polygon index, not vertex by vertex.
+        let ring: Vec<String> = (0..2000)
+            .map(|k| {
+                let a = std::f64::consts::TAU * k as f64 / 2000.0;
+                format!(
+                    "({:.4}, {:.4})",
+                    20.0 + 15.0 * a.cos(),
+                    15.0 + 14.0 * a.sin()
+                )
+            })
+            .collect();
+        let rings = text.replace(
+            "[(0.0, 0.0), (40.0, 0.0), (40.0, 30.0), (0.0, 30.0)]",
+            &format!("[{}]", ring.join(", ")),
+        );
+        let ringed = Level::parse("rings.ron".as_ref(), &rings).unwrap();
+        let c = Compositor::new(&ringed.plan);
+        assert!(c.marks.len() as f64 <= hairs + pores);
+        assert!(c.render(&[], 10.0).is_ok());
     }
 
     #[test]

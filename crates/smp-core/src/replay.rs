@@ -2,6 +2,7 @@
 //! the tissue, giving the impressions as they landed in the skin.
 
 use crate::attempt::{Attempt, SessionRecord};
+use crate::geometry::PolygonIndex;
 use crate::healing::HealingInputs;
 use crate::needle::Impression;
 use crate::parallel;
@@ -88,6 +89,17 @@ pub struct SessionContext<'a> {
     pub day: f64,
     /// How inflamed the skin still was, 0..1.
     pub inflamed: f64,
+    /// The skin's scars, prepared for many containment tests ([`scar_index`]).
+    pub scars: &'a [PolygonIndex],
+}
+
+/// The scars of `plan`'s skin, prepared for many containment tests, in file order.
+pub fn scar_index(plan: &ReferencePlan) -> Vec<PolygonIndex> {
+    plan.skin
+        .scars
+        .iter()
+        .map(|s| PolygonIndex::new(&s.outline))
+        .collect()
 }
 
 impl SessionContext<'_> {
@@ -103,7 +115,11 @@ impl SessionContext<'_> {
             self.seed,
             index as u64,
         );
-        let scar = plan.skin.scar_at(imp.at);
+        let scar = self
+            .scars
+            .iter()
+            .position(|s| s.contains(imp.at))
+            .map(|i| &plan.skin.scars[i]);
         let healing = HealingInputs {
             outcome: tissue.outcome,
             fresh_diameter_mm: imp.fresh_diameter_mm,
@@ -141,6 +157,7 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
     let mut impressions = Vec::new();
     let mut sessions = Vec::new();
     let mut day = 0.0;
+    let scars = scar_index(plan);
     for (s_index, record) in attempt.sessions.iter().enumerate() {
         let inflamed = inflammation(plan, s_index, record.days_since_previous);
         if s_index > 0 {
@@ -164,6 +181,7 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
             session: s_index,
             day,
             inflamed,
+            scars: &scars,
         };
         let placed = parallel::map(made.len(), |k| context.place(made[k], start + k));
         impressions.extend(placed);

@@ -286,13 +286,37 @@ impl Facts<'_> {
 
     fn tamper_line(&self) -> String {
         let v = &self.r.verification;
-        let device = format!("Input device: {}.", self.r.attempt.device.tool.name());
+        let device = format!("Input device: {}.", self.r.attempt.device.tool.describe());
         if v.is_contradicted() {
             format!(
                 "NOT VERIFIED: the score stored in the file does not match its samples or level. {v}. {device}"
             )
         } else {
             format!("Verification: {v}. {device}")
+        }
+    }
+
+    fn override_check(&self, g: &crate::notes::OverrideGrade) -> String {
+        crate::signing::check_override(&self.r.content_hash, g, &self.r.trusted).describe()
+    }
+
+    fn override_class(&self, g: &crate::notes::OverrideGrade) -> &'static str {
+        if crate::signing::check_override(&self.r.content_hash, g, &self.r.trusted).is_trusted() {
+            "ok"
+        } else {
+            "bad"
+        }
+    }
+
+    fn comment_check(&self, c: &crate::notes::Comment) -> String {
+        crate::signing::check_comment(&self.r.content_hash, c, &self.r.trusted).describe()
+    }
+
+    fn comment_class(&self, c: &crate::notes::Comment) -> &'static str {
+        if crate::signing::check_comment(&self.r.content_hash, c, &self.r.trusted).is_trusted() {
+            "ok"
+        } else {
+            "bad"
         }
     }
 
@@ -344,12 +368,14 @@ pub fn html(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> String {
     if let Some(g) = &notes.override_grade {
         let _ = writeln!(
             s,
-            "<p><strong>Overridden by {} on {}: {:.0}, {}.</strong> Reason: {}</p>",
+            "<p><strong>Overridden by {} on {}: {:.0}, {}.</strong> Reason: {} <span class=\"{}\">[{}]</span></p>",
             e(&g.instructor),
             e(&g.date),
             g.total,
             if g.passed { "passed" } else { "failed" },
-            e(&g.reason)
+            e(&g.reason),
+            f.override_class(g),
+            e(&f.override_check(g))
         );
     }
     let class = if r.verification.is_contradicted() {
@@ -427,11 +453,13 @@ pub fn html(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> String {
         for c in &notes.comments {
             let _ = writeln!(
                 s,
-                "<li><strong>{}</strong>, {} ({}): {}</li>",
+                "<li><strong>{}</strong>, {} ({}): {} <span class=\"{}\">[{}]</span></li>",
                 e(&c.author),
                 e(&c.date),
                 e(&c.pin.describe()),
-                e(&c.text).replace('\n', "<br>")
+                e(&c.text).replace('\n', "<br>"),
+                f.comment_class(c),
+                e(&f.comment_check(c))
             );
         }
         s.push_str("</ol>\n");
@@ -466,12 +494,13 @@ pub fn markdown(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> Stri
     if let Some(g) = &notes.override_grade {
         let _ = writeln!(
             s,
-            "**Overridden by {} on {}: {:.0}, {}.** Reason: {}\n",
+            "**Overridden by {} on {}: {:.0}, {}.** Reason: {} \\[{}\\]\n",
             m(&g.instructor),
             m(&g.date),
             g.total,
             if g.passed { "passed" } else { "failed" },
-            m(&g.reason)
+            m(&g.reason),
+            m(&f.override_check(g))
         );
     }
     let line = m(&f.tamper_line());
@@ -551,12 +580,13 @@ pub fn markdown(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> Stri
     for (i, c) in notes.comments.iter().enumerate() {
         let _ = writeln!(
             s,
-            "{}. **{}**, {} ({}): {}",
+            "{}. **{}**, {} ({}): {} \\[{}\\]",
             i + 1,
             m(&c.author),
             m(&c.date),
             m(&c.pin.describe()),
-            m(&c.text)
+            m(&c.text),
+            m(&f.comment_check(c))
         );
     }
     let _ = writeln!(
@@ -589,13 +619,14 @@ pub fn export(
         .file_name()
         .map_or("report.png".into(), |n| n.to_string_lossy().into_owned());
     let (w, h, px) = picture(r, notes)?;
-    files::write_atomically(&png_path, &encode_png(w, h, &px)?)?;
+    let png = encode_png(w, h, &px)?;
     let text = if html_page {
         html(r, notes, &png_name)
     } else {
         markdown(r, notes, &png_name)
     };
-    files::write_atomically(page, text.as_bytes())?;
+    // The page and its picture change together: a failed page leaves the old pair as it was.
+    files::write_pair((&png_path, &png), (page, text.as_bytes()))?;
     Ok(vec![page.into(), png_path])
 }
 
@@ -620,6 +651,7 @@ mod tests {
                 date: "2026-11-21".into(),
                 pin: Pin::Attempt,
                 text: "![x](http://evil/p.png)".into(),
+                signature: None,
             }],
             override_grade: None,
         };

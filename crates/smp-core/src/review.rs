@@ -13,14 +13,43 @@ use crate::notes::{self, NotesError, ReviewNotes};
 use crate::plan::ModelAttempt;
 use crate::replay::{self, Replay};
 use crate::score::{self, CriterionKind, DensityCell, Score, Verification};
+use crate::signing::{self, InstructorKey, SignatureCheck, TrustedKeys};
 use crate::skin::DepthOutcome;
-use crate::spatial::StaticGrid;
 
 /// Writes `notes` into the attempt file at `path` (temp file, then rename), replacing any
 /// notes it had. Every other byte of the file is kept; the file must read as an attempt before
-/// and after, or nothing is written.
-pub fn save_notes(path: &Path, notes: &ReviewNotes) -> Result<(), NotesError> {
-    notes::save(path, notes, |text| Attempt::parse(path, text).map(|_| ()))
+/// and after, or nothing is written. With a `key`, every note that has no intact signature (a
+/// new or an edited one) is signed with it; intact signatures, anyone's, are kept.
+pub fn save_notes(
+    path: &Path,
+    notes: &ReviewNotes,
+    key: Option<&InstructorKey>,
+) -> Result<(), NotesError> {
+    let mut notes = notes.clone();
+    if let Some(key) = key {
+        let text = crate::files::read_bounded(path, crate::files::FileKind::Attempt)?;
+        let hash = notes::content_hash(&text);
+        let nobody = TrustedKeys::default();
+        for c in &mut notes.comments {
+            if !matches!(
+                signing::check_comment(&hash, c, &nobody),
+                SignatureCheck::Untrusted(_) | SignatureCheck::Signed(_)
+            ) {
+                c.signature = None;
+                c.signature = Some(key.sign_comment(&hash, c));
+            }
+        }
+        if let Some(g) = &mut notes.override_grade
+            && !matches!(
+                signing::check_override(&hash, g, &nobody),
+                SignatureCheck::Untrusted(_) | SignatureCheck::Signed(_)
+            )
+        {
+            g.signature = None;
+            g.signature = Some(key.sign_override(&hash, g));
+        }
+    }
+    notes::save(path, &notes, |text| Attempt::parse(path, text).map(|_| ()))
 }
 
 /// When each impression was made on a single review clock: the sessions one after another,
@@ -254,18 +283,6 @@ pub enum ReviewError {
     /// Its level cannot be found or read.
     #[error(transparent)]
     Level(#[from] LevelError),
-    /// The attempt does not fit its level.
-    #[error("{path}: the attempt has {sessions} sessions but level {level:?} plans {planned}")]
-    Sessions {
-        /// The attempt file.
-        path: PathBuf,
-        /// Sessions in the attempt.
-        sessions: usize,
-        /// The level's id.
-        level: String,
-        /// Sessions the level plans.
-        planned: usize,
-    },
 }
 
 /// Why a level's model attempt could not be shown.
@@ -274,6 +291,9 @@ pub enum ModelError {
     /// The model attempt's file is unreadable or invalid.
     #[error(transparent)]
     File(#[from] FileError),
+    /// The file named is not inside the level's folder.
+    #[error("the model attempt {0:?} is not a file inside the level's folder")]
+    Outside(String),
     /// It has more sessions than the level plans.
     #[error("the model attempt has {sessions} sessions but the level plans {planned}")]
     Sessions {
@@ -307,26 +327,38 @@ pub struct ReviewedAttempt {
     pub timeline: Timeline,
     /// The level's model attempt, if it has one (or why it could not be made).
     pub model: Option<Result<ModelRun, std::sync::Arc<ModelError>>>,
+    /// The attempt's content hash (its file without the review section), which instructors'
+    /// signatures cover.
+    pub content_hash: String,
+    /// The instructors whose signatures count.
+    pub trusted: TrustedKeys,
 }
 
 impl ReviewedAttempt {
     /// Opens the attempt at `path`, finding its level by id (shipped levels, then `levels_dir`).
+    /// Instructors' signatures count when their keys are in the data folder's trusted-keys
+    /// file (see [`ReviewedAttempt::open_trusting`]).
     pub fn open(path: &Path, levels_dir: Option<&Path>) -> Result<Self, ReviewError> {
+        let trusted = TrustedKeys::load_or_default(None)?;
+        Self::open_trusting(path, levels_dir, trusted)
+    }
+
+    /// Opens the attempt at `path`, counting signatures by the keys in `trusted`.
+    pub fn open_trusting(
+        path: &Path,
+        levels_dir: Option<&Path>,
+        trusted: TrustedKeys,
+    ) -> Result<Self, ReviewError> {
         let attempt = Attempt::load(path)?;
-        let level = Level::find(&attempt.level_id, levels_dir)?;
-        Self::new(path, level, attempt)
+        let level = Level::for_attempt(path, &attempt, levels_dir)?;
+        let mut r = Self::new(path, level, attempt)?;
+        r.trusted = trusted;
+        Ok(r)
     }
 
     /// Reviews `attempt` (read from `path`) against `level`.
     pub fn new(path: &Path, level: Level, attempt: Attempt) -> Result<Self, ReviewError> {
-        if attempt.sessions.len() > level.plan.sessions.len() {
-            return Err(ReviewError::Sessions {
-                path: path.into(),
-                sessions: attempt.sessions.len(),
-                level: level.plan.id.clone(),
-                planned: level.plan.sessions.len(),
-            });
-        }
+        level.fits(path, &attempt)?;
         let replayed = replay::replay(&level.plan, &attempt);
         let score = score::score(&level.plan, &attempt, &replayed);
         let verification = score.verify(&attempt, &level.hash);
@@ -335,11 +367,18 @@ impl ReviewedAttempt {
             .iter()
             .map(|p| p.impression.at)
             .collect();
-        let nearest = StaticGrid::new(&points, 0.25).all_nearest();
+        let nearest = crate::spatial::all_nearest(&points);
         let density = score::density_map(&level.plan, &replayed);
         let timeline = Timeline::new(&replayed);
         let model = model_run(&level).map(|r| r.map_err(std::sync::Arc::new));
+        // The file as it is on disk (or, for an attempt not saved, as it would be written).
+        let content_hash = notes::content_hash(
+            &crate::files::read_bounded(path, crate::files::FileKind::Attempt)
+                .unwrap_or_else(|_| attempt.to_ron()),
+        );
         Ok(ReviewedAttempt {
+            content_hash,
+            trusted: TrustedKeys::default(),
             path: path.into(),
             level,
             attempt,
@@ -351,6 +390,22 @@ impl ReviewedAttempt {
             timeline,
             model,
         })
+    }
+
+    /// What the signature of comment `i` says.
+    pub fn comment_check(&self, i: usize) -> Option<SignatureCheck> {
+        let c = self.attempt.review.as_ref()?.comments.get(i)?;
+        Some(signing::check_comment(&self.content_hash, c, &self.trusted))
+    }
+
+    /// What the signature of the override grade says, when there is one.
+    pub fn override_check(&self) -> Option<SignatureCheck> {
+        let g = self.attempt.review.as_ref()?.override_grade.as_ref()?;
+        Some(signing::check_override(
+            &self.content_hash,
+            g,
+            &self.trusted,
+        ))
     }
 
     /// Whether the stored score is confirmed by the samples.
@@ -491,6 +546,22 @@ impl ReviewedAttempt {
     }
 }
 
+/// The model attempt file `name` of a level in `dir`: a relative path that stays inside the
+/// level's folder, links resolved.
+fn model_file(dir: &Path, name: &str) -> Result<PathBuf, ModelError> {
+    let outside = || ModelError::Outside(crate::text::for_terminal(name));
+    if !crate::plan::is_plain_relative_path(name) {
+        return Err(outside());
+    }
+    let path = dir.join(name);
+    let root = std::fs::canonicalize(dir).map_err(|_| outside())?;
+    let real = std::fs::canonicalize(&path).map_err(|_| outside())?;
+    if !real.starts_with(&root) {
+        return Err(outside());
+    }
+    Ok(real)
+}
+
 /// The level's model attempt, replayed and scored; `None` when the level names none.
 pub fn model_run(level: &Level) -> Option<Result<ModelRun, ModelError>> {
     let attempt = match level.plan.model_attempt.as_ref()? {
@@ -503,7 +574,7 @@ pub fn model_run(level: &Level) -> Option<Result<ModelRun, ModelError>> {
         )),
         ModelAttempt::File(name) => {
             let dir = level.origin.parent().unwrap_or(Path::new("."));
-            Attempt::load(&dir.join(name)).map_err(ModelError::from)
+            model_file(dir, name).and_then(|p| Attempt::load(&p).map_err(ModelError::from))
         }
     };
     Some(attempt.and_then(|attempt| {

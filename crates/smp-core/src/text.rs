@@ -47,6 +47,20 @@ pub fn for_terminal(s: &str) -> String {
     out
 }
 
+/// Text of several lines made safe to print on a terminal: as [`for_terminal`], but line
+/// breaks and tabs are kept.
+pub fn for_terminal_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hostile(c) && c != '\n' && c != '\t' {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A path made safe to print on a terminal (see [`for_terminal`]).
 pub fn path_for_terminal(p: &std::path::Path) -> String {
     for_terminal(&p.to_string_lossy())

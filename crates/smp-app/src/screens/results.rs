@@ -80,9 +80,9 @@ fn on_results(
         .iter()
         .map(|p| p.impression.at)
         .collect();
-    let grid = smp_core::spatial::StaticGrid::new(&points, 0.25);
+
     let replayed = smp_core::replay::replay(&practice.level.plan, &practice.attempt);
-    let nearest = grid.all_nearest();
+    let nearest = smp_core::spatial::all_nearest(&points);
     ui.results = Some(ResultsData {
         depths: practice
             .impressions

@@ -205,7 +205,7 @@ fn review_panel(
                             f.colored_label(red, o.verification.describe());
                         });
                 }
-                r.small(format!("Input device: {}", o.attempt.device.tool.name()));
+                r.small(format!("Input device: {}", o.attempt.device.tool.describe()));
                 let s = &o.score;
                 r.horizontal(|h| {
                     h.heading(format!("{:.1} / 100", s.total));
@@ -219,7 +219,10 @@ fn review_panel(
                     r.colored_label(red, format!("{} is below the floor: it fails the attempt and caps the total.", k.name()));
                 }
                 if let Some(g) = &review.notes.override_grade {
+                    let check = smp_core::signing::check_override(&o.content_hash, g, &o.trusted);
+                    let color = if check.is_trusted() { green } else { red };
                     r.label(egui::RichText::new(format!("Override: {}", g.label())).strong());
+                    r.colored_label(color, check.describe());
                 }
                 r.separator();
 
@@ -424,8 +427,10 @@ fn review_panel(
                 let mut remove = None;
                 let mut goto = None;
                 for (i, c) in review.notes.comments.iter().enumerate() {
+                    let check = smp_core::signing::check_comment(&review.opened.content_hash, c, &review.opened.trusted);
                     r.horizontal_wrapped(|h| {
                         h.label(format!("{}. {} ({}, {}): {}", i + 1, c.author, c.date, c.pin.describe(), c.text));
+                        h.colored_label(if check.is_trusted() { green } else { red }, format!("[{}]", check.describe()));
                         if let Pin::Moment { session, t_s } = c.pin
                             && h.small_button("go").clicked()
                         {

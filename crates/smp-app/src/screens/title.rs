@@ -315,8 +315,12 @@ fn history_section(c: &mut egui::Ui, ui: &mut TitleState) {
         .as_ref()
         .is_none_or(|(who, _)| *who != ui.trainee)
     {
-        let rows =
-            smp_core::grade::grade_dir(&data_dir().join("attempts"), None).unwrap_or_default();
+        let rows = smp_core::grade::grade_dir(
+            &data_dir().join("attempts"),
+            None,
+            &smp_core::signing::TrustedKeys::default(),
+        )
+        .unwrap_or_default();
         ui.history = Some((
             ui.trainee.clone(),
             smp_core::grade::progress(&rows, &ui.trainee),

@@ -19,7 +19,7 @@
 use super::facts::{Facts, Judged, MAX_PLACES, Place};
 use crate::geometry::Point;
 use crate::parallel;
-use crate::plan::ReferencePlan;
+use crate::plan::{ReferencePlan, ZoneIndex};
 use crate::replay::Replay;
 
 /// One square of the density comparison: what the plan wanted there and what was placed.
@@ -88,10 +88,10 @@ impl Cells {
 }
 
 /// Placed dots (inside the zones) per cell, cumulative by session: `[session][cell]`.
-fn placed(cells: &Cells, plan: &ReferencePlan, replay: &Replay, sessions: usize) -> Vec<Vec<f64>> {
+fn placed(cells: &Cells, zones: &ZoneIndex, replay: &Replay, sessions: usize) -> Vec<Vec<f64>> {
     let mut out = vec![vec![0.0f64; cells.centres.len()]; sessions];
     for p in &replay.impressions {
-        if plan.zone_at(p.impression.at).is_none() {
+        if zones.zone_at(p.impression.at).is_none() {
             continue;
         }
         if let Some(i) = cells.cell_of(p.impression.at) {
@@ -141,7 +141,7 @@ pub(super) fn judge(f: &Facts) -> Judged {
     let cells = Cells::new(plan);
     let planned_sessions = plan.sessions.len();
     let done = f.replay.sessions.len();
-    let layers = placed(&cells, plan, f.replay, planned_sessions.max(done));
+    let layers = placed(&cells, &f.zones, f.replay, planned_sessions.max(done));
     let session = |s: usize| {
         let fraction = plan.sessions.get(s).map_or(1.0, |sp| sp.density_fraction);
         let want: Vec<f64> = cells.planned.iter().map(|p| p * fraction).collect();
@@ -238,7 +238,12 @@ pub(super) fn judge(f: &Facts) -> Judged {
 /// heatmaps).
 pub fn density_map(plan: &ReferencePlan, replay: &Replay) -> Vec<DensityCell> {
     let cells = Cells::new(plan);
-    let layers = placed(&cells, plan, replay, 1.max(replay.sessions.len()));
+    let layers = placed(
+        &cells,
+        &plan.zone_index(),
+        replay,
+        1.max(replay.sessions.len()),
+    );
     let last = layers.len() - 1;
     cells
         .centres

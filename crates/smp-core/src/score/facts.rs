@@ -109,6 +109,8 @@ pub(super) struct Facts<'a> {
     pub(super) placement: Vec<Placement>,
     /// Each impression's nearest other impression (index, mm), over all impressions.
     pub(super) nearest: Vec<Option<(usize, f64)>>,
+    /// The plan's zones, prepared for many containment tests.
+    pub(super) zones: crate::plan::ZoneIndex,
 }
 
 impl Facts<'_> {

@@ -86,7 +86,8 @@ pub(super) fn judge(f: &Facts) -> Judged {
     let (mut front, mut back) = (0usize, 0usize);
     // Irregularity: the front-most dot per 5 mm of line, as a signed distance (ahead < 0).
     let bin_mm = 5.0;
-    let bins = (h.line.length_mm() / bin_mm).ceil().max(1.0) as usize;
+    // The line lies on the canvas (at most 1000 mm a side, 400 points): a bounded count.
+    let bins = (h.line.length_mm() / bin_mm).ceil().clamp(1.0, 1.0e6) as usize;
     let mut frontmost = vec![f64::INFINITY; bins];
     for pl in &f.placement {
         let Some((s, d)) = pl.hairline else { continue };

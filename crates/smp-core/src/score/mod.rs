@@ -18,7 +18,6 @@ use crate::geometry::Point;
 use crate::parallel;
 use crate::plan::ReferencePlan;
 use crate::replay::Replay;
-use crate::spatial::StaticGrid;
 
 mod card;
 mod crispness;
@@ -48,9 +47,10 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
         .as_ref()
         .map(|h| h.line.cumulative_lengths())
         .unwrap_or_default();
+    let zones = plan.zone_index();
     let placement = parallel::map(points.len(), |i| {
         let p = points[i];
-        let zone = plan.zone_at(p);
+        let zone = zones.zone_at(p);
         let hairline = plan
             .hairline
             .as_ref()
@@ -66,13 +66,14 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
             hairline,
         }
     });
-    let nearest = StaticGrid::new(&points, 0.25).all_nearest();
+    let nearest = crate::spatial::all_nearest(&points);
     let facts = Facts {
         plan,
         replay,
         points,
         placement,
         nearest,
+        zones,
     };
 
     let mut outcomes = OutcomeCounts::default();

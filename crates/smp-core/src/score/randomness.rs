@@ -20,7 +20,6 @@
 use super::facts::{Facts, Judged, MAX_PLACES, Place};
 use crate::geometry::Point;
 use crate::parallel;
-use crate::spatial::StaticGrid;
 
 /// How strongly the directions of `vectors` pile up on 4 or 6 angles: the larger of the mean
 /// resultant lengths of 4θ and 6θ, 0..1.
@@ -60,7 +59,7 @@ pub(super) fn judge(f: &Facts) -> Judged {
     let nearest: Vec<Option<(usize, f64)>> = if inside.len() == f.points.len() {
         f.nearest.clone()
     } else {
-        StaticGrid::new(&pts, 0.25).all_nearest()
+        crate::spatial::all_nearest(&pts)
     };
     // The density the plan expects by now (dots per mm²), per dot.
     let done = f.replay.sessions.len().max(1);
@@ -99,7 +98,7 @@ pub(super) fn judge(f: &Facts) -> Judged {
                     x0 + (*k % 4) as f64 * cell / 4.0 + cell / 8.0,
                     y0 + (*k / 4) as f64 * cell / 4.0 + cell / 8.0,
                 );
-                plan.zone_at(p).is_some()
+                f.zones.zone_at(p).is_some()
             })
             .count();
         hits as f64 / 16.0
@@ -117,7 +116,7 @@ pub(super) fn judge(f: &Facts) -> Judged {
         let c = cy as usize * cols + cx as usize;
         count[c] == 0 && {
             let centre = Point::new((cx as f64 + 0.5) * cell, (cy as f64 + 0.5) * cell);
-            plan.zone_at(centre).is_some()
+            f.zones.zone_at(centre).is_some()
         }
     };
     let judged = parallel::map(inside.len(), |k| {
@@ -168,8 +167,7 @@ pub(super) fn judge(f: &Facts) -> Judged {
             if own.len() < 20 {
                 continue;
             }
-            let own_angles: Vec<f64> = StaticGrid::new(&own, 0.25)
-                .all_nearest()
+            let own_angles: Vec<f64> = crate::spatial::all_nearest(&own)
                 .iter()
                 .enumerate()
                 .filter_map(|(k, nn)| nn.map(|(j, _)| (own[j] - own[k]).angle_rad()))

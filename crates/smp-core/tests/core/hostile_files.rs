@@ -125,3 +125,82 @@ fn semantic_limits_are_enforced() {
         assert!(err.starts_with(&format!("a.ron:{line}:")), "{from}: {err}");
     }
 }
+
+fn hostile(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/hostile")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Issue 10, item 5: hair is bounded like zones. The hostile level of the finding is now cheap
+/// (see `render`'s tests); the same regions on the largest canvas hold more hairs than any
+/// level may, and are refused where they are written.
+#[test]
+fn existing_hair_beyond_the_limit_is_refused() {
+    let hairy = hostile("05-hairy/hairy.ron");
+    assert!(Level::parse(Path::new("hairy.ron"), &hairy).is_ok());
+    let huge = hairy
+        .replace("canvas_mm: (40.0, 30.0)", "canvas_mm: (1000.0, 1000.0)")
+        .replace(
+            "[(0.0, 0.0), (40.0, 0.0), (40.0, 30.0), (0.0, 30.0)]",
+            "[(0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0), (0.0, 1000.0)]",
+        );
+    let err = Level::parse(Path::new("huge.ron"), &huge)
+        .unwrap_err()
+        .to_string();
+    let line = huge.lines().position(|l| l.contains("hair: [")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("huge.ron:{line}:")) && err.contains("hairs"),
+        "{err}"
+    );
+}
+
+/// Issue 10, item 6: the largest plan a level may have gave a 294 MB attempt that `score` then
+/// refused. The plan limit now leaves room: the simulator's bytes per planned impression,
+/// measured on a real level with every persona, times the limit, stay under the attempt limit
+/// with a 15% margin; and the million-impression level of the finding is refused.
+#[test]
+fn the_largest_plan_gives_an_attempt_the_tool_accepts() {
+    use smp_core::limits::{ATTEMPT_BYTES, MAX_PLANNED_IMPRESSIONS, MAX_SAMPLES};
+    let level = Level::find("crown-blend", None).unwrap();
+    let planned = level.plan.planned_impressions();
+    for persona in Persona::ALL {
+        let a = simulate(
+            &level,
+            persona,
+            7,
+            "a trainee with a long name",
+            "2026-11-21",
+        );
+        let bytes_per = a.to_ron().len() as f64 / planned;
+        let samples_per = a.sample_count() as f64 / planned;
+        assert!(
+            bytes_per * MAX_PLANNED_IMPRESSIONS * 1.15 < ATTEMPT_BYTES as f64,
+            "{persona}: {bytes_per:.0} bytes per impression"
+        );
+        assert!(samples_per * MAX_PLANNED_IMPRESSIONS * 1.15 < MAX_SAMPLES as f64);
+    }
+    let million = hostile("06-million/million.ron");
+    let err = Level::parse(Path::new("million.ron"), &million)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("impressions, more than the"), "{err}");
+}
+
+/// Issue 10, item 1, in the core: hairlines anywhere off the canvas are refused at their line,
+/// so no buffer is ever sized from one.
+#[test]
+fn a_hairline_off_the_canvas_is_refused() {
+    let far = hostile("01-far-hairline/far-hairline.ron");
+    for value in ["1e300", "1e12", "1e9", "121.0", "-0.5", "NaN", "inf"] {
+        let text = far.replace("1e300", value);
+        let err = Level::parse(Path::new("far.ron"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("far.ron:22:5: the hairline"),
+            "{value}: {err}"
+        );
+    }
+}

@@ -23,6 +23,7 @@ fn notes() -> ReviewNotes {
                 date: "2026-11-21".into(),
                 pin: Pin::Place(Point::new(20.5, 10.25)),
                 text: "Clumped <here> & \"there\"\nsecond line".into(),
+                signature: None,
             },
             Comment {
                 author: "M. Costa".into(),
@@ -32,12 +33,14 @@ fn notes() -> ReviewNotes {
                     t_s: 12.5,
                 },
                 text: "Rhythm speeds up from here.".into(),
+                signature: None,
             },
             Comment {
                 author: "J. Ng".into(),
                 date: "2026-11-22".into(),
                 pin: Pin::Attempt,
                 text: "Good control overall.".into(),
+                signature: None,
             },
         ],
         override_grade: Some(OverrideGrade {
@@ -46,6 +49,7 @@ fn notes() -> ReviewNotes {
             reason: "tablet lag on the academy's machine".into(),
             instructor: "M. Costa".into(),
             date: "2026-11-21".into(),
+            signature: None,
         }),
     }
 }
@@ -59,7 +63,7 @@ fn notes_round_trip_without_touching_samples_or_score() {
     original.save(&path).unwrap();
     let bytes_before = std::fs::read(&path).unwrap();
 
-    save_notes(&path, &notes()).unwrap();
+    save_notes(&path, &notes(), None).unwrap();
     let with_notes = Attempt::load(&path).unwrap();
     assert_eq!(with_notes.review.as_ref(), Some(&notes()));
     assert_eq!(with_notes.sessions, original.sessions);
@@ -69,7 +73,7 @@ fn notes_round_trip_without_touching_samples_or_score() {
     assert_eq!(reviewed.notes(), notes());
 
     // Removing every note gives back the very same file.
-    save_notes(&path, &ReviewNotes::default()).unwrap();
+    save_notes(&path, &ReviewNotes::default(), None).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), bytes_before);
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -86,17 +90,17 @@ fn unacceptable_notes_are_refused_and_the_file_is_left_alone() {
     let mut bad = notes();
     bad.override_grade.as_mut().unwrap().reason = "  ".into();
     assert!(
-        save_notes(&path, &bad)
+        save_notes(&path, &bad, None)
             .unwrap_err()
             .to_string()
             .contains("reason")
     );
     let mut bad = notes();
     bad.comments[0].text = "x".repeat(5000);
-    assert!(save_notes(&path, &bad).is_err());
+    assert!(save_notes(&path, &bad, None).is_err());
     let mut bad = notes();
     bad.override_grade.as_mut().unwrap().total = 140.0;
-    assert!(save_notes(&path, &bad).is_err());
+    assert!(save_notes(&path, &bad, None).is_err());
     assert_eq!(std::fs::read(&path).unwrap(), before);
     // A file with unacceptable notes written by hand is an invalid attempt, with a location.
     let text = String::from_utf8(before).unwrap();
@@ -220,7 +224,7 @@ fn tampering_is_flagged_by_review_report_and_grade() {
     simulate(&lvl, Persona::LightHand, 3, "Ana \"<b>\"", "2026-11-20")
         .save(&path)
         .unwrap();
-    save_notes(&path, &notes()).unwrap();
+    save_notes(&path, &notes(), None).unwrap();
     tamper(&path);
     let r = ReviewedAttempt::open(&path, None).unwrap();
     assert!(!r.verified());
@@ -254,7 +258,7 @@ fn tampering_is_flagged_by_review_report_and_grade() {
     assert!(md.contains("Rhythm speeds up") && md.contains("session 1, 0:12.5"));
     assert!(report::export(&r, &r.notes(), &dir.join("report.txt")).is_err());
 
-    let rows = grade_dir(&class, None).unwrap();
+    let rows = grade_dir(&class, None, &Default::default()).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].verified, Some(false));
     assert_eq!(
