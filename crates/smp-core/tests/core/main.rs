@@ -3,6 +3,7 @@
 mod determinism;
 mod faults;
 mod fixtures;
+mod fuzz;
 mod hostile_files;
 mod live;
 mod monotonic;
