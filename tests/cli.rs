@@ -187,8 +187,8 @@ fn verification_says_what_it_found_and_exits_by_it() {
     assert_eq!((code, kind(&v).as_str()), (Some(1), "level changed"), "{v}");
 
     // A file scored by the first scoring rules: rescored and reported as older, not tampered.
-    let old =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/depth-drill-expert.ron");
+    let old = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scoring-v1/depth-drill-expert.ron");
     let out = smp(&["score", old.to_str().unwrap()]);
     assert!(
         text(&out.stdout).contains("scored by an older version (scoring rules v1"),

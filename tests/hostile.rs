@@ -18,7 +18,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn kept(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/v2")
+        .join("tests/fixtures/scoring-v2")
         .join(name)
 }
 

@@ -25,7 +25,7 @@ fn nearest(c: &mut Criterion) {
     group.bench_function("spread_100k", |b| b.iter(|| all_nearest(&spread)));
     group.bench_function("stacked_40k", |b| b.iter(|| all_nearest(&stacked)));
     group.bench_function("near_stacked_40k", |b| {
-        b.iter(|| all_nearest(&near_stacked))
+        b.iter(|| all_nearest(&near_stacked));
     });
     group.finish();
 }

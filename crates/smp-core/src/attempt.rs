@@ -1,6 +1,7 @@
 //! Attempt files: everything needed to replay and rescore a trainee's work, and the score as it
 //! was computed when saved.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -8,10 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::files::{self, FileError, FileKind, locate_field};
 use crate::limits::{MAX_SAMPLES, MAX_TEXT};
 use crate::needle::{Needle, Shade};
+use crate::notes::ReviewNotes;
 use crate::pen::{PenSample, PressureCurve};
+use crate::sample_block;
 
-/// The attempt format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The attempt format this build writes: 2, samples as a compact block ([`sample_block`]).
+/// Format 1 (samples as a list of tuples) is still read, bit for bit.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What made the samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,13 +135,14 @@ pub struct Attempt {
     pub score: Option<StoredScore>,
     /// An instructor's comments and override grade, kept apart from the trainee's work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review: Option<crate::notes::ReviewNotes>,
+    pub review: Option<ReviewNotes>,
 }
 
 impl Attempt {
     /// Parses and checks attempt text. `path` is only used in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Attempt, FileError> {
-        let attempt: Attempt = files::parse_ron(path, text)?;
+        let form: FileForm<SamplesText<'_>> = files::parse_ron(path, text)?;
+        let attempt = form.into_attempt(path, text)?;
         if let Some((field, message)) = attempt.problem() {
             return Err(FileError::Invalid {
                 path: path.into(),
@@ -157,11 +162,11 @@ impl Attempt {
     /// The first thing wrong with the attempt (the field and what), if anything. Sample values
     /// are not judged here: replay sanitizes them.
     pub fn problem(&self) -> Option<(&'static str, String)> {
-        if self.format_version != FORMAT_VERSION {
+        if !(1..=FORMAT_VERSION).contains(&self.format_version) {
             return Some((
                 "format_version",
                 format!(
-                    "format version {} is not supported (this build reads {FORMAT_VERSION})",
+                    "format version {} is not supported (this build reads 1 to {FORMAT_VERSION})",
                     self.format_version
                 ),
             ));
@@ -234,13 +239,55 @@ impl Attempt {
         None
     }
 
-    /// The attempt as RON text (samples one per line, so files diff and stream well).
+    /// The attempt as text in the current format ([`FORMAT_VERSION`]): RON, with each session's
+    /// samples as a block, one sample per line, numbers in their shortest exact form.
     pub fn to_ron(&self) -> String {
+        let form = FileForm {
+            format_version: FORMAT_VERSION,
+            level_id: self.level_id.clone(),
+            level_hash: self.level_hash.clone(),
+            app_version: self.app_version.clone(),
+            trainee: self.trainee.clone(),
+            date: self.date.clone(),
+            device: self.device.clone(),
+            pressure_curve: self.pressure_curve.clone(),
+            seed: self.seed,
+            sessions: self
+                .sessions
+                .iter()
+                .map(|s| FileSession {
+                    days_since_previous: s.days_since_previous,
+                    needle: s.needle,
+                    shade: s.shade,
+                    samples: BLOCK_MARKER,
+                })
+                .collect(),
+            score: self.score.clone(),
+            review: self.review.clone(),
+        };
         let config = ron::ser::PrettyConfig::new()
             .depth_limit(4)
             .struct_names(false);
         // Serializing plain data to a String cannot fail.
-        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+        let text = ron::ser::to_string_pretty(&form, config).unwrap_or_default();
+        // The marker holds a control character, which every other string is refused, so each
+        // written marker is a session's samples field, in session order.
+        let marker = ron::ser::to_string(BLOCK_MARKER).unwrap_or_default();
+        let bytes: usize = self.sessions.iter().map(|s| s.samples.len() * 48).sum();
+        let mut out = String::with_capacity(text.len() + bytes);
+        let mut pieces = text.split(marker.as_str());
+        out.push_str(pieces.next().unwrap_or_default());
+        for (session, piece) in self.sessions.iter().zip(pieces) {
+            // The closing quote goes on a line of its own, indented like the field.
+            let line = &out[out.rfind('\n').map_or(0, |i| i + 1)..];
+            let indent = line.len() - line.trim_start().len();
+            out.push_str("\"\n");
+            sample_block::write(&session.samples, &mut out);
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push('"');
+            out.push_str(piece);
+        }
+        out
     }
 
     /// Writes the attempt safely (temp file, then rename). An attempt too large for the reader
@@ -263,6 +310,161 @@ impl Attempt {
     pub fn sample_count(&self) -> usize {
         self.sessions.iter().map(|s| s.samples.len()).sum()
     }
+}
+
+/// Written in place of each session's samples, then replaced by the block.
+const BLOCK_MARKER: &str = "\u{1}samples";
+
+/// An attempt as the file holds it, with `S` for each session's samples: the text as read
+/// ([`SamplesText`]) or the marker when writing.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileForm<S> {
+    format_version: u32,
+    level_id: String,
+    level_hash: String,
+    app_version: String,
+    trainee: String,
+    date: String,
+    device: Device,
+    pressure_curve: PressureCurve,
+    seed: u64,
+    sessions: Vec<FileSession<S>>,
+    #[serde(default)]
+    score: Option<StoredScore>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    review: Option<ReviewNotes>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FileSession<S> {
+    days_since_previous: f64,
+    needle: Needle,
+    shade: Shade,
+    samples: S,
+}
+
+/// A session's samples as written: a list of tuples (format 1) or a block (format 2), borrowed
+/// from the file's text where it has no escapes.
+enum SamplesText<'a> {
+    List(Vec<PenSample>),
+    Block(Cow<'a, str>),
+}
+
+impl<'de> Deserialize<'de> for SamplesText<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = SamplesText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a block of samples (a string) or a list of sample tuples")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                // Each element read exactly as `Vec<PenSample>` reads it: format 1 stays bit-identical.
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<PenSample>()? {
+                    out.push(s);
+                }
+                Ok(SamplesText::List(out))
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(SamplesText::Block(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(SamplesText::Block(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(SamplesText::Block(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_any(Either)
+    }
+}
+
+impl FileForm<SamplesText<'_>> {
+    /// The attempt, each block read; errors located in `text`.
+    fn into_attempt(self, path: &Path, text: &str) -> Result<Attempt, FileError> {
+        let mut sessions = Vec::with_capacity(self.sessions.len());
+        let mut total = 0usize;
+        for (k, s) in self.sessions.into_iter().enumerate() {
+            let samples = match s.samples {
+                SamplesText::List(list) => list,
+                SamplesText::Block(block) => {
+                    let at = block_location(text, &block);
+                    let invalid = |location: files::Location, message: String| FileError::Invalid {
+                        path: path.into(),
+                        location,
+                        message,
+                    };
+                    if self.format_version < 2 {
+                        return Err(invalid(
+                            at.unwrap_or_else(|| locate_field(text, "samples")),
+                            "a block of samples needs format_version: 2 (format 1 holds a list of tuples)".into(),
+                        ));
+                    }
+                    let limit = MAX_SAMPLES.saturating_sub(total);
+                    sample_block::read(&block, limit).map_err(|e| match at {
+                        Some(start) => invalid(
+                            files::Location {
+                                line: start.line + e.line - 1,
+                                column: if e.line == 1 {
+                                    start.column + e.column - 1
+                                } else {
+                                    e.column
+                                },
+                            },
+                            e.message,
+                        ),
+                        // An escaped block: say where in it.
+                        None => invalid(
+                            locate_field(text, "samples"),
+                            format!(
+                                "session {}, line {} of its samples, column {}: {}",
+                                k + 1,
+                                e.line,
+                                e.column,
+                                e.message
+                            ),
+                        ),
+                    })?
+                }
+            };
+            total += samples.len();
+            sessions.push(SessionRecord {
+                days_since_previous: s.days_since_previous,
+                needle: s.needle,
+                shade: s.shade,
+                samples,
+            });
+        }
+        Ok(Attempt {
+            format_version: self.format_version,
+            level_id: self.level_id,
+            level_hash: self.level_hash,
+            app_version: self.app_version,
+            trainee: self.trainee,
+            date: self.date,
+            device: self.device,
+            pressure_curve: self.pressure_curve,
+            seed: self.seed,
+            sessions,
+            score: self.score,
+            review: self.review,
+        })
+    }
+}
+
+/// Where a block borrowed from `text` starts (just after its opening quote), or `None` when it
+/// is not a slice of `text` (it had escapes).
+fn block_location(text: &str, b: &str) -> Option<files::Location> {
+    let offset = (b.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (offset + b.len() <= text.len()).then(|| files::location_at(text, offset))
 }
 
 #[cfg(test)]

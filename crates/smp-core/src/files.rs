@@ -215,7 +215,10 @@ pub fn locate_field(text: &str, key: &str) -> Location {
 }
 
 /// Parses RON text into `T`, turning ron's error into one with the file, line and column.
-pub fn parse_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, FileError> {
+pub fn parse_ron<'a, T: serde::Deserialize<'a>>(
+    path: &Path,
+    text: &'a str,
+) -> Result<T, FileError> {
     ron::Options::default()
         .from_str(text)
         .map_err(|e| FileError::Invalid {

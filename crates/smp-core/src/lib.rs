@@ -32,6 +32,7 @@ pub mod replay;
 pub mod report;
 pub mod review;
 pub mod rng;
+pub mod sample_block;
 pub mod score;
 pub mod scoring_table;
 pub mod signing;

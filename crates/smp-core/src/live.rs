@@ -74,7 +74,8 @@ impl LiveSession {
         self.builder.in_contact()
     }
 
-    /// Records one raw sample; returns the impression it completes (at pen-up), if any.
+    /// Records one raw sample, at the precision the attempt file keeps (so the work scored live
+    /// is the work saved); returns the impression it completes (at pen-up), if any.
     pub fn push(
         &mut self,
         plan: &ReferencePlan,
@@ -82,6 +83,7 @@ impl LiveSession {
         seed: u64,
         sample: PenSample,
     ) -> Option<PlacedImpression> {
+        let sample = sample.at_device_precision();
         self.record.samples.push(sample);
         let stroke = self.builder.push(&sample)?;
         let imp = Impression::from_stroke(&stroke, curve, &self.record.needle)?;

@@ -49,6 +49,31 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     })
 }
 
+/// `(0..n).map(f).collect()` for a few large pieces of work: each element on its own thread
+/// (at most [`threads`] at a time), in order.
+pub fn map_each<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = threads();
+    if n < 2 || threads == 1 {
+        return (0..n).map(f).collect();
+    }
+    let f = &f;
+    let mut out = Vec::with_capacity(n);
+    for start in (0..n).step_by(threads) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (start..(start + threads).min(n))
+                .map(|i| s.spawn(move || f(i)))
+                .collect();
+            // A panic in a worker is a bug; re-raise it on this thread rather than hide it.
+            out.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+            );
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -56,5 +81,6 @@ mod tests {
         let par = super::map(10_000, |i| i * i);
         let seq: Vec<usize> = (0..10_000).map(|i| i * i).collect();
         assert_eq!(par, seq);
+        assert_eq!(super::map_each(5, |i| i * 3), vec![0, 3, 6, 9, 12]);
     }
 }

@@ -53,6 +53,37 @@ impl From<PenSample> for SampleTuple {
     }
 }
 
+impl PenSample {
+    /// The sample at the precision a tablet has, which is what attempt files keep: time to
+    /// 0.1 ms, position to 1 µm, pressure to 1e-5 (finer than 8,192 levels), tilt to 1e-4 rad.
+    /// Rounded to the nearest decimal, so the shortest text that reads back exactly is short.
+    pub fn at_device_precision(self) -> PenSample {
+        PenSample {
+            t_s: to_decimals(self.t_s, 1e4),
+            at: Point::new(
+                to_decimals(self.at.x_mm, 1e3),
+                to_decimals(self.at.y_mm, 1e3),
+            ),
+            pressure: to_decimals(self.pressure, 1e5),
+            tilt_x_rad: to_decimals(self.tilt_x_rad, 1e4),
+            tilt_y_rad: to_decimals(self.tilt_y_rad, 1e4),
+            contact: self.contact,
+        }
+    }
+}
+
+/// `x` rounded to the nearest multiple of `1 / per_unit` (a power of ten), as the f64 nearest
+/// that decimal: dividing the whole count by `per_unit` rounds once, exactly as reading the
+/// decimal's text would. Values too large to count (or not finite) are kept as they are.
+fn to_decimals(x: f64, per_unit: f64) -> f64 {
+    let count = (x * per_unit).round();
+    if count.abs() < 9.0e15 {
+        count / per_unit
+    } else {
+        x
+    }
+}
+
 /// Why a trainee's taps gave no pressure curve.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum FitError {
@@ -392,6 +423,23 @@ pub fn strokes(samples: &[PenSample], canvas_mm: (f64, f64)) -> (Vec<Stroke>, Sa
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn device_precision_gives_short_exact_decimals() {
+        let s = PenSample {
+            t_s: 1.9298000000000002,
+            at: Point::new(100.86500000000001, -0.0004),
+            pressure: 0.1370849609375,
+            tilt_x_rad: -0.060500000000000005,
+            tilt_y_rad: f64::NAN,
+            contact: true,
+        }
+        .at_device_precision();
+        assert_eq!(
+            [s.t_s, s.at.x_mm, s.at.y_mm, s.pressure, s.tilt_x_rad].map(|v| v.to_string()),
+            ["1.9298", "100.865", "-0", "0.13708", "-0.0605"]
+        );
+        assert!(s.tilt_y_rad.is_nan());
+    }
     use super::*;
 
     fn s(t: f64, x: f64, p: f64, contact: bool) -> PenSample {

@@ -57,7 +57,7 @@ impl InstructorKey {
         let path = dir.join("instructor.key");
         if path.exists() {
             let text = files::read_bounded(&path, FileKind::Keys)?;
-            let bytes = unhex::<32>(text.trim()).ok_or_else(|| KeyError::Malformed(path))?;
+            let bytes = unhex::<32>(text.trim()).ok_or(KeyError::Malformed(path))?;
             return Ok(InstructorKey {
                 key: SigningKey::from_bytes(&bytes),
             });

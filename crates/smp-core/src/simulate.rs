@@ -191,14 +191,17 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
             };
             let mid = wobble(&mut rng, at);
             let up = wobble(&mut rng, mid);
-            let (tx, ty) = (quantize(tx, 1e-4), quantize(ty, 1e-4));
-            let sample = |t_s: f64, at: Point, pressure: f64, contact: bool| PenSample {
-                t_s: quantize(t_s, 1e-4),
-                at: Point::new(quantize(at.x_mm, 1e-3), quantize(at.y_mm, 1e-3)),
-                pressure: (pressure * 8192.0).round() / 8192.0,
-                tilt_x_rad: tx,
-                tilt_y_rad: ty,
-                contact,
+            // A tablet of 8,192 pressure levels, recorded as the app records one.
+            let sample = |t_s: f64, at: Point, pressure: f64, contact: bool| {
+                PenSample {
+                    t_s,
+                    at,
+                    pressure: (pressure * 8192.0).round() / 8192.0,
+                    tilt_x_rad: tx,
+                    tilt_y_rad: ty,
+                    contact,
+                }
+                .at_device_precision()
             };
             samples.push(sample(t, at, pressure * 0.6, true));
             samples.push(sample(t + dwell * 0.5, mid, pressure, true));
@@ -250,12 +253,6 @@ pub fn scored_attempt(
     let replay = crate::replay::replay(plan, &attempt);
     attempt.score = Some(crate::score::score(plan, &attempt, &replay).stored());
     attempt
-}
-
-/// `x` rounded to a multiple of `step`: what a real tablet resolves (µm, 0.1 ms, 1/8192 of
-/// pressure), which also keeps attempt files compact.
-fn quantize(x: f64, step: f64) -> f64 {
-    (x / step).round() * step
 }
 
 fn max_final_density(plan: &ReferencePlan, b: Rect) -> f64 {
@@ -404,9 +401,13 @@ mod tests {
         assert_eq!(a, simulate(&level, Persona::Expert, 7, "t", "2026-11-21"));
         assert_ne!(a, simulate(&level, Persona::Expert, 8, "t", "2026-11-21"));
         assert_eq!(a.device.tool, ToolKind::Synthetic);
-        // Samples are quantized to what a tablet resolves.
+        // Samples are at what a tablet resolves, so their text is short.
         for s in &a.sessions[0].samples {
-            assert_eq!(s.pressure, (s.pressure * 8192.0).round() / 8192.0);
+            assert_eq!(*s, s.at_device_precision());
+            assert!(
+                s.t_s.to_string().len() <= 9 && s.pressure.to_string().len() <= 7,
+                "{s:?}"
+            );
         }
         let heavy = simulate(&level, Persona::HeavyHand, 7, "t", "2026-11-21");
         let peak = |a: &Attempt| {

@@ -1,7 +1,7 @@
 //! Depth: how many impressions heal as intended.
 //!
-//! Measure: the weighted share of impressions that do not, `(w_shallow · shallow + w_deep · deep
-//! + w_blowout · blowout) / impressions`, with the level's outcome weights (a blowout is worse
+//! Measure: the weighted share of impressions that do not,
+//! `(w_shallow · shallow + w_deep · deep + w_blowout · blowout) / impressions`, with the level's outcome weights (a blowout is worse
 //! than a dot that fades). Curve: the level's `depth_fault` anchors. The mean and spread of depth
 //! are reported, not scored: an even hand that blows out every dot is no better for it.
 

@@ -1,6 +1,8 @@
 //! Attempt files kept from earlier builds (`tests/fixtures/`): those scored under the first
-//! scoring rules (`v1`) load, rescore deterministically and are reported as scored by an older
-//! version, never as tampered; those scored under today's rules (`v2`) verify bit for bit.
+//! scoring rules (`scoring-v1`) load, rescore deterministically and are reported as scored by an
+//! older version, never as tampered; those scored under today's rules (`scoring-v2`, both sets in
+//! attempt format 1) verify bit for bit, and read the same when written again in format 2; the
+//! format 2 files (`format-v2`) verify and are byte for byte what the writer writes.
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,7 @@ pub fn fixture_files(set: &str) -> Vec<PathBuf> {
 
 #[test]
 fn attempts_scored_by_the_first_scoring_rules_are_reported_as_older_not_tampered() {
-    let files = fixture_files("v1");
+    let files = fixture_files("scoring-v1");
     assert!(files.len() >= 21, "{} fixture files", files.len());
     let mut levels_seen = std::collections::BTreeSet::new();
     let mut reviewed = 0;
@@ -81,7 +83,7 @@ fn attempts_scored_by_the_first_scoring_rules_are_reported_as_older_not_tampered
 
 #[test]
 fn attempts_scored_by_todays_rules_verify_bit_for_bit() {
-    let files = fixture_files("v2");
+    let files = fixture_files("scoring-v2");
     assert!(files.len() >= 21, "{} fixture files", files.len());
     let mut levels_seen = std::collections::BTreeSet::new();
     let mut reviewed = 0;
@@ -112,4 +114,79 @@ fn attempts_scored_by_todays_rules_verify_bit_for_bit() {
     }
     assert_eq!(levels_seen.len(), smp_core::levels::SHIPPED.len());
     assert_eq!(reviewed, 1);
+}
+
+/// The samples of `a` as bits, so that equality is exact (and NaN equals itself).
+fn sample_bits(a: &Attempt) -> Vec<u64> {
+    a.sessions
+        .iter()
+        .flat_map(|s| &s.samples)
+        .flat_map(|s| {
+            [
+                s.t_s,
+                s.at.x_mm,
+                s.at.y_mm,
+                s.pressure,
+                s.tilt_x_rad,
+                s.tilt_y_rad,
+                f64::from(u8::from(s.contact)),
+            ]
+        })
+        .map(f64::to_bits)
+        .collect()
+}
+
+#[test]
+fn format_1_files_rewritten_as_format_2_read_back_bit_for_bit_and_score_the_same() {
+    for path in fixture_files("scoring-v1")
+        .into_iter()
+        .chain(fixture_files("scoring-v2"))
+    {
+        let old = Attempt::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.format_version, 1, "{}", path.display());
+        let text = old.to_ron();
+        assert!(text.starts_with("(\n    format_version: 2,"), "{text:.80}");
+        let new = Attempt::parse(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sample_bits(&new), sample_bits(&old), "{}", path.display());
+        assert_eq!(
+            Attempt {
+                format_version: 1,
+                ..new.clone()
+            },
+            old
+        );
+        // Written again, the same bytes.
+        assert_eq!(new.to_ron(), text);
+        let level = Level::find(&old.level_id, None).unwrap();
+        assert_eq!(
+            score::score(&level.plan, &new, &replay::replay(&level.plan, &new)),
+            score::score(&level.plan, &old, &replay::replay(&level.plan, &old)),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn format_2_files_verify_bit_for_bit_and_are_what_the_writer_writes() {
+    let files = fixture_files("format-v2");
+    assert!(files.len() >= 3, "{} fixture files", files.len());
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let attempt = Attempt::parse(path, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(attempt.format_version, 2);
+        assert_eq!(attempt.to_ron(), text, "{}", path.display());
+        let level = Level::find(&attempt.level_id, None).unwrap();
+        let s = score::score(
+            &level.plan,
+            &attempt,
+            &replay::replay(&level.plan, &attempt),
+        );
+        assert_eq!(
+            s.verify(&attempt, &level.hash),
+            Verification::Verified,
+            "{}",
+            path.display()
+        );
+    }
 }

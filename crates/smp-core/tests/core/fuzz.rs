@@ -177,13 +177,13 @@ fn mutate(text: &str, dice: &mut Dice) -> Vec<u8> {
             0..=8 if !toks.is_empty() => {
                 // A number nudged or scaled: mostly still valid, so scoring gets exercised.
                 let numbers: Vec<_> = toks.iter().filter(|(_, k)| *k == Token::Number).collect();
-                if let Some(&&(ref range, _)) = numbers.get(dice.below(numbers.len())) {
-                    if let Ok(v) = t[range.clone()].parse::<f64>() {
-                        let factor =
-                            *dice.pick(&[0.0, 0.5, 0.9, 0.99, 1.01, 1.1, 2.0, 10.0, -1.0, 1e3]);
-                        let nudged = v * factor + *dice.pick(&[0.0, 0.0, 0.001, -0.25, 1.0]);
-                        t.replace_range(range.clone(), &format!("{nudged:?}"));
-                    }
+                if let Some((range, _)) = numbers.get(dice.below(numbers.len()))
+                    && let Ok(v) = t[range.clone()].parse::<f64>()
+                {
+                    let factor =
+                        *dice.pick(&[0.0, 0.5, 0.9, 0.99, 1.01, 1.1, 2.0, 10.0, -1.0, 1e3]);
+                    let nudged = v * factor + *dice.pick(&[0.0, 0.0, 0.001, -0.25, 1.0]);
+                    t.replace_range(range.clone(), &format!("{nudged:?}"));
                 }
             }
             9..=10 if !toks.is_empty() => {
@@ -302,7 +302,21 @@ fn seeds() -> Vec<(Kind, String)> {
         ("three-sessions", Persona::Drifter, 24),
         ("strip-scar", Persona::Clumper, 30),
     ] {
-        out.push((Kind::Attempt, small(id, persona, keep).to_ron()));
+        let a = small(id, persona, keep);
+        out.push((Kind::Attempt, a.to_ron()));
+        // The same attempt in format 1 (samples as RON tuples), which is still read: its numbers
+        // are nudged one by one, where a format 2 block is mutated as text.
+        let v1 = Attempt {
+            format_version: 1,
+            ..a
+        };
+        let config = ron::ser::PrettyConfig::new()
+            .depth_limit(4)
+            .struct_names(false);
+        out.push((
+            Kind::Attempt,
+            ron::ser::to_string_pretty(&v1, config).unwrap(),
+        ));
     }
     // An attempt with signed notes: the review section is fuzzed too.
     let mut reviewed = small("depth-drill", Persona::Gridder, 30);

@@ -60,18 +60,28 @@ proptest! {
     #[test]
     fn hostile_sample_values_are_sanitized(values in proptest::collection::vec(
         prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-1e300), Just(1e300), -10.0f64..60.0], 7..70)) {
-        // Splice arbitrary numbers (NaN, huge, negative) into sample tuples.
-        let mut rows = String::new();
+        // Splice arbitrary numbers (NaN, huge, negative) into the samples, written both as a
+        // format 2 block and as format 1 tuples: both read the same and replay safely.
+        let f = |x: f64| if x.is_nan() { "NaN".to_string() } else if x.is_infinite() { "inf".to_string() } else { format!("{x:?}") };
+        let (mut lines, mut tuples) = (String::from("\n"), String::new());
         for c in values.chunks(7).filter(|c| c.len() == 7) {
-            let f = |x: f64| if x.is_nan() { "NaN".to_string() } else if x.is_infinite() { "inf".to_string() } else { format!("{x:?}") };
-            rows.push_str(&format!("({}, {}, {}, {}, {}, {}, {}),", f(c[0]), f(c[1]), f(c[2]), f(c[3]), f(c[4]), f(c[5]), c[6] > 20.0));
+            lines.push_str(&format!("{} {} {} {} {} {} {}\n", f(c[0]), f(c[1]), f(c[2]), f(c[3]), f(c[4]), f(c[5]), u8::from(c[6] > 20.0)));
+            tuples.push_str(&format!("({}, {}, {}, {}, {}, {}, {}),", f(c[0]), f(c[1]), f(c[2]), f(c[3]), f(c[4]), f(c[5]), c[6] > 20.0));
         }
         let text = valid_attempt_text();
-        let start = text.find("samples: [").unwrap() + "samples: [".len();
-        let end = start + text[start..].find(']').unwrap();
-        let hostile = format!("{}{}{}", &text[..start], rows, &text[end..]);
-        let a = Attempt::parse(Path::new("x.ron"), &hostile).expect("numbers are valid RON");
-        survives(&hostile);
+        let start = text.find("samples: \"").unwrap() + "samples: \"".len();
+        let end = start + text[start..].find('"').unwrap();
+        let block = format!("{}{}{}", &text[..start], lines, &text[end..]);
+        let list = format!("{}[{}]{}", &text[..start - 1], tuples, &text[end + 1..])
+            .replacen("format_version: 2", "format_version: 1", 1);
+        let a = Attempt::parse(Path::new("x.ron"), &block).expect("numbers are a valid block");
+        let b = Attempt::parse(Path::new("x.ron"), &list).expect("numbers are valid RON");
+        let bits = |a: &Attempt| a.sessions[0].samples.iter()
+            .flat_map(|s| [s.t_s, s.at.x_mm, s.at.y_mm, s.pressure, s.tilt_x_rad, s.tilt_y_rad])
+            .map(|v| if v.is_nan() { u64::MAX } else { v.to_bits() })
+            .collect::<Vec<u64>>();
+        prop_assert_eq!(bits(&a), bits(&b));
+        survives(&block);
         let level = Level::find("depth-drill", None).unwrap();
         for p in replay::replay(&level.plan, &a).impressions {
             prop_assert!(p.tissue.depth_mm.is_finite() && p.impression.at.is_finite());
@@ -103,7 +113,7 @@ fn semantic_limits_are_enforced() {
     let text = valid_attempt_text();
     // (text to replace, replacement, the field the error must point at)
     for (from, to, field) in [
-        ("format_version: 1", "format_version: 99", "format_version"),
+        ("format_version: 2", "format_version: 99", "format_version"),
         ("date: \"2026-11-21\"", "date: \"yesterday\"", "date"),
         (
             "pressure_curve: Linear",
