@@ -25,10 +25,10 @@ pub fn run(
     let level = level_for(file, &attempt, level, dir)?;
     let replayed = replay::replay(&level.plan, &attempt);
     let compositor = Compositor::new(&level.plan);
-    let (w, h, pixels) = compositor
-        .render(&dots_on_day(&replayed, day), px_per_mm)
+    let (w, h) = compositor.size_px(px_per_mm).map_err(Failure::input)?;
+    let png = compositor
+        .render_png(&dots_on_day(&replayed, day), px_per_mm)
         .map_err(Failure::input)?;
-    let png = smp_core::report::encode_png(w, h, &pixels).map_err(Failure::input)?;
     files::write_atomically(out, &png).map_err(Failure::input)?;
     say!(
         "{}: {w} × {h} px, day {day} after the last session, {} impressions",

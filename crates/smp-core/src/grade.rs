@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use serde::Serialize;
 
@@ -188,9 +187,11 @@ fn grade_file(path: &Path, levels: &LevelCache, trusted: &TrustedKeys) -> GradeR
     row
 }
 
-/// Grades every attempt file under `dir`, one file at a time per core (each parsed, scored and
-/// dropped in turn, so memory does not grow with the class), biggest files first so that the
-/// cores finish together. The rows come in file order.
+/// Grades every attempt file under `dir` on every core, each file parsed, scored and dropped in
+/// turn, so memory does not grow with the class. Files start biggest first so the cores finish
+/// together, and only while the bytes in flight stay within [`in_flight_budget`]: a class of
+/// full heads is graded one file at a time (each on every core inside), small files many at
+/// once. The rows come in file order.
 /// Override grades count as their instructors' when signed by a key in `trusted`.
 pub fn grade_dir(
     dir: &Path,
@@ -198,27 +199,55 @@ pub fn grade_dir(
     trusted: &TrustedKeys,
 ) -> std::io::Result<Vec<GradeRow>> {
     let files = attempt_files(dir)?;
-    let mut order: Vec<(u64, usize)> = files
+    let sizes: Vec<u64> = files
         .iter()
-        .enumerate()
-        .map(|(i, f)| (std::fs::metadata(f).map_or(0, |m| m.len()), i))
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .collect();
-    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    let budget = in_flight_budget(sizes.iter().copied().max().unwrap_or(0));
     let levels = LevelCache {
         dir: levels_dir,
         levels: Mutex::new(BTreeMap::new()),
     };
-    let next = AtomicUsize::new(0);
+    let queue = Mutex::new(Queue {
+        waiting: order,
+        in_flight: 0,
+    });
+    let done = Condvar::new();
     let rows: Vec<Mutex<Option<GradeRow>>> = files.iter().map(|_| Mutex::new(None)).collect();
     let workers = parallel::threads().min(files.len()).max(1);
+    // Takes the biggest waiting file that fits beside those in flight (any file when none is
+    // in flight), or `None` when there is none.
+    let take = |q: &mut Queue| {
+        let room = budget.saturating_sub(q.in_flight);
+        let fits = q.waiting.iter().position(|&i| sizes[i] <= room);
+        let k = fits.or((q.in_flight == 0 && !q.waiting.is_empty()).then_some(0))?;
+        let i = q.waiting.remove(k);
+        q.in_flight += sizes[i];
+        Some(i)
+    };
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
+                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
                 loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(_, i)) = order.get(k) else { break };
+                    let Some(i) = take(&mut q) else {
+                        if q.waiting.is_empty() {
+                            break;
+                        }
+                        q = done.wait(q).unwrap_or_else(|e| e.into_inner());
+                        continue;
+                    };
+                    drop(q);
                     let row = grade_file(&files[i], &levels, trusted);
                     *rows[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(row);
+                    q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                    q.in_flight -= sizes[i];
+                    // This thread takes its next file before the others wake: a class of big
+                    // files then stays on one thread, whose allocator keeps reusing the same
+                    // memory instead of each thread holding its own.
+                    done.notify_all();
                 }
             });
         }
@@ -227,6 +256,19 @@ pub fn grade_dir(
         .into_iter()
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
         .collect())
+}
+
+/// Files waiting (biggest first) and the bytes of those being graded.
+struct Queue {
+    waiting: Vec<usize>,
+    in_flight: u64,
+}
+
+/// The most attempt-file bytes `grade` works on at once, given the biggest file's size: one and
+/// a half of it (so smaller files share the cores beside it), and at least 16 MiB (so a class of
+/// small files runs on every core).
+pub fn in_flight_budget(largest_bytes: u64) -> u64 {
+    (largest_bytes + largest_bytes / 2).max(16 << 20)
 }
 
 /// Attempts, best, mean and trend of a group of graded attempts.

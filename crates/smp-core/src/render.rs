@@ -22,6 +22,9 @@ pub enum RenderError {
         /// Height, px.
         height: f64,
     },
+    /// The PNG encoder failed.
+    #[error("could not encode the picture as PNG: {0}")]
+    Encode(String),
 }
 
 /// One impression ready to draw: where and how it looks on the chosen day.
@@ -244,66 +247,123 @@ impl Compositor {
     /// Draws the whole canvas at `px_per_mm` with `dots`, as RGBA8 rows (top row first).
     /// Uses the machine's cores on horizontal bands; the result does not depend on how many.
     pub fn render(&self, dots: &[Dot], px_per_mm: f64) -> Result<(u32, u32, Vec<u8>), RenderError> {
-        let (w, h) = self.size_px(px_per_mm)?;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let band = (h as usize).div_ceil(threads * 4).max(16);
-        let bands: Vec<(u32, u32)> = (0..h)
-            .step_by(band)
-            .map(|y0| (y0, (y0 + band as u32).min(h)))
-            .collect();
-        // Which dots touch which band, in dot order (drawing order must not depend on threads).
-        let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); bands.len()];
-        for (i, d) in dots.iter().enumerate() {
-            // Two pixels of margin: a splat's anti-aliased edge reaches past `reach_mm` by < 1 px.
-            let r = reach_mm(d) * px_per_mm + 2.0;
-            let y_lo = ((d.at.y_mm * px_per_mm - r).floor().max(0.0) as usize) / band;
-            let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / band)
-                .min(bands.len().saturating_sub(1));
-            for b in per_band.iter_mut().take(y_hi + 1).skip(y_lo) {
-                b.push(i as u32);
-            }
-        }
+        let bands = self.bands(dots, px_per_mm)?;
+        let (w, h) = (bands.width, bands.height);
         let mut pixels = vec![0u8; w as usize * h as usize * 4];
-        let lut = srgb_lut();
-        let chunks: Vec<&mut [u8]> = pixels.chunks_mut(band * w as usize * 4).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
+        let chunks: Vec<&mut [u8]> = pixels.chunks_mut(bands.rows * w as usize * 4).collect();
         let work: Vec<std::sync::Mutex<Option<&mut [u8]>>> = chunks
             .into_iter()
             .map(|c| std::sync::Mutex::new(Some(c)))
             .collect();
+        bands.paint_each(
+            self,
+            dots,
+            |b| {
+                work[b]
+                    .lock()
+                    .ok()
+                    .and_then(|mut g| g.take())
+                    .map(|out| (out, 4))
+            },
+            |_, _| {},
+        );
+        Ok((w, h, pixels))
+    }
+
+    /// Draws the whole canvas at `px_per_mm` with `dots` as a PNG file's bytes (RGB, no alpha:
+    /// skin is opaque). Bands are painted on the machine's cores while this thread compresses
+    /// the finished ones in order, so encoding overlaps painting. The bytes do not depend on
+    /// the number of cores.
+    pub fn render_png(&self, dots: &[Dot], px_per_mm: f64) -> Result<Vec<u8>, RenderError> {
+        use std::io::Write as _;
+        let bands = self.bands(dots, px_per_mm)?;
+        let (w, h) = (bands.width, bands.height);
+        let encode = |e: png::EncodingError| RenderError::Encode(e.to_string());
+        let mut png_bytes = Vec::with_capacity(w as usize * h as usize);
+        let mut encoder = png::Encoder::new(&mut png_bytes, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        // Skin varies smoothly along a row: the left neighbour predicts a pixel well and costs
+        // one subtraction.
+        encoder.set_filter(png::Filter::Sub);
+        let mut writer = encoder.write_header().map_err(encode)?;
+        let mut stream = writer.stream_writer_with_size(1 << 20).map_err(encode)?;
+        let (send, receive) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
+        let count = bands.spans.len();
+        let mut failure = None;
         std::thread::scope(|scope| {
-            for _ in 0..threads.min(bands.len()) {
-                scope.spawn(|| {
-                    loop {
-                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if b >= bands.len() {
-                            break;
-                        }
-                        let Some(out) = work[b].lock().ok().and_then(|mut g| g.take()) else {
-                            continue;
-                        };
-                        let (y0, y1) = bands[b];
-                        let rect = PixelRect {
-                            x: 0,
-                            y: y0,
-                            width: w,
-                            height: y1 - y0,
-                        };
-                        self.paint(
-                            dots,
-                            per_band[b].iter().map(|&i| i as usize),
-                            px_per_mm,
-                            rect,
-                            out,
-                            lut,
-                        );
+            let painter = scope.spawn(|| {
+                let send = send;
+                bands.paint_each(
+                    self,
+                    dots,
+                    |_| None,
+                    |b, rgb| {
+                        // The receiver only leaves early on an encoding error; then the
+                        // rest is not wanted.
+                        let _ = send.send((b, rgb));
+                    },
+                );
+            });
+            // Bands arrive in any order; write them in order.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            while next < count {
+                let Ok((b, rgb)) = receive.recv() else { break };
+                waiting.insert(b, rgb);
+                while let Some(rgb) = waiting.remove(&next) {
+                    if failure.is_none()
+                        && let Err(e) = stream.write_all(&rgb)
+                    {
+                        failure = Some(RenderError::Encode(e.to_string()));
                     }
-                });
+                    next += 1;
+                }
+            }
+            drop(receive);
+            if painter.join().is_err() {
+                failure.get_or_insert(RenderError::Encode("a painting thread failed".into()));
             }
         });
-        Ok((w, h, pixels))
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        stream.finish().map_err(encode)?;
+        writer.finish().map_err(encode)?;
+        Ok(png_bytes)
+    }
+
+    /// The canvas at `px_per_mm` cut into horizontal bands, with the dots that touch each.
+    fn bands(&self, dots: &[Dot], px_per_mm: f64) -> Result<Bands, RenderError> {
+        let (w, h) = self.size_px(px_per_mm)?;
+        let threads = crate::parallel::threads();
+        let rows = (h as usize).div_ceil(threads * 4).max(16);
+        let spans: Vec<(u32, u32)> = (0..h)
+            .step_by(rows)
+            .map(|y0| (y0, (y0 + rows as u32).min(h)))
+            .collect();
+        // Which dots touch which band, in dot order (drawing order must not depend on threads).
+        let mut dots_of: Vec<Vec<u32>> = vec![Vec::new(); spans.len()];
+        for (i, d) in dots.iter().enumerate() {
+            // Two pixels of margin: a splat's anti-aliased edge reaches past `reach_mm` by < 1 px.
+            let r = reach_mm(d) * px_per_mm + 2.0;
+            let y_lo = ((d.at.y_mm * px_per_mm - r).floor().max(0.0) as usize) / rows;
+            let y_hi = ((d.at.y_mm * px_per_mm + r).ceil().max(0.0) as usize / rows)
+                .min(spans.len().saturating_sub(1));
+            for b in dots_of.iter_mut().take(y_hi + 1).skip(y_lo) {
+                b.push(i as u32);
+            }
+        }
+        Ok(Bands {
+            width: w,
+            height: h,
+            px_per_mm,
+            rows,
+            spans,
+            dots_of,
+            threads,
+        })
     }
 
     /// Draws one pixel rectangle of the canvas at `px_per_mm` into `out` (RGBA8, `rect.width`
@@ -316,9 +376,10 @@ impl Compositor {
         rect: PixelRect,
         out: &mut [u8],
     ) {
-        self.paint(dots, candidates, px_per_mm, rect, out, srgb_lut());
+        self.paint(dots, candidates, px_per_mm, rect, out, 4);
     }
 
+    /// Paints `rect` into `out`, `channels` bytes per pixel: 4 (RGBA, alpha 255) or 3 (RGB).
     fn paint(
         &self,
         dots: &[Dot],
@@ -326,8 +387,9 @@ impl Compositor {
         px_per_mm: f64,
         rect: PixelRect,
         out: &mut [u8],
-        lut: &ToSrgb,
+        channels: usize,
     ) {
+        let lut = srgb_lut();
         let (w, h) = (rect.width as usize, rect.height as usize);
         let mut buf = vec![[0f32; 3]; w * h];
         self.background(&mut buf, px_per_mm, rect);
@@ -371,11 +433,13 @@ impl Compositor {
             let Some(d) = dots.get(i) else { continue };
             draw_dot(&mut buf, rect, px_per_mm, d);
         }
-        for (px, o) in buf.iter().zip(out.chunks_exact_mut(4)) {
+        for (px, o) in buf.iter().zip(out.chunks_exact_mut(channels)) {
             o[0] = lut.get(px[0]);
             o[1] = lut.get(px[1]);
             o[2] = lut.get(px[2]);
-            o[3] = 255;
+            if let Some(alpha) = o.get_mut(3) {
+                *alpha = 255;
+            }
         }
     }
 
@@ -423,6 +487,76 @@ impl Compositor {
                 }
             }
         }
+    }
+}
+
+/// The canvas cut into horizontal bands of `rows` px, painted on several threads.
+struct Bands {
+    width: u32,
+    height: u32,
+    px_per_mm: f64,
+    rows: usize,
+    /// First and past-the-last row of each band.
+    spans: Vec<(u32, u32)>,
+    /// Indices of the dots that touch each band, in dot order.
+    dots_of: Vec<Vec<u32>>,
+    threads: usize,
+}
+
+impl Bands {
+    /// Paints every band on up to `threads` threads. For each band, `target(b)` gives the slice
+    /// (and bytes per pixel) to paint into; where it gives none, the band is painted as RGB into
+    /// a new buffer handed to `done(b, rgb)`.
+    fn paint_each<'o>(
+        &self,
+        compositor: &Compositor,
+        dots: &[Dot],
+        target: impl Fn(usize) -> Option<(&'o mut [u8], usize)> + Sync,
+        done: impl Fn(usize, Vec<u8>) + Sync,
+    ) {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..self.threads.min(self.spans.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(y0, y1)) = self.spans.get(b) else {
+                            break;
+                        };
+                        let rect = PixelRect {
+                            x: 0,
+                            y: y0,
+                            width: self.width,
+                            height: y1 - y0,
+                        };
+                        let candidates = self.dots_of[b].iter().map(|&i| i as usize);
+                        match target(b) {
+                            Some((out, channels)) => compositor.paint(
+                                dots,
+                                candidates,
+                                self.px_per_mm,
+                                rect,
+                                out,
+                                channels,
+                            ),
+                            None => {
+                                let mut rgb =
+                                    vec![0u8; self.width as usize * (y1 - y0) as usize * 3];
+                                compositor.paint(
+                                    dots,
+                                    candidates,
+                                    self.px_per_mm,
+                                    rect,
+                                    &mut rgb,
+                                    3,
+                                );
+                                done(b, rgb);
+                            }
+                        }
+                    }
+                });
+            }
+        });
     }
 }
 
@@ -877,5 +1011,27 @@ mod tests {
         assert!(c.size_px(0.0).is_err());
         assert!(c.size_px(1e6).is_err());
         assert!(c.size_px(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn the_png_holds_the_rendered_pixels_whatever_the_threads() {
+        let level = Level::find("strip-scar", None).unwrap();
+        let c = Compositor::new(&level.plan);
+        let dots = [
+            dot(Point::new(20.05, 15.05), 0.3, 0.9),
+            dot(Point::new(5.0, 25.0), 0.4, 0.7),
+        ];
+        let (w, h, rgba) = c.render(&dots, 6.0).unwrap();
+        let png = c.render_png(&dots, 6.0).unwrap();
+        crate::parallel::limit_threads(1);
+        let one_thread = c.render_png(&dots, 6.0);
+        crate::parallel::limit_threads(0);
+        assert_eq!(one_thread.unwrap(), png);
+        let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
+        assert_eq!(decoded.color(), image::ColorType::Rgb8, "no alpha channel");
+        let rgb = decoded.to_rgb8();
+        assert_eq!((rgb.width(), rgb.height()), (w, h));
+        let want: Vec<u8> = rgba.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        assert_eq!(rgb.into_raw(), want);
     }
 }

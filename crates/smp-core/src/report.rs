@@ -217,15 +217,19 @@ pub fn picture(
     Ok((c.w, c.h, c.px))
 }
 
-/// RGBA8 rows as PNG bytes.
+/// Opaque RGBA8 rows as PNG bytes (RGB: the alpha is always 255, so it is left out).
 pub fn encode_png(w: u32, h: u32, pixels: &[u8]) -> Result<Vec<u8>, ReportError> {
+    let rgb: Vec<u8> = pixels
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     let mut png = Vec::new();
     let encoder = image::codecs::png::PngEncoder::new_with_quality(
         &mut png,
         image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Adaptive,
+        image::codecs::png::FilterType::Sub,
     );
-    image::ImageEncoder::write_image(encoder, pixels, w, h, image::ExtendedColorType::Rgba8)
+    image::ImageEncoder::write_image(encoder, &rgb, w, h, image::ExtendedColorType::Rgb8)
         .map_err(|e| ReportError::Png(e.to_string()))?;
     Ok(png)
 }

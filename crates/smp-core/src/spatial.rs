@@ -175,6 +175,27 @@ impl StaticGrid {
     }
 }
 
+/// A grid cell side for `points`, mm: about one point per cell over their bounds (so a search
+/// looks at a few cells, and a sparse head does not allocate millions of empty ones), never
+/// under 0.25 mm.
+fn cell_for(points: &[Point]) -> f64 {
+    let (mut lo, mut hi) = (
+        Point::new(f64::MAX, f64::MAX),
+        Point::new(f64::MIN, f64::MIN),
+    );
+    for p in points.iter().filter(|p| p.is_finite()) {
+        lo = Point::new(lo.x_mm.min(p.x_mm), lo.y_mm.min(p.y_mm));
+        hi = Point::new(hi.x_mm.max(p.x_mm), hi.y_mm.max(p.y_mm));
+    }
+    let area = (hi.x_mm - lo.x_mm) * (hi.y_mm - lo.y_mm);
+    let side = (area / points.len().max(1) as f64).sqrt();
+    if side.is_finite() {
+        side.clamp(0.25, 50.0)
+    } else {
+        0.25
+    }
+}
+
 /// Most points a grid cell may hold before [`all_nearest`] turns to the k-d tree: dots stacked
 /// on one spot would make the grid's search quadratic.
 const CROWDED_CELL: u32 = 48;
@@ -184,7 +205,7 @@ const CROWDED_CELL: u32 = 48;
 /// when dots pile up (a cell over [`CROWDED_CELL`]) a k-d tree keeps the work n log n. Both
 /// give the same answer.
 pub fn all_nearest(points: &[Point]) -> Vec<Option<(usize, f64)>> {
-    let grid = StaticGrid::new(points, 0.25);
+    let grid = StaticGrid::new(points, cell_for(points));
     if grid.max_occupancy() <= CROWDED_CELL {
         grid.all_nearest()
     } else {

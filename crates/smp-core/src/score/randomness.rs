@@ -27,15 +27,24 @@ pub fn alignment(angles_rad: &[f64]) -> f64 {
     if angles_rad.is_empty() {
         return 0.0;
     }
-    let order = |k: f64| {
-        let (mut c, mut s) = (0.0, 0.0);
-        for a in angles_rad {
-            c += (k * a).cos();
-            s += (k * a).sin();
+    // The terms on every core, summed in order on one: the same bits as a plain loop.
+    let terms = parallel::map(angles_rad.len(), |i| {
+        let a = angles_rad[i];
+        [
+            (4.0 * a).cos(),
+            (4.0 * a).sin(),
+            (6.0 * a).cos(),
+            (6.0 * a).sin(),
+        ]
+    });
+    let mut sum = [0.0f64; 4];
+    for t in &terms {
+        for (s, v) in sum.iter_mut().zip(t) {
+            *s += v;
         }
-        c.hypot(s) / angles_rad.len() as f64
-    };
-    order(4.0).max(order(6.0))
+    }
+    let n = angles_rad.len() as f64;
+    (sum[0].hypot(sum[1]) / n).max(sum[2].hypot(sum[3]) / n)
 }
 
 pub(super) fn judge(f: &Facts) -> Judged {
@@ -158,21 +167,25 @@ pub(super) fn judge(f: &Facts) -> Judged {
     let mut order = alignment(&angles);
     let sessions = f.replay.sessions.len();
     if sessions > 1 {
-        for s in 0..sessions {
+        // Sessions on their own threads; the largest order wins, whatever finishes first.
+        let per_session = parallel::map_each(sessions, |s| {
             let own: Vec<Point> = inside
                 .iter()
                 .filter(|&&i| f.replay.impressions[i].session == s)
                 .map(|&i| f.points[i])
                 .collect();
             if own.len() < 20 {
-                continue;
+                return 0.0;
             }
             let own_angles: Vec<f64> = crate::spatial::all_nearest(&own)
                 .iter()
                 .enumerate()
                 .filter_map(|(k, nn)| nn.map(|(j, _)| (own[j] - own[k]).angle_rad()))
                 .collect();
-            order = order.max(alignment(&own_angles));
+            alignment(&own_angles)
+        });
+        for o in per_session {
+            order = order.max(o);
         }
     }
     let (lo, hi) = t.clark_evans;
