@@ -21,9 +21,9 @@ use smp_core::{Level, files, replay, score};
 
 use crate::support::{attempt_from, smp, temp_dir, with_stored_total};
 
-const FRAME: Duration = Duration::from_nanos(16_666_667);
+pub(crate) const FRAME: Duration = Duration::from_nanos(16_666_667);
 
-fn headless(autosave_dir: &std::path::Path) -> App {
+pub(crate) fn headless(autosave_dir: &std::path::Path) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin));
     app.insert_resource(TimeUpdateStrategy::ManualDuration(FRAME));
@@ -250,11 +250,13 @@ fn autosave_and_resume_lose_at_most_the_last_few_seconds() {
     let mut prefix = attempt.clone();
     prefix.sessions[0].samples.truncate(kept.len());
     let expected = replay::replay(&level.plan, &prefix).impressions;
-    let open_stroke = resumed.live.as_ref().is_some_and(|l| l.in_contact());
-    assert_eq!(
-        resumed.impressions.len() + usize::from(open_stroke),
-        expected.len()
-    );
+    // A pen that was down when the autosave was taken is lifted there: its dot is made.
+    assert!(!resumed.live.as_ref().is_some_and(|l| l.in_contact()));
+    assert_eq!(resumed.impressions.len(), expected.len());
+    // The clock goes on from the last sample, never back to 0.
+    let last_t = kept.last().map_or(0.0, |s| s.t_s);
+    assert_eq!(resumed.live_clock().0, last_t);
+    assert!(saved.hand_pressure.is_some());
     assert_eq!(
         resumed.impressions[..],
         expected[..resumed.impressions.len()]

@@ -8,4 +8,6 @@ mod architecture;
 mod cli;
 mod editor;
 mod hostile;
+#[cfg(feature = "gui")]
+mod instrument;
 mod support;

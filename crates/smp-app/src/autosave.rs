@@ -10,16 +10,21 @@ use serde::{Deserialize, Serialize};
 use smp_core::attempt::Attempt;
 use smp_core::files::{self, FileKind};
 
+use smp_core::levels::Level;
+
 use crate::AppSystems;
 use crate::clock::SessionClock;
+use crate::input::{HandPressure, PenBackend};
 use crate::screen::Screen;
-use crate::session::{Practice, PracticeSystems};
+use crate::session::{Practice, PracticeSystems, begin_practice};
 
 /// Seconds between autosaves while a session runs.
 pub const AUTOSAVE_EVERY_S: f64 = 3.0;
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<Autosave>();
+    app.add_message::<StartPractice>();
+    app.add_systems(Update, start_practice.run_if(in_state(Screen::Title)));
     app.add_systems(
         Update,
         autosave
@@ -39,6 +44,91 @@ pub struct AutosaveFile {
     pub attempt: Attempt,
     /// Whether the last session was unfinished.
     pub session_in_progress: bool,
+    /// The mouse's hand pressure when saved (files from before it was kept have none).
+    #[serde(default)]
+    pub hand_pressure: Option<f64>,
+}
+
+impl AutosaveFile {
+    /// Whether it holds any work (a pen sample); an empty one is not worth offering.
+    pub fn has_work(&self) -> bool {
+        self.attempt.sample_count() > 0
+    }
+
+    /// What would be lost by discarding it, in words.
+    pub fn describe(&self) -> String {
+        let level = crate::session::replayed_count(&self.attempt);
+        format!(
+            "an unfinished attempt at {:?} by {} ({} impressions in {} session{})",
+            self.attempt.level_id,
+            self.attempt.trainee,
+            level,
+            self.attempt.sessions.len(),
+            if self.attempt.sessions.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )
+    }
+}
+
+/// Asks to start a new attempt (the title screen's Start). With an unfinished attempt
+/// autosaved, nothing starts unless `discard_unfinished` says the trainee chose to lose it:
+/// [`ConfirmDiscard`] asks them first.
+#[derive(Message, Clone)]
+pub struct StartPractice {
+    /// The level to practise.
+    pub level: Level,
+    /// The trainee's name.
+    pub trainee: String,
+    /// The trainee chose to discard the unfinished attempt.
+    pub discard_unfinished: bool,
+}
+
+/// A new attempt waits on the trainee's choice: resume the unfinished one, discard it, or
+/// neither.
+#[derive(Resource, Clone)]
+pub struct ConfirmDiscard {
+    /// The level asked for.
+    pub level: Level,
+    /// The trainee's name.
+    pub trainee: String,
+    /// What would be lost, in words.
+    pub unfinished: String,
+}
+
+fn start_practice(
+    mut starts: MessageReader<StartPractice>,
+    mut autosave: ResMut<Autosave>,
+    backend: Option<Res<PenBackend>>,
+    mut hand: ResMut<HandPressure>,
+    mut commands: Commands,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    for start in starts.read() {
+        if !start.discard_unfinished
+            && let Some(pending) = autosave.pending().filter(AutosaveFile::has_work)
+        {
+            commands.insert_resource(ConfirmDiscard {
+                level: start.level.clone(),
+                trainee: start.trainee.clone(),
+                unfinished: pending.describe(),
+            });
+            continue;
+        }
+        // Chosen by the trainee (or there was nothing to lose).
+        autosave.clear();
+        commands.remove_resource::<ConfirmDiscard>();
+        *hand = HandPressure::default();
+        begin_practice(
+            &mut commands,
+            start.level.clone(),
+            &start.trainee,
+            backend.as_deref(),
+            &mut next,
+        );
+    }
 }
 
 /// Autosave bookkeeping.
@@ -78,9 +168,14 @@ impl Autosave {
     }
 
     /// Writes the practice's attempt so far now (temp file, then rename).
-    pub fn write(&mut self, practice: &Practice, now_s: f64) -> Result<(), files::FileError> {
+    pub fn write(
+        &mut self,
+        practice: &Practice,
+        now_s: f64,
+        hand_pressure: f64,
+    ) -> Result<(), files::FileError> {
         self.finish_in_flight();
-        let file = snapshot(practice);
+        let file = snapshot(practice, hand_pressure);
         save_file(&self.path, &file)?;
         self.last_saved_s = now_s;
         self.last_samples = file.attempt.sample_count();
@@ -89,12 +184,12 @@ impl Autosave {
 
     /// Starts writing the attempt so far on a background thread (unless one still runs; then
     /// the next frame tries again). The copy taken here is what gets saved.
-    pub fn write_in_background(&mut self, practice: &Practice, now_s: f64) {
+    pub fn write_in_background(&mut self, practice: &Practice, now_s: f64, hand_pressure: f64) {
         if self.in_flight.as_ref().is_some_and(|h| !h.is_finished()) {
             return;
         }
         self.finish_in_flight();
-        let file = snapshot(practice);
+        let file = snapshot(practice, hand_pressure);
         self.last_saved_s = now_s;
         self.last_samples = file.attempt.sample_count();
         let path = self.path.clone();
@@ -132,6 +227,7 @@ fn autosave(
     practice: Option<Res<Practice>>,
     mut autosave: ResMut<Autosave>,
     clock: Res<SessionClock>,
+    hand: Res<HandPressure>,
 ) {
     let Some(practice) = practice else { return };
     let elapsed = clock.0 - autosave.last_saved_s;
@@ -145,7 +241,7 @@ fn autosave(
         autosave.last_saved_s = clock.0;
         return;
     }
-    autosave.write_in_background(&practice, clock.0);
+    autosave.write_in_background(&practice, clock.0, hand.0);
 }
 
 impl Drop for Autosave {
@@ -155,10 +251,11 @@ impl Drop for Autosave {
     }
 }
 
-fn snapshot(practice: &Practice) -> AutosaveFile {
+fn snapshot(practice: &Practice, hand_pressure: f64) -> AutosaveFile {
     AutosaveFile {
         attempt: practice.attempt_so_far(),
         session_in_progress: practice.live.is_some(),
+        hand_pressure: Some(hand_pressure),
     }
 }
 

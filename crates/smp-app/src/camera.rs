@@ -6,6 +6,50 @@ use smp_core::geometry::Point;
 
 pub(crate) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn);
+    // Before input: the pen reads window positions through this frame's view.
+    app.add_systems(PreUpdate, follow_camera);
+}
+
+/// How window positions map to the canvas this frame (the scalp camera is a 2D orthographic
+/// view: a scale and an offset). Kept as a resource so the input path needs no camera, and tests
+/// can drive it with window events alone.
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct PointerToCanvas {
+    /// Canvas point at window position (0, 0), mm.
+    pub origin: Point,
+    /// Canvas mm per logical pixel.
+    pub mm_per_px: f64,
+}
+
+impl PointerToCanvas {
+    /// The canvas point under window position `pos` (logical px).
+    pub fn at(&self, pos: Vec2) -> Point {
+        Point::new(
+            self.origin.x_mm + f64::from(pos.x) * self.mm_per_px,
+            self.origin.y_mm + f64::from(pos.y) * self.mm_per_px,
+        )
+    }
+}
+
+fn follow_camera(
+    cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
+    mut commands: Commands,
+    current: Option<Res<PointerToCanvas>>,
+) {
+    let Ok(camera) = cameras.single() else { return };
+    let (Some(o), Some(one)) = (
+        to_canvas(&camera, Vec2::ZERO),
+        to_canvas(&camera, Vec2::new(1.0, 0.0)),
+    ) else {
+        return;
+    };
+    let mapping = PointerToCanvas {
+        origin: o,
+        mm_per_px: one.x_mm - o.x_mm,
+    };
+    if current.is_none_or(|c| *c != mapping) {
+        commands.insert_resource(mapping);
+    }
 }
 
 /// Marks the camera that looks at the scalp.

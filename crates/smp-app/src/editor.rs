@@ -70,6 +70,10 @@ pub struct Editor {
     /// The draft's problems, as of `checked`.
     problems: Vec<String>,
     checked: Option<smp_core::plan::ReferencePlan>,
+    /// The draft as last saved (or opened), to tell unsaved edits.
+    saved_text: String,
+    /// The user asked to leave with unsaved edits: the screen asks what to do.
+    pub leaving: bool,
 }
 
 /// Why a drawn shape was not added.
@@ -102,7 +106,6 @@ impl Editor {
     /// An editor on `draft`, saving to `path`.
     pub fn new(draft: LevelDraft, path: PathBuf) -> Self {
         Editor {
-            draft,
             path: path.display().to_string(),
             tool: Tool::Select,
             selected: None,
@@ -112,7 +115,22 @@ impl Editor {
             shown_key: String::new(),
             problems: Vec::new(),
             checked: None,
+            saved_text: draft.to_ron(),
+            leaving: false,
+            draft,
         }
+    }
+
+    /// Whether the draft has edits not yet saved.
+    pub fn unsaved(&self) -> bool {
+        self.draft.to_ron() != self.saved_text
+    }
+
+    /// The user wants to leave: `true` when nothing would be lost; otherwise the editor asks
+    /// first ([`Editor::leaving`]) and `false`.
+    pub fn request_leave(&mut self) -> bool {
+        self.leaving = self.unsaved();
+        !self.leaving
     }
 
     /// An editor on a copy of `level` (or a blank canvas), saving into the data folder's
@@ -169,7 +187,9 @@ impl Editor {
                 })
             })?;
         }
-        self.draft.save(&path)
+        let level = self.draft.save(&path)?;
+        self.saved_text = self.draft.to_ron();
+        Ok(level)
     }
 
     /// The level the scalp view shows: the draft, named by its canvas and skin only, so that

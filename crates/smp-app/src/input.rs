@@ -3,13 +3,13 @@
 //! pose the device reports becomes one sample: none dropped, none merged.
 
 use bevy::prelude::*;
-use bevy::window::{PrimaryWindow, RawHandleWrapper};
+use bevy::window::{PrimaryWindow, RawHandleWrapper, WindowEvent};
 use smp_core::geometry::Point;
 use smp_core::pen::PenSample;
 
 use crate::AppSystems;
-use crate::camera::{ScalpCamera, to_canvas};
-use crate::clock::SessionClock;
+use crate::camera::{PointerToCanvas, ScalpCamera, to_canvas};
+use crate::clock::{ClockRunning, SessionClock};
 use crate::screen::Screen;
 
 /// One raw pen sample on its way to the skin.
@@ -79,13 +79,36 @@ pub struct PenHover {
     pub pressure: f64,
     /// Whether it touches.
     pub contact: bool,
+    /// Whether a tablet pen (not the mouse) reported it.
+    pub from_tablet: bool,
 }
 
 pub(crate) fn plugin(app: &mut App) {
     app.add_message::<PenInput>();
     app.init_resource::<PointerOverUi>();
+    app.init_resource::<KeyboardOverUi>();
     app.init_resource::<HandPressure>();
     app.init_resource::<PenHover>();
+    app.init_resource::<MouseContact>();
+    // The mouse and the hand-pressure keys need no window of their own: they read the window's
+    // messages, so headless tests drive them exactly as a window does.
+    app.add_systems(
+        Update,
+        (mouse_pen, hand_pressure_keys)
+            .chain()
+            .in_set(AppSystems::Input)
+            .run_if(resource_exists::<PenBackend>),
+    );
+}
+
+/// Whether a text field has the keyboard (set by the UI each frame): then keys are text, not
+/// shortcuts.
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct KeyboardOverUi(pub bool);
+
+/// Run condition: no text field has the keyboard, so shortcuts may act.
+pub fn keyboard_free(over: Res<KeyboardOverUi>) -> bool {
+    !over.0
 }
 
 /// Tablet and mouse collectors: need a window and a camera.
@@ -96,8 +119,8 @@ pub(crate) fn pen_backends_plugin(app: &mut App) {
     );
     app.add_systems(
         Update,
-        (pump_tablet, mouse_pen, hand_pressure_keys)
-            .chain()
+        pump_tablet
+            .before(mouse_pen)
             .in_set(AppSystems::Input)
             .run_if(resource_exists::<PenBackend>),
     );
@@ -165,6 +188,7 @@ fn pump_tablet(
     tablet: Option<NonSendMut<Tablet>>,
     cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
     clock: Res<SessionClock>,
+    mut running: ResMut<ClockRunning>,
     over_ui: Res<PointerOverUi>,
     state: Res<State<Screen>>,
     mut hover: ResMut<PenHover>,
@@ -196,7 +220,12 @@ fn pump_tablet(
             at: Some(at),
             pressure,
             contact: touching,
+            from_tablet: true,
         };
+        if touching && practising && state.get() == &Screen::Practice {
+            // The first touch of a session starts its clock.
+            running.0 = true;
+        }
         if practising {
             let sample = PenSample {
                 t_s: clock.0,
@@ -249,83 +278,122 @@ fn pump_tablet(
     }
 }
 
+/// The mouse button as the window last reported it, and where the cursor was.
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct MouseContact {
+    /// Whether the left button is down.
+    pub down: bool,
+    /// Last cursor position in the window, logical px.
+    pub at: Option<Vec2>,
+}
+
+/// The mouse as a pen, from the window's own event stream: every cursor move and every press and
+/// release of the left button is a sample, in the order the window delivered them, however many
+/// arrive between two frames (a tap pressed and released within one frame is a dot). Events of
+/// one frame are spread evenly over the time since the previous frame, so dwell and speed mean
+/// the same at 10 fps as at 144.
+#[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
 fn mouse_pen(
     tablet: Option<NonSend<Tablet>>,
-    mut moved: MessageReader<CursorMoved>,
-    buttons: Res<ButtonInput<MouseButton>>,
-    windows: Query<&Window, With<PrimaryWindow>>,
-    cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
-    clock: Res<SessionClock>,
+    mut events: MessageReader<WindowEvent>,
+    view: Option<Res<PointerToCanvas>>,
+    time: Res<Time>,
+    (mut clock, mut running): (ResMut<SessionClock>, ResMut<ClockRunning>),
     over_ui: Res<PointerOverUi>,
     hand: Res<HandPressure>,
     state: Res<State<Screen>>,
+    mut mouse: ResMut<MouseContact>,
     mut hover: ResMut<PenHover>,
     mut out: MessageWriter<PenInput>,
 ) {
+    let moves: Vec<(Vec2, Option<bool>)> = events
+        .read()
+        .filter_map(|e| match e {
+            WindowEvent::CursorMoved(m) => Some((m.position, None)),
+            WindowEvent::MouseButtonInput(b) if b.button == MouseButton::Left => {
+                Some((Vec2::NAN, Some(b.state.is_pressed())))
+            }
+            WindowEvent::CursorLeft(_) => {
+                hover.at = None;
+                None
+            }
+            _ => None,
+        })
+        .collect();
     // A tablet pen near the surface has the floor; otherwise the mouse draws.
     if tablet.as_ref().is_some_and(|t| t.in_proximity) {
-        moved.clear();
         return;
     }
-    let Ok(camera) = cameras.single() else { return };
+    let Some(view) = view else { return };
     // Samples go to the skin while tattooing, and to the calibration while calibrating.
     let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
-    let mut emit = |pos: Vec2, contact: bool| {
-        let Some(at) = to_canvas(&camera, pos) else {
-            return;
-        };
-        let pressure = if contact { hand.0 } else { 0.0 };
+    let n = moves.len();
+    let dt = time.delta_secs_f64();
+    // This frame's events lie between the previous frame and now; before the first touch of a
+    // session the clock stands still, and the touch starts it.
+    let mut span = running.0.then(|| (clock.0 - dt, clock.0, 0usize));
+    for (i, (pos, button)) in moves.into_iter().enumerate() {
+        if let Some(pressed) = button {
+            mouse.down = pressed;
+        } else {
+            mouse.at = Some(pos);
+        }
+        let Some(pos) = mouse.at else { continue };
+        if practising && span.is_none() && mouse.down && !over_ui.0 && button == Some(true) {
+            span = Some((clock.0, clock.0 + dt * (n - i) as f64 / n as f64, i));
+            running.0 = state.get() == &Screen::Practice;
+        }
+        let t_s = span.map_or(clock.0, |(from, to, first)| {
+            from + (to - from) * (i + 1 - first) as f64 / (n - first) as f64
+        });
+        let at = view.at(pos);
+        let pressure = if mouse.down { hand.0 } else { 0.0 };
         *hover = PenHover {
             at: Some(at),
             pressure: hand.0,
-            contact,
+            contact: mouse.down,
+            from_tablet: false,
         };
         if practising {
-            let sample = PenSample {
-                t_s: clock.0,
-                at,
-                pressure,
-                tilt_x_rad: 0.0,
-                tilt_y_rad: 0.0,
-                contact,
-            };
             out.write(PenInput {
-                sample,
+                sample: PenSample {
+                    t_s,
+                    at,
+                    pressure,
+                    tilt_x_rad: 0.0,
+                    tilt_y_rad: 0.0,
+                    contact: mouse.down,
+                },
                 over_ui: over_ui.0,
             });
         }
-    };
-    let down = buttons.pressed(MouseButton::Left);
-    let changed =
-        buttons.just_pressed(MouseButton::Left) || buttons.just_released(MouseButton::Left);
-    // Every cursor event is a sample, in order.
-    for m in moved.read() {
-        emit(m.position, down && !buttons.just_pressed(MouseButton::Left));
     }
-    if changed && let Some(pos) = windows.single().ok().and_then(Window::cursor_position) {
-        emit(pos, down);
-    }
-    if windows
-        .single()
-        .ok()
-        .and_then(Window::cursor_position)
-        .is_none()
+    if let Some((_, to, _)) = span
+        && running.0
     {
-        hover.at = None;
+        clock.0 = clock.0.max(to);
     }
 }
 
+/// The mouse's hand pressure: `[` and `]`, or the wheel over the skin, while practising or
+/// calibrating only. Keys typed into a text field and the wheel over a panel belong to the panel.
 fn hand_pressure_keys(
     keys: Res<ButtonInput<KeyCode>>,
     mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
     over_ui: Res<PointerOverUi>,
+    typing: Res<KeyboardOverUi>,
+    state: Res<State<Screen>>,
     mut hand: ResMut<HandPressure>,
 ) {
+    if !matches!(state.get(), Screen::Practice | Screen::Calibration) {
+        wheel.clear();
+        return;
+    }
     let mut delta = 0.0;
-    if keys.just_pressed(KeyCode::BracketRight) {
+    if !typing.0 && keys.just_pressed(KeyCode::BracketRight) {
         delta += 0.02;
     }
-    if keys.just_pressed(KeyCode::BracketLeft) {
+    if !typing.0 && keys.just_pressed(KeyCode::BracketLeft) {
         delta -= 0.02;
     }
     // The wheel sets hand pressure (with Ctrl it zooms: see the scalp view).

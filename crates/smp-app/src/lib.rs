@@ -126,8 +126,9 @@ pub fn run(options: Options) -> std::process::ExitCode {
                 ..default()
             }),
     );
-    // The pen must be read every frame even without window events: keep updating continuously.
-    app.insert_resource(bevy::winit::WinitSettings::continuous());
+    // Waits for input on the title screen; sessions switch to continuous updates (the pen must
+    // be read every frame even without window events): see `screens::pace_updates`.
+    app.insert_resource(bevy::winit::WinitSettings::desktop_app());
     app.add_plugins(bevy_egui::EguiPlugin::default());
     // Frame rate in the HUD: a trainee sees at once if the machine cannot keep up.
     app.add_plugins(bevy::diagnostic::FrameTimeDiagnosticsPlugin::default());

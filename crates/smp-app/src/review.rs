@@ -86,13 +86,28 @@ impl Review {
         })
     }
 
+    /// Whether `at` lies on the level's canvas.
+    pub fn on_scalp(&self, at: smp_core::geometry::Point) -> bool {
+        let (w, h) = self.opened.level.plan.canvas_mm;
+        at.is_finite() && (0.0..=w).contains(&at.x_mm) && (0.0..=h).contains(&at.y_mm)
+    }
+
     /// Whether the notes have changes not yet written.
     pub fn unsaved(&self) -> bool {
         self.notes != self.saved
     }
 
-    /// Adds a comment by `author` pinned to `pin`; refuses empty or over-long text.
+    /// Adds a comment by `author` pinned to `pin`; refuses empty or over-long text, and a place
+    /// off the scalp (it could only come from a click that was not on the scalp).
     pub fn add_comment(&mut self, author: &str, pin: Pin, text: &str) -> Result<(), NotesError> {
+        if let Pin::Place(at) = pin
+            && !self.on_scalp(at)
+        {
+            return Err(NotesError::Invalid(format!(
+                "the place ({:.1}, {:.1}) mm is off the scalp: click the scalp to choose one",
+                at.x_mm, at.y_mm
+            )));
+        }
         let mut notes = self.notes.clone();
         notes.comments.push(Comment {
             author: author.trim().to_string(),

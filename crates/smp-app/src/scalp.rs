@@ -44,9 +44,16 @@ pub(crate) fn plugin(app: &mut App) {
 #[derive(Component)]
 struct ScalpTile;
 
-/// Whether the plan overlay (zones, hairline, transition band) is shown.
-#[derive(Resource, Default)]
+/// Whether the plan overlay (zones, hairline, transition band) is shown: at first, so a trainee
+/// sees what the level wants.
+#[derive(Resource)]
 pub struct Overlay(pub bool);
+
+impl Default for Overlay {
+    fn default() -> Self {
+        Self(true)
+    }
+}
 
 /// The day the scalp shows: `None` while tattooing (fresh work, earlier sessions healed to
 /// today), or days after the last session (results, between sessions).
@@ -336,9 +343,13 @@ fn camera_controls(
     mut motion: MessageReader<bevy::input::mouse::MouseMotion>,
     mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
     over_ui: Res<PointerOverUi>,
+    typing: Res<crate::input::KeyboardOverUi>,
     time: Res<Time>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
 ) {
+    // Keys typed into a text field ("-" in a comment) are text, not zoom or pan.
+    let key = |k: KeyCode| !typing.0 && keys.just_pressed(k);
+    let held = |k: KeyCode| !typing.0 && keys.pressed(k);
     let Ok((mut tf, mut projection)) = cameras.single_mut() else {
         return;
     };
@@ -347,10 +358,10 @@ fn camera_controls(
     };
     let ctrl = crate::input::ctrl_held(&keys);
     let mut zoom = 1.0f32;
-    if keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd) {
+    if key(KeyCode::Equal) || key(KeyCode::NumpadAdd) {
         zoom /= 1.5;
     }
-    if keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract) {
+    if key(KeyCode::Minus) || key(KeyCode::NumpadSubtract) {
         zoom *= 1.5;
     }
     for w in wheel.read() {
@@ -368,7 +379,7 @@ fn camera_controls(
         (KeyCode::ArrowUp, Vec2::Y),
         (KeyCode::ArrowDown, Vec2::NEG_Y),
     ] {
-        if keys.pressed(key) {
+        if held(key) {
             pan += dir * step;
         }
     }

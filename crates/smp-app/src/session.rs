@@ -9,13 +9,13 @@ use smp_core::attempt::{Attempt, Device, FORMAT_VERSION, ToolKind};
 use smp_core::levels::Level;
 use smp_core::live::LiveSession;
 use smp_core::needle::{Needle, Shade};
-use smp_core::pen::PressureCurve;
+use smp_core::pen::{PenSample, PressureCurve};
 use smp_core::replay::PlacedImpression;
 use smp_core::score::Score;
 use smp_core::{replay, score};
 
 use crate::AppSystems;
-use crate::clock::SessionClock;
+use crate::clock::{ClockRunning, SessionClock};
 use crate::input::{PenBackend, PenInput};
 use crate::screen::Screen;
 
@@ -216,9 +216,24 @@ impl Practice {
             p.next_needle = record.needle;
             p.next_shade = record.shade;
             p.start_session();
+            let last = record.samples.last().copied();
             for s in record.samples {
                 p.accept(&PenInput {
                     sample: s,
+                    over_ui: false,
+                });
+            }
+            // The pen was down when the autosave was taken: lift it where and when it last was,
+            // so that dot is made rather than lost (the next real sample comes much later).
+            if let Some(last) = last
+                && p.live.as_ref().is_some_and(|l| l.in_contact())
+            {
+                p.accept(&PenInput {
+                    sample: PenSample {
+                        pressure: 0.0,
+                        contact: false,
+                        ..last
+                    },
                     over_ui: false,
                 });
             }
@@ -226,6 +241,37 @@ impl Practice {
             p.finish_session();
         }
         p
+    }
+}
+
+/// How many impressions `attempt`'s samples make (pen-downs that broke the skin or not).
+pub fn replayed_count(attempt: &Attempt) -> usize {
+    attempt
+        .sessions
+        .iter()
+        .map(|s| {
+            smp_core::pen::strokes(&s.samples, (f64::MAX, f64::MAX))
+                .0
+                .len()
+        })
+        .sum()
+}
+
+impl Practice {
+    /// Where the session clock stands for the live session: its last sample's time, and whether
+    /// it had begun (a touch). A resumed session continues from there instead of from 0, so its
+    /// times never run backwards.
+    pub fn live_clock(&self) -> (f64, bool) {
+        let Some(live) = &self.live else {
+            return (0.0, false);
+        };
+        let samples = &live.record.samples;
+        let t = samples
+            .iter()
+            .map(|s| s.t_s)
+            .filter(|t| t.is_finite())
+            .fold(0.0, f64::max);
+        (t, samples.iter().any(|s| s.contact))
     }
 }
 
@@ -288,12 +334,18 @@ pub fn device_for(backend: &PenBackend) -> Device {
     }
 }
 
-fn start_session_on_enter(practice: Option<ResMut<Practice>>, mut clock: ResMut<SessionClock>) {
+fn start_session_on_enter(
+    practice: Option<ResMut<Practice>>,
+    mut clock: ResMut<SessionClock>,
+    mut running: ResMut<ClockRunning>,
+) {
     if let Some(mut p) = practice
         && p.live.is_none()
     {
         p.start_session();
+        // The clock starts at the first touch.
         clock.0 = 0.0;
+        running.0 = false;
     }
 }
 

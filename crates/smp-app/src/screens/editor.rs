@@ -187,6 +187,7 @@ fn editor_panel(
         return Ok(());
     };
     let mut root = theme::screen_ui(&mut contexts)?;
+    let ctx = root.ctx().clone();
     let editor = &mut *editor;
     let mut record = false;
     egui::Panel::right("editor").exact_size(440.0).show(&mut root, |r| {
@@ -402,15 +403,57 @@ fn editor_panel(
                     Err(e) => e.to_string(),
                 });
             }
+            // "Saved" is only true until the next edit.
+            if editor.unsaved() && editor.status.as_deref().is_some_and(|s| s.starts_with("Saved")) {
+                editor.status = None;
+            }
             if let Some(s) = &editor.status {
                 r.label(s);
+            } else if editor.unsaved() {
+                r.label("Unsaved changes.");
             }
             r.separator();
-            if r.button("Back to the curriculum").clicked() {
+            if r.button("Back to the curriculum").clicked() && editor.request_leave() {
                 next.set(Screen::Title);
             }
         });
     });
+    if editor.leaving {
+        let mut choice = None;
+        egui::Modal::new(egui::Id::new("editor-leave")).show(&ctx, |m| {
+            m.heading("Unsaved changes");
+            m.label(format!(
+                "The changes to \"{}\" are not saved. Leaving now loses them.",
+                editor.draft.plan.title
+            ));
+            m.horizontal(|h| {
+                if h.button("Save and leave").clicked() {
+                    choice = Some(0);
+                }
+                if h.button("Leave without saving").clicked() {
+                    choice = Some(1);
+                }
+                if h.button("Stay  [Esc]").clicked() {
+                    choice = Some(2);
+                }
+            });
+        });
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            choice = Some(2);
+        }
+        match choice {
+            Some(0) => match editor.save() {
+                Ok(_) => next.set(Screen::Title),
+                Err(e) => {
+                    editor.leaving = false;
+                    editor.status = Some(format!("Not saved: {e}"));
+                }
+            },
+            Some(1) => next.set(Screen::Title),
+            Some(_) => editor.leaving = false,
+            None => {}
+        }
+    }
     if record {
         match editor.save() {
             Ok(level) => {

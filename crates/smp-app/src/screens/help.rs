@@ -19,12 +19,14 @@ fn global_keys(
     mut help: ResMut<HelpShown>,
     mut overlay: ResMut<Overlay>,
     mut exit: MessageWriter<AppExit>,
+    typing: Res<crate::input::KeyboardOverUi>,
 ) {
     let ctrl = crate::input::ctrl_held(&keys);
+    // F1 and Ctrl+Q work everywhere; a letter typed into a field is text.
     if keys.just_pressed(KeyCode::F1) {
         help.0 = !help.0;
     }
-    if keys.just_pressed(KeyCode::KeyO) && !ctrl {
+    if keys.just_pressed(KeyCode::KeyO) && !ctrl && !typing.0 {
         overlay.0 = !overlay.0;
     }
     if ctrl && keys.just_pressed(KeyCode::KeyQ) {

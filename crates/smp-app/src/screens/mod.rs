@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::input::EguiWantsInput;
 
-use crate::input::PointerOverUi;
+use crate::input::{KeyboardOverUi, PointerOverUi};
 pub use crate::screen::Screen;
 
 pub mod between_sessions;
@@ -18,6 +18,7 @@ pub mod title;
 
 pub(crate) fn plugin(app: &mut App) {
     app.add_systems(PreUpdate, pointer_over_ui);
+    app.add_systems(Update, pace_updates.run_if(state_changed::<Screen>));
     app.add_plugins((
         title::plugin,
         calibration::plugin,
@@ -30,7 +31,26 @@ pub(crate) fn plugin(app: &mut App) {
     ));
 }
 
-/// Tells the input path whether the pointer is over a panel (its strokes are the panel's).
-fn pointer_over_ui(wants: Option<Res<EguiWantsInput>>, mut over: ResMut<PointerOverUi>) {
-    over.0 = wants.is_some_and(|w| w.wants_any_pointer_input());
+/// Updates continuously only where something moves on its own or the pen must be read every
+/// frame (a session, calibration, a review's replay); elsewhere the trainer waits for input and
+/// idles near 0% CPU.
+fn pace_updates(state: Res<State<Screen>>, settings: Option<ResMut<bevy::winit::WinitSettings>>) {
+    let Some(mut settings) = settings else { return };
+    *settings = match state.get() {
+        Screen::Practice | Screen::Calibration | Screen::Review => {
+            bevy::winit::WinitSettings::continuous()
+        }
+        _ => bevy::winit::WinitSettings::desktop_app(),
+    };
+}
+
+/// Tells the input path whether the pointer is over a panel (its strokes and wheel are the
+/// panel's) and whether a text field has the keyboard (its keys are text, not shortcuts).
+fn pointer_over_ui(
+    wants: Option<Res<EguiWantsInput>>,
+    mut over: ResMut<PointerOverUi>,
+    mut typing: ResMut<KeyboardOverUi>,
+) {
+    over.0 = wants.as_ref().is_some_and(|w| w.wants_any_pointer_input());
+    typing.0 = wants.is_some_and(|w| w.wants_any_keyboard_input());
 }

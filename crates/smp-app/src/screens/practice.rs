@@ -6,8 +6,8 @@ use bevy_egui::{EguiContexts, egui};
 
 use crate::AppSystems;
 use crate::autosave::Autosave;
-use crate::clock::SessionClock;
-use crate::input::{HandPressure, PenBackend, PenHover};
+use crate::clock::{ClockRunning, SessionClock};
+use crate::input::{HandPressure, KeyboardOverUi, PenBackend, PenHover};
 use crate::notice::{HelpShown, Notice};
 use crate::scalp::{Overlay, predicted};
 use crate::screen::{Screen, ScreenSystems};
@@ -26,14 +26,19 @@ fn practice_keys(
     mut next: ResMut<NextState<Screen>>,
     mut autosave: ResMut<Autosave>,
     clock: Res<SessionClock>,
+    hand: Res<HandPressure>,
+    typing: Res<KeyboardOverUi>,
 ) {
     let Some(mut practice) = practice else { return };
+    if typing.0 {
+        return;
+    }
     let ctrl = crate::input::ctrl_held(&keys);
     if ctrl && keys.just_pressed(KeyCode::KeyZ) {
         notice.show("A needle cannot be undone: every impression stays in the skin.");
     }
     if ctrl && keys.just_pressed(KeyCode::KeyS) {
-        notice.show(match autosave.write(&practice, clock.0) {
+        notice.show(match autosave.write(&practice, clock.0, hand.0) {
             Ok(()) => format!("Saved to {}", autosave.path.display()),
             Err(e) => format!("Could not save: {e}"),
         });
@@ -43,7 +48,7 @@ fn practice_keys(
     }
     if keys.just_pressed(KeyCode::Escape) {
         // The autosave keeps the work: it can be resumed from the title screen.
-        let _ = autosave.write(&practice, clock.0);
+        let _ = autosave.write(&practice, clock.0, hand.0);
         next.set(Screen::Title);
     }
 }
@@ -57,6 +62,9 @@ fn finish_session(practice: &mut Practice, next: &mut NextState<Screen>) {
     }
 }
 
+/// How many of the latest impressions the depth gauge sums up.
+const RECENT: usize = 20;
+
 fn practice_hud(
     mut contexts: EguiContexts,
     practice: Option<ResMut<Practice>>,
@@ -68,6 +76,7 @@ fn practice_hud(
     mut help: ResMut<HelpShown>,
     mut next: ResMut<NextState<Screen>>,
     diagnostics: Res<bevy::diagnostic::DiagnosticsStore>,
+    running: Res<ClockRunning>,
 ) -> Result {
     let Some(mut practice) = practice else {
         return Ok(());
@@ -97,10 +106,16 @@ fn practice_hud(
             let t = clock.0.max(0.0) as u64;
             h.label(format!("{:02}:{:02}", t / 60, t % 60));
             h.separator();
-            if matches!(backend.as_deref(), Some(PenBackend::Mouse { .. }) | None) {
-                h.label(format!("Hand pressure {:.2} (wheel, [ ])", hand.0));
+            if hover.from_tablet {
+                h.label(format!("Pen pressure {:.2}", hover.pressure));
+            } else if matches!(backend.as_deref(), Some(PenBackend::Tablet { .. })) {
+                // A tablet backend with no pen near it: the mouse is the pen meanwhile.
+                h.label(format!(
+                    "No pen near the tablet: the mouse draws at hand pressure {:.2} (wheel, [ ])",
+                    hand.0
+                ));
             } else {
-                h.label(format!("Pressure {:.2}", hover.pressure));
+                h.label(format!("Hand pressure {:.2} (wheel, [ ])", hand.0));
             }
             if let Some(fps) = diagnostics
                 .get(&bevy::diagnostic::FrameTimeDiagnosticsPlugin::FPS)
@@ -111,11 +126,31 @@ fn practice_hud(
             }
         });
     });
+    // Before the first touch: what the level wants (the clock waits).
+    if !running.0 {
+        let plan = &practice.level.plan;
+        egui::Window::new(format!("Session {}: {}", practice.session_number(), plan.title))
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 48.0])
+            .collapsible(false)
+            .resizable(false)
+            .default_width(520.0)
+            .show(root.ctx(), |w| {
+                w.label(&plan.brief);
+                w.add_space(4.0);
+                w.label(format!(
+                    "Target depth {:.2}–{:.2} mm. The plan's zones and hairline are outlined (O hides them).",
+                    plan.depth_window.min_mm, plan.depth_window.max_mm
+                ));
+                w.strong("The clock starts with your first impression.");
+            });
+    }
     egui::Panel::right("gauge")
         .exact_size(230.0)
         .show(&mut root, |g| {
             g.heading("Depth gauge");
-            let pressure = if hover.contact || hover.pressure > 0.0 {
+            // The pen's own pressure; the mouse's hand pressure as set now (not as of the last
+            // move), so the gauge follows [ ] and the wheel at once.
+            let pressure = if hover.from_tablet {
                 hover.pressure
             } else {
                 hand.0
@@ -126,6 +161,23 @@ fn practice_hud(
                 "At this pressure: {depth:.2} mm, {}",
                 outcome.name()
             ));
+            // What the last impressions actually reached: the tissue varies, so the spread
+            // matters as much as the mean.
+            let recent: Vec<_> = practice.impressions.iter().rev().take(RECENT).collect();
+            if !recent.is_empty() {
+                let mut counts = smp_core::score::OutcomeCounts::default();
+                let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                for p in &recent {
+                    counts.add(p.tissue.outcome);
+                    lo = lo.min(p.tissue.depth_mm);
+                    hi = hi.max(p.tissue.depth_mm);
+                }
+                g.label(format!("Last {}: {lo:.2}–{hi:.2} mm deep", recent.len()));
+                g.label(format!(
+                    "{} ideal · {} shallow · {} deep · {} blown out",
+                    counts.ideal, counts.shallow, counts.deep, counts.blowout
+                ));
+            }
             if let Some(last) = practice.impressions.last() {
                 g.separator();
                 g.label("Last impression");

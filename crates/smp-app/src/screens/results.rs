@@ -56,8 +56,12 @@ struct ResultsData {
     density: Vec<smp_core::score::DensityCell>,
 }
 
-fn leave_on_escape(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {
-    if keys.just_pressed(KeyCode::Escape) {
+fn leave_on_escape(
+    keys: Res<ButtonInput<KeyCode>>,
+    typing: Res<crate::input::KeyboardOverUi>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    if keys.just_pressed(KeyCode::Escape) && !typing.0 {
         next.set(Screen::Title);
     }
 }

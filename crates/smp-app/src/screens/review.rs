@@ -68,6 +68,8 @@ struct ReviewPanel {
     pin: PinChoice,
     /// The place picked on the scalp for the draft comment.
     place: Option<smp_core::geometry::Point>,
+    /// The part of the window the panels leave to the scalp (last frame's layout), logical px.
+    scalp_rect: Option<egui::Rect>,
     override_total: f64,
     override_passed: bool,
     override_reason: String,
@@ -82,6 +84,7 @@ impl Default for ReviewPanel {
             draft: String::new(),
             pin: PinChoice::Attempt,
             place: None,
+            scalp_rect: None,
             override_total: 0.0,
             override_passed: false,
             override_reason: String::new(),
@@ -109,11 +112,26 @@ fn click_scalp(
     let (Ok(window), Ok(camera)) = (windows.single(), cameras.single()) else {
         return;
     };
-    let Some(at) = window.cursor_position().and_then(|c| to_canvas(&camera, c)) else {
+    let Some(cursor) = window.cursor_position() else {
+        return;
+    };
+    // egui learns the pointer is over a panel a frame late; the panels' own rectangles say it
+    // at once (a click on "Add comment" must not become a place).
+    let pos = egui::pos2(cursor.x, cursor.y);
+    if panel.scalp_rect.is_some_and(|r| !r.contains(pos))
+        || contexts
+            .ctx_mut()
+            .is_ok_and(|c| c.layer_id_at(pos).is_some())
+    {
+        return;
+    }
+    let Some(at) = to_canvas(&camera, cursor) else {
         return;
     };
     if panel.pin == PinChoice::Place {
-        panel.place = Some(at);
+        if review.on_scalp(at) {
+            panel.place = Some(at);
+        }
         return;
     }
     let shown = review.player.shown;
@@ -527,5 +545,7 @@ fn review_panel(
                 }
             });
         });
+    // What the panels leave free is the scalp: clicks elsewhere are the panels'.
+    panel.scalp_rect = Some(root.available_rect_before_wrap());
     Ok(())
 }

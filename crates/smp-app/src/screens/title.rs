@@ -11,15 +11,16 @@ use smp_core::files::data_dir;
 use smp_core::levels::Level;
 use smp_core::pen::PressureCurve;
 
-use crate::autosave::{Autosave, AutosaveFile, Progress};
+use crate::autosave::{Autosave, AutosaveFile, ConfirmDiscard, Progress, StartPractice};
 use crate::calibration::{CalibrationOutcome, Calibrations, tool_key};
+use crate::clock::{ClockRunning, SessionClock};
 use crate::editor::{Editor, RecordingModel};
-use crate::input::PenBackend;
+use crate::input::{HandPressure, PenBackend};
 use crate::notice::Notice;
 use crate::review::{OpenReview, ReviewOpenFailed};
 use crate::scalp::ShownDay;
 use crate::screen::{Screen, ScreenSystems};
-use crate::session::{Practice, begin_practice};
+use crate::session::Practice;
 use crate::theme;
 use crate::{AppSystems, Options};
 
@@ -85,11 +86,10 @@ fn refresh(
 }
 
 fn open_requested_level(
-    mut commands: Commands,
     options: Option<Res<Options>>,
     mut ui: ResMut<TitleState>,
     mut notice: ResMut<Notice>,
-    mut next: ResMut<NextState<Screen>>,
+    mut starts: MessageWriter<StartPractice>,
 ) {
     add_custom_levels(
         &mut ui.levels,
@@ -101,9 +101,13 @@ fn open_requested_level(
     }
     if let Some(id) = &options.level {
         match Level::find(id, options.levels_dir.as_deref()) {
+            // Like the Start button: an unfinished attempt is not discarded without asking.
             Ok(level) => {
-                let trainee = ui.trainee.clone();
-                begin_practice(&mut commands, level, &trainee, None, &mut next);
+                starts.write(StartPractice {
+                    level,
+                    trainee: ui.trainee.clone(),
+                    discard_unfinished: false,
+                });
             }
             Err(e) => notice.show(e.to_string()),
         }
@@ -150,6 +154,7 @@ fn title_screen(
     mut open_review: MessageWriter<OpenReview>,
     review_failed: Option<Res<ReviewOpenFailed>>,
     mut notice: ResMut<Notice>,
+    (mut starts, confirm): (MessageWriter<StartPractice>, Option<Res<ConfirmDiscard>>),
 ) -> Result {
     let mut root = theme::screen_ui(&mut contexts)?;
     let ctx = root.ctx().clone();
@@ -199,10 +204,29 @@ fn title_screen(
     let mut calibrate = false;
     let mut edit: Option<Option<Level>> = None;
     egui::CentralPanel::default().show(&mut root, |c| {
+        // Unfinished work first, where it cannot be missed.
+        if let Some(p) = pending.as_ref().filter(|p| p.has_work()) {
+            egui::Frame::group(c.style())
+                .fill(egui::Color32::from_rgb(70, 55, 20))
+                .show(c, |f| {
+                    f.strong(format!("You have {}.", p.describe()));
+                    f.horizontal(|h| {
+                        if h.button(egui::RichText::new("Resume it").size(16.0)).clicked() {
+                            resume = true;
+                        }
+                        h.label("Starting another attempt asks first: the unfinished one is kept until you choose.");
+                    });
+                });
+            c.add_space(8.0);
+        }
         if let Some(level) = ui.levels.get(ui.selected) {
             let p = &level.plan;
             c.heading(&p.title);
-            c.label(format!("{} · {:.0} × {:.0} mm · {} session(s), at least {:.0} days apart · pass mark {:.0}", p.difficulty.name(), p.canvas_mm.0, p.canvas_mm.1, p.sessions.len(), p.min_gap_days, p.pass_mark));
+            let sessions = match p.sessions.len() {
+                1 => "1 session".to_string(),
+                n => format!("{n} sessions, {:.0}–{:.0} days apart", p.min_gap_days, p.max_gap_days),
+            };
+            c.label(format!("{} · {:.0} × {:.0} mm · {sessions} · pass mark {:.0}", p.difficulty.name(), p.canvas_mm.0, p.canvas_mm.1, p.pass_mark));
             c.add_space(6.0);
             c.label(&p.brief);
             c.add_space(6.0);
@@ -251,29 +275,68 @@ fn title_screen(
                 edit = Some(None);
             }
         });
-        if let Some(p) = &pending {
-            c.add_space(12.0);
-            c.separator();
-            c.label(format!("An unfinished attempt at {:?} by {} was autosaved ({} samples).", p.attempt.level_id, p.attempt.trainee, p.attempt.sample_count()));
-            if c.button("Resume it").clicked() {
-                resume = true;
-            }
-        }
     });
     // Keys typed into the trainee's name are not shortcuts.
     let typing = ctx.egui_wants_keyboard_input();
     if !typing && ctx.input(|i| i.key_pressed(egui::Key::Enter)) {
         start = true;
     }
-    if start && let Some(level) = ui.levels.get(ui.selected).cloned() {
-        let trainee = ui.trainee.clone();
-        begin_practice(
-            &mut commands,
+    if start
+        && confirm.is_none()
+        && let Some(level) = ui.levels.get(ui.selected).cloned()
+    {
+        starts.write(StartPractice {
             level,
-            &trainee,
-            backend.as_deref(),
-            &mut next,
-        );
+            trainee: ui.trainee.clone(),
+            discard_unfinished: false,
+        });
+    }
+    // An unfinished attempt stands in the way: the trainee chooses, nothing is lost by a key.
+    if let Some(c) = confirm.as_deref() {
+        let mut choice = None;
+        egui::Modal::new(egui::Id::new("confirm-discard")).show(&ctx, |m| {
+            m.heading("Unfinished attempt");
+            m.label(format!("You have {}.", c.unfinished));
+            m.label(format!(
+                "Starting \"{}\" now deletes it for good.",
+                c.level.plan.title
+            ));
+            m.add_space(8.0);
+            m.horizontal(|h| {
+                if h.button("Resume the unfinished attempt").clicked() {
+                    choice = Some(0);
+                }
+                if h.button(
+                    egui::RichText::new("Discard it and start")
+                        .color(egui::Color32::from_rgb(230, 90, 80)),
+                )
+                .clicked()
+                {
+                    choice = Some(1);
+                }
+                if h.button("Cancel  [Esc]").clicked() {
+                    choice = Some(2);
+                }
+            });
+        });
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            choice = Some(2);
+        }
+        match choice {
+            Some(0) => {
+                commands.remove_resource::<ConfirmDiscard>();
+                resume = true;
+            }
+            Some(1) => {
+                starts.write(StartPractice {
+                    level: c.level.clone(),
+                    trainee: c.trainee.clone(),
+                    discard_unfinished: true,
+                });
+            }
+            Some(_) => commands.remove_resource::<ConfirmDiscard>(),
+            None => {}
+        }
     }
 
     if let Some(level) = edit {
@@ -292,11 +355,15 @@ fn title_screen(
         {
             Some(level) => {
                 ui.pending = None;
-                commands.insert_resource(Practice::resume(
-                    level,
-                    p.attempt.clone(),
-                    p.session_in_progress,
-                ));
+                let practice = Practice::resume(level, p.attempt.clone(), p.session_in_progress);
+                // The session goes on where it stopped: its clock, and the mouse's pressure.
+                let (t, began) = practice.live_clock();
+                commands.insert_resource(SessionClock(t));
+                commands.insert_resource(ClockRunning(began));
+                if let Some(h) = p.hand_pressure {
+                    commands.insert_resource(HandPressure(h.clamp(0.0, 1.0)));
+                }
+                commands.insert_resource(practice);
                 next.set(Screen::Practice);
             }
             None => {

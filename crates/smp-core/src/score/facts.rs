@@ -34,7 +34,8 @@ pub struct OutcomeCounts {
 }
 
 impl OutcomeCounts {
-    pub(super) fn add(&mut self, o: DepthOutcome) {
+    /// Counts one impression of outcome `o`.
+    pub fn add(&mut self, o: DepthOutcome) {
         match o {
             DepthOutcome::Shallow => self.shallow += 1,
             DepthOutcome::Ideal => self.ideal += 1,
