@@ -30,6 +30,7 @@ pub mod screens;
 mod screenshot;
 pub mod session;
 pub mod theme;
+mod window;
 
 pub use bevy;
 pub use scalp::Heatmap;
@@ -105,6 +106,7 @@ pub fn plugin(app: &mut App) {
         scalp::plugin,
         screens::plugin,
         screenshot::plugin,
+        window::plugin,
     ));
 }
 

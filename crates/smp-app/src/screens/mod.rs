@@ -19,6 +19,12 @@ pub mod title;
 pub(crate) fn plugin(app: &mut App) {
     app.add_systems(PreUpdate, pointer_over_ui);
     app.add_systems(Update, pace_updates.run_if(state_changed::<Screen>));
+    app.add_systems(
+        PreUpdate,
+        drop_unchanged_modifiers
+            .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+            .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+    );
     app.add_plugins((
         title::plugin,
         calibration::plugin,
@@ -42,6 +48,24 @@ fn pace_updates(state: Res<State<Screen>>, settings: Option<ResMut<bevy::winit::
         }
         _ => bevy::winit::WinitSettings::desktop_app(),
     };
+}
+
+/// bevy_egui reports the modifier keys to egui every frame, changed or not, and egui answers
+/// any input with a repaint: the window would redraw forever. Only a change is passed on.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<bevy_egui::egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|e| match e {
+            bevy_egui::egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
+    }
 }
 
 /// Tells the input path whether the pointer is over a panel (its strokes and wheel are the

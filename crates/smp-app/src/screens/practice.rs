@@ -130,7 +130,7 @@ fn practice_hud(
     if !running.0 {
         let plan = &practice.level.plan;
         egui::Window::new(format!("Session {}: {}", practice.session_number(), plan.title))
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 48.0])
+            .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -16.0])
             .collapsible(false)
             .resizable(false)
             .default_width(520.0)

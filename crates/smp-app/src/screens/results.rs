@@ -8,6 +8,7 @@ use smp_core::files::data_dir;
 
 use crate::AppSystems;
 use crate::autosave::{Autosave, Progress, save_attempt};
+use crate::camera::{ScalpCamera, world};
 use crate::editor::{Editor, RecordingModel, keep_model_attempt};
 use crate::notice::Notice;
 use crate::replay_driver::ReplayDriver;
@@ -29,6 +30,8 @@ struct ResultsState {
     /// Days after the last session the scalp shows.
     result_day: f64,
     heatmap: Heatmap,
+    /// The place picked from a criterion's list, ringed on the scalp.
+    highlight: Option<smp_core::geometry::Point>,
     /// What the screen shows, computed once when it opens.
     results: Option<ResultsData>,
     /// Where the trainee wants a copy of the attempt.
@@ -40,6 +43,7 @@ impl Default for ResultsState {
         Self {
             result_day: 42.0,
             heatmap: Heatmap::None,
+            highlight: None,
             results: None,
             copy_to: String::new(),
         }
@@ -124,6 +128,50 @@ fn on_results(
     }
 }
 
+/// What the heatmap's colours mean.
+fn heatmap_legend(r: &mut egui::Ui, heatmap: Heatmap, min_spacing_mm: f64) {
+    use smp_core::report::{outcome_rgb, spacing_rgb};
+    use smp_core::skin::DepthOutcome;
+    let swatch = |h: &mut egui::Ui, rgb: [u8; 3], text: &str| {
+        let (rect, _) = h.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+        h.painter().circle_filled(
+            rect.center(),
+            4.5,
+            egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]),
+        );
+        h.small(text);
+    };
+    r.horizontal_wrapped(|h| match heatmap {
+        Heatmap::None => {}
+        Heatmap::Outcome => {
+            for o in [
+                DepthOutcome::Shallow,
+                DepthOutcome::Ideal,
+                DepthOutcome::Deep,
+                DepthOutcome::Blowout,
+            ] {
+                swatch(h, outcome_rgb(o), o.name());
+            }
+        }
+        Heatmap::Spacing => {
+            h.small(format!(
+                "nearest dot, against the minimum spacing {min_spacing_mm:.2} mm:"
+            ));
+            for (ratio, text) in [(0.5, "closer"), (1.2, "1–1.5 ×"), (2.0, "1.5 × or more")] {
+                swatch(h, spacing_rgb(ratio), text);
+            }
+        }
+        Heatmap::Density => {
+            swatch(h, [26, 77, 242], "sparser than planned");
+            swatch(
+                h,
+                [242, 38, 26],
+                "denser than planned (dots per cm², the stronger the further off)",
+            );
+        }
+    });
+}
+
 fn results_screen(
     mut contexts: EguiContexts,
     practice: Option<Res<Practice>>,
@@ -135,6 +183,7 @@ fn results_screen(
     mut editor: Option<ResMut<Editor>>,
     mut notice: ResMut<Notice>,
     mut commands: Commands,
+    mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
 ) -> Result {
     let mut keep_model = false;
     let Some(practice) = practice else {
@@ -145,6 +194,7 @@ fn results_screen(
     };
     let mut root = theme::screen_ui(&mut contexts)?;
     let plan = &practice.level.plan;
+    let mut go_to = None;
     egui::Panel::right("results")
         .exact_size(440.0)
         .show(&mut root, |r| {
@@ -186,11 +236,19 @@ fn results_screen(
                     .default_open(c.score < 90.0)
                     .show(r, |r| {
                         r.label(&c.reason);
-                        for p in c.places.iter().take(6) {
-                            r.small(format!(
-                                "at ({:.1}, {:.1}) mm: {}",
-                                p.at.x_mm, p.at.y_mm, p.note
-                            ));
+                        if !c.places.is_empty() {
+                            r.small("Places that cost points (click to see one on the scalp):");
+                        }
+                        for p in c.places.iter().take(8) {
+                            let chosen = ui.highlight == Some(p.at);
+                            let text =
+                                format!("{} — ({:.1}, {:.1}) mm", p.note, p.at.x_mm, p.at.y_mm);
+                            if r.selectable_label(chosen, egui::RichText::new(text).small())
+                                .clicked()
+                            {
+                                ui.highlight = Some(p.at);
+                                go_to = Some(p.at);
+                            }
                         }
                     });
                 }
@@ -244,6 +302,14 @@ fn results_screen(
                         }
                     }
                 });
+                r.label(format!(
+                    "Showing: {}",
+                    match ui.result_day {
+                        d if d < 0.5 => "fresh, as just tattooed".to_string(),
+                        d if d < 365.0 => format!("{d:.0} days after the last session"),
+                        d => format!("{:.1} years after the last session", d / 365.25),
+                    }
+                ));
                 r.horizontal(|h| {
                     h.label("Heatmap:");
                     h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
@@ -251,6 +317,7 @@ fn results_screen(
                     h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
                     h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
                 });
+                heatmap_legend(r, ui.heatmap, plan.min_spacing_mm);
                 r.separator();
                 r.horizontal(|h| {
                     h.label("Save a copy to:");
@@ -288,6 +355,24 @@ fn results_screen(
     if keep_model {
         commands.remove_resource::<RecordingModel>();
         next.set(Screen::Editor);
+    }
+    // A chosen place: centred, close enough to see single dots, ringed.
+    if let Some(at) = go_to
+        && let Ok((mut tf, mut projection)) = cameras.single_mut()
+    {
+        tf.translation = world(at).extend(tf.translation.z);
+        if let Projection::Orthographic(o) = &mut *projection {
+            o.scale = o.scale.min(0.03);
+        }
+    }
+    if let Some(at) = ui.highlight {
+        for r in [1.2, 1.5] {
+            gizmos.circle_2d(
+                Isometry2d::from_translation(world(at)),
+                r,
+                Color::srgb(0.9, 0.0, 0.8),
+            );
+        }
     }
     if let Some(data) = &ui.results {
         draw_heatmap(
