@@ -297,10 +297,10 @@ impl LevelDraft {
         let text = self.to_ron();
         let mut out = match Level::parse(Path::new("level"), &text) {
             Ok(_) => Vec::new(),
-            Err(LevelError::Invalid { problems, .. }) => problems
-                .into_iter()
-                .map(|p| format!("{}: {}", p.location, p.message))
-                .collect(),
+            // The editor's user never sees the file: the message alone, which names the shape.
+            Err(LevelError::Invalid { problems, .. }) => {
+                problems.into_iter().map(|p| p.message).collect()
+            }
             Err(e) => vec![e.to_string()],
         };
         if is_shipped_id(&self.plan.id) {
@@ -310,6 +310,13 @@ impl LevelDraft {
             ));
         }
         out
+    }
+
+    /// What a valid draft may still get wrong (the warnings of `levels check`), in words.
+    pub fn warnings(&self) -> Vec<String> {
+        Level::parse(Path::new("level"), &self.to_ron())
+            .map(|l| l.warnings.into_iter().map(|w| w.message).collect())
+            .unwrap_or_default()
     }
 
     /// Saves the draft to `path` (temp file, then rename) when it is valid, and returns the

@@ -221,9 +221,6 @@ impl Polygon {
         if let Some(i) = self.vertices.iter().position(|p| !p.is_finite()) {
             return Some(format!("vertex {i} is not a finite number"));
         }
-        if self.area_mm2() < 1e-6 {
-            return Some("the polygon has no area".into());
-        }
         // Edge crossings: O(n²) is fine for hand-written level polygons (tens of vertices).
         for i in 0..n {
             for j in i + 1..n {
@@ -237,6 +234,11 @@ impl Polygon {
                     return Some(format!("edges {i} and {j} cross each other"));
                 }
             }
+        }
+        // After the crossings: a bow tie's halves cancel in the area, but its fault is the
+        // crossing.
+        if self.area_mm2() < 1e-6 {
+            return Some("the polygon has no area".into());
         }
         None
     }
@@ -254,6 +256,33 @@ impl Polygon {
             twice += a.x_mm * b.y_mm - b.x_mm * a.y_mm;
         }
         (twice * 0.5).abs()
+    }
+
+    /// Whether this polygon and `other` share any area: a vertex of one inside the other, or
+    /// (for polygons small enough to compare edge by edge) edges that cross.
+    pub fn overlaps(&self, other: &Polygon) -> bool {
+        let (a, b) = (self.bounds(), other.bounds());
+        if a.max.x_mm < b.min.x_mm
+            || b.max.x_mm < a.min.x_mm
+            || a.max.y_mm < b.min.y_mm
+            || b.max.y_mm < a.min.y_mm
+        {
+            return false;
+        }
+        let (ia, ib) = (PolygonIndex::new(self), PolygonIndex::new(other));
+        if self.vertices.iter().any(|&p| ib.contains(p))
+            || other.vertices.iter().any(|&p| ia.contains(p))
+        {
+            return true;
+        }
+        let (n, m) = (self.vertices.len(), other.vertices.len());
+        // Two shapes can cross without a vertex inside the other (a plus sign); checked pairwise
+        // only where that stays cheap.
+        n * m <= 250_000
+            && (0..n).any(|i| {
+                let (p, q) = (self.vertices[i], self.vertices[(i + 1) % n]);
+                (0..m).any(|j| segments_cross(p, q, other.vertices[j], other.vertices[(j + 1) % m]))
+            })
     }
 
     /// Whether `p` lies inside (even-odd rule).
@@ -578,5 +607,48 @@ mod tests {
         let (s, d) = l.closest(Point::new(12.0, 5.0));
         assert!((s - 15.0).abs() < 1e-9 && (d - 2.0).abs() < 1e-9);
         assert_eq!(l.length_mm(), 20.0);
+    }
+
+    #[test]
+    fn a_bow_tie_is_said_to_cross_and_overlap_is_found() {
+        let bow = Polygon::new(vec![
+            Point::new(0.0, 0.0),
+            Point::new(10.0, 10.0),
+            Point::new(10.0, 0.0),
+            Point::new(0.0, 10.0),
+        ]);
+        assert!(
+            bow.problem().unwrap().contains("cross"),
+            "{:?}",
+            bow.problem()
+        );
+        let square = |x: f64, y: f64, s: f64| {
+            Polygon::new(vec![
+                Point::new(x, y),
+                Point::new(x + s, y),
+                Point::new(x + s, y + s),
+                Point::new(x, y + s),
+            ])
+        };
+        assert!(square(0.0, 0.0, 10.0).overlaps(&square(5.0, 5.0, 10.0)));
+        assert!(
+            square(0.0, 0.0, 10.0).overlaps(&square(2.0, 2.0, 3.0)),
+            "one inside the other"
+        );
+        assert!(!square(0.0, 0.0, 10.0).overlaps(&square(20.0, 0.0, 10.0)));
+        // A plus sign: no vertex inside the other, yet they cross.
+        let wide = Polygon::new(vec![
+            Point::new(0.0, 4.0),
+            Point::new(10.0, 4.0),
+            Point::new(10.0, 6.0),
+            Point::new(0.0, 6.0),
+        ]);
+        let tall = Polygon::new(vec![
+            Point::new(4.0, 0.0),
+            Point::new(6.0, 0.0),
+            Point::new(6.0, 10.0),
+            Point::new(4.0, 10.0),
+        ]);
+        assert!(wide.overlaps(&tall));
     }
 }

@@ -443,8 +443,9 @@ impl ReferencePlan {
     }
 
     /// What keeps this level from teaching its faults, though it is valid: a needle whose full
-    /// force cannot clearly reach the subcutis (a heavy hand barely blows out), or whose force
-    /// band for the depth window is too narrow for a light hand to stay in it. `source` is the
+    /// force cannot clearly reach the subcutis (a heavy hand barely blows out), whose force
+    /// band for the depth window is too narrow for a light hand to stay in it, or zones of
+    /// different densities that overlap. `source` is the
     /// level file's text, used to point at the field.
     pub fn warnings(&self, source: &str) -> Vec<Problem> {
         let mut out = Vec::new();
@@ -476,6 +477,24 @@ impl ReferencePlan {
                         100.0 * MIN_WINDOW_FORCE_BAND
                     ),
                 });
+            }
+        }
+        // Overlapping zones are legal (the first in file order wins where they overlap), but
+        // with different densities the level probably does not plan what its author meant.
+        for i in 0..self.zones.len() {
+            for j in i + 1..self.zones.len() {
+                let (a, b) = (&self.zones[i], &self.zones[j]);
+                if a.density != b.density && a.outline.overlaps(&b.outline) {
+                    out.push(Problem {
+                        location: locate_field(source, "zones"),
+                        message: format!(
+                            "zones {:?} and {:?} overlap with different densities: where they overlap, {:?} (the first) applies",
+                            crate::text::for_terminal(&a.name),
+                            crate::text::for_terminal(&b.name),
+                            crate::text::for_terminal(&a.name)
+                        ),
+                    });
+                }
             }
         }
         out
@@ -1003,6 +1022,28 @@ mod tests {
         assert!(plan.warnings(&text)[0].message.contains("barely blow out"));
         plan.sessions[0].needle.protrusion_mm = 4.0;
         assert!(plan.warnings(&text)[0].message.contains("pressure range"));
+    }
+
+    #[test]
+    fn overlapping_zones_of_different_densities_are_warned_about() {
+        let (mut plan, text) = drill();
+        plan.sessions[0].needle.protrusion_mm = 1.5;
+        let quiet = plan.warnings(&text).len();
+        let mut second = plan.zones[0].clone();
+        second.name = "denser".into();
+        second.density = super::Density::Uniform(120.0);
+        plan.zones.push(second.clone());
+        let w = plan.warnings(&text);
+        assert_eq!(w.len(), quiet + 1, "{w:?}");
+        assert!(w.last().unwrap().message.contains("overlap"), "{w:?}");
+        // The same density, or zones apart: nothing to say.
+        plan.zones[1].density = plan.zones[0].density.clone();
+        assert_eq!(plan.warnings(&text).len(), quiet);
+        plan.zones[1].density = second.density;
+        for v in &mut plan.zones[1].outline.vertices {
+            v.x_mm += 1000.0;
+        }
+        assert_eq!(plan.warnings(&text).len(), quiet);
     }
 
     #[test]

@@ -387,6 +387,9 @@ fn editor_panel(
             let problems = editor.problems().to_vec();
             if problems.is_empty() {
                 r.colored_label(GOOD, "✔ Valid: passes the same checks as `levels check`.");
+                for w in editor.draft.warnings() {
+                    r.colored_label(egui::Color32::from_rgb(220, 160, 40), format!("⚠ {w}"));
+                }
             } else {
                 r.colored_label(BAD, "Cannot be saved yet:");
                 for pr in &problems {
