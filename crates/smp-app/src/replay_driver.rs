@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use smp_core::attempt::Attempt;
 use smp_core::levels::Level;
 
-use crate::clock::SessionClock;
+use crate::clock::{ClockRunning, SessionClock};
 use crate::input::PenInput;
 use crate::screen::Screen;
 use crate::session::Practice;
@@ -143,7 +143,7 @@ fn feed_samples(
     state: Res<State<Screen>>,
     mut driver: ResMut<ReplayDriver>,
     practice: Option<Res<Practice>>,
-    mut clock: ResMut<SessionClock>,
+    (mut clock, mut running): (ResMut<SessionClock>, ResMut<ClockRunning>),
     mut out: MessageWriter<PenInput>,
 ) {
     let (Some(practice), ReplayPhase::Playing) = (practice, driver.phase) else {
@@ -171,7 +171,9 @@ fn feed_samples(
         i += 1;
     }
     driver.next = i;
+    // The replay keeps the attempt's own time: its clock runs from the start.
     clock.0 = driver.clock;
+    running.0 = true;
     if i < samples.len() {
         return;
     }
