@@ -31,6 +31,7 @@ pub(crate) fn plugin(app: &mut App) {
             draw_new_impressions,
             redraw_for_day,
             upload_dirty_tiles,
+            refit_on_resize,
             camera_controls,
             draw_overlay.run_if(not(in_state(Screen::Title))),
             draw_cursor.run_if(in_state(Screen::Practice)),
@@ -66,6 +67,8 @@ pub struct ScalpView {
     compositor: Compositor,
     /// The tiled pixels.
     pub canvas: TileCanvas,
+    /// The canvas size, mm.
+    canvas_mm: (f32, f32),
     images: Vec<Handle<Image>>,
     level_hash: String,
     shown: Option<f64>,
@@ -259,32 +262,62 @@ fn build_view(
         handles.push(handle);
     }
     canvas.take_dirty();
-    // Fit the canvas in the part of the window the panels leave free (the side panel on the
-    // right, the bar on top).
+    let canvas_mm = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
     if let (Ok((mut tf, mut projection)), Ok(window)) = (cameras.single_mut(), windows.single()) {
-        let (w, h) = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
-        let (panel, bar) = (460.0, 30.0);
-        let (free_w, free_h) = (
-            (window.width() - panel).max(200.0),
-            (window.height() - bar).max(200.0),
-        );
-        let scale = (w / free_w).max(h / free_h) * 1.06;
-        // Centre of the free area, relative to the window centre, in mm.
-        let offset = Vec2::new(panel / 2.0, -bar / 2.0) * scale;
-        tf.translation = Vec3::new(w / 2.0 + offset.x, -h / 2.0 + offset.y, 0.0);
-        if let Projection::Orthographic(o) = &mut *projection {
-            o.scale = scale;
-        }
+        fit_view(canvas_mm, window, &mut tf, &mut projection);
     }
     // Drawn as while tattooing; another shown day is redrawn by `redraw_for_day`.
     commands.insert_resource(ScalpView {
         compositor,
         canvas,
+        canvas_mm,
         images: handles,
         level_hash: practice.level.hash.clone(),
         shown: None,
         drawn_day: day,
     });
+}
+
+/// Fits the canvas in the part of the window the panels leave free (the side panel on the
+/// right, the bar on top).
+fn fit_view(
+    canvas_mm: (f32, f32),
+    window: &Window,
+    tf: &mut Transform,
+    projection: &mut Projection,
+) {
+    let (w, h) = canvas_mm;
+    let (panel, bar) = (460.0, 30.0);
+    let (free_w, free_h) = (
+        (window.width() - panel).max(200.0),
+        (window.height() - bar).max(200.0),
+    );
+    let scale = (w / free_w).max(h / free_h) * 1.06;
+    // Centre of the free area, relative to the window centre, in mm.
+    let offset = Vec2::new(panel / 2.0, -bar / 2.0) * scale;
+    tf.translation = Vec3::new(w / 2.0 + offset.x, -h / 2.0 + offset.y, 0.0);
+    if let Projection::Orthographic(o) = projection {
+        o.scale = scale;
+    }
+}
+
+/// A resized window shows the whole canvas again, as large as the window allows (from 800 × 600
+/// up to 4K).
+fn refit_on_resize(
+    mut resized: MessageReader<bevy::window::WindowResized>,
+    view: Option<Res<ScalpView>>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
+) {
+    if resized.read().count() == 0 {
+        return;
+    }
+    let (Some(view), Ok(window), Ok((mut tf, mut projection))) =
+        (view, windows.single(), cameras.single_mut())
+    else {
+        return;
+    };
+    fit_view(view.canvas_mm, window, &mut tf, &mut projection);
 }
 
 fn draw_new_impressions(
