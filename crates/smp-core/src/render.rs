@@ -74,6 +74,9 @@ struct Mark {
     opacity: f32,
 }
 
+/// The mottle's lattice step, px (see `Compositor::background`).
+const MOTTLE_STEP: u32 = 4;
+
 /// The level's skin, prepared once: tone, scars and the procedural pores and stubble.
 pub struct Compositor {
     canvas_mm: (f64, f64),
@@ -136,7 +139,7 @@ fn hash2(seed: u64, x: i64, y: i64) -> f32 {
 fn add_noise_row(
     seed: u64,
     y_mm: f64,
-    first_px: u32,
+    first_px: i64,
     mm_per_px: f64,
     scale_mm: f64,
     amp: f32,
@@ -151,7 +154,7 @@ fn add_noise_row(
     let (mut top, mut bottom) = ((0.0f32, 0.0f32), (0.0f32, 0.0f32));
     for (i, o) in out.iter_mut().enumerate() {
         // From the absolute pixel index, so a tile and the whole image compute the same value.
-        let u = ((first_px as usize + i) as f64 + 0.5) * mm_per_px / scale_mm;
+        let u = ((first_px + i as i64) as f64 + 0.5) * mm_per_px / scale_mm;
         let x0 = u.floor();
         let ix = x0 as i64;
         if ix != cell {
@@ -447,29 +450,48 @@ impl Compositor {
         let mm_per_px = 1.0 / px_per_mm;
         let scar_tint = [1.12f32, 0.98, 0.96];
         let w = rect.width as usize;
+        // The mottle is smooth over many pixels (its finest features are 1.3 mm): it is
+        // evaluated on a lattice of MOTTLE_STEP-pixel groups, anchored to the whole image so a
+        // tile and the whole image agree, and interpolated between.
+        let step = MOTTLE_STEP as f64;
+        let lattice_of = |x: u32| ((f64::from(x) + 0.5 - step / 2.0) / step).floor() as i64;
+        let first = lattice_of(rect.x);
+        let count = (lattice_of(rect.x + rect.width.saturating_sub(1)) - first + 2) as usize;
+        let mut lattice = vec![0f32; count];
         let mut mottle = vec![0f32; w];
+        // Each column's lattice cell and place in it: the same on every row.
+        let columns: Vec<(usize, f32)> = (0..w)
+            .map(|col| {
+                let f = ((rect.x as usize + col) as f64 + 0.5 - step / 2.0) / step;
+                let j = f.floor();
+                ((j as i64 - first) as usize, (f - j) as f32)
+            })
+            .collect();
         for row in 0..rect.height as usize {
             let y = (rect.y as f64 + row as f64 + 0.5) * mm_per_px;
             // Mottling at two scales, a few per cent of the tone.
-            mottle.fill(1.0);
+            lattice.fill(1.0);
             add_noise_row(
                 self.noise_seed,
                 y,
-                rect.x,
-                mm_per_px,
+                first,
+                mm_per_px * step,
                 6.0,
                 0.035,
-                &mut mottle,
+                &mut lattice,
             );
             add_noise_row(
                 self.noise_seed ^ 0x55,
                 y,
-                rect.x,
-                mm_per_px,
+                first,
+                mm_per_px * step,
                 1.3,
                 0.02,
-                &mut mottle,
+                &mut lattice,
             );
+            for (m, &(k, t)) in mottle.iter_mut().zip(&columns) {
+                *m = lattice[k] + (lattice[k + 1] - lattice[k]) * t;
+            }
             let line = &mut buf[row * w..(row + 1) * w];
             for (c, m) in line.iter_mut().zip(&mottle) {
                 *c = self.skin_rgb.map(|v| v * m);
