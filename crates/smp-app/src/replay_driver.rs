@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use smp_core::attempt::Attempt;
 use smp_core::levels::Level;
 
+use crate::autosave::Autosave;
 use crate::clock::{ClockRunning, SessionClock};
 use crate::input::PenInput;
 use crate::screen::Screen;
@@ -128,6 +129,11 @@ fn start_replay(
         Ok((attempt, level)) => {
             commands.insert_resource(practice_for_replay(level, &attempt));
             commands.insert_resource(ReplayDriver::new(attempt, options.speed));
+            // A replay is nobody's unfinished work: its autosave goes to a temporary file, so
+            // the trainee's own autosave is neither replaced nor offered for a replay.
+            commands.insert_resource(Autosave::at(
+                std::env::temp_dir().join(format!("smp-trainer-play-{}.ron", std::process::id())),
+            ));
             next.set(Screen::Practice);
         }
         Err(e) => {
