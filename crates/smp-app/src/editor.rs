@@ -67,8 +67,9 @@ pub struct Editor {
     pub status: Option<String>,
     /// Canvas and skin the scalp view shows (it is rebuilt when they change).
     pub(crate) shown_key: String,
-    /// The draft's problems, as of `checked`.
+    /// The draft's problems and warnings, as of `checked`.
     problems: Vec<String>,
+    warnings: Vec<String>,
     checked: Option<smp_core::plan::ReferencePlan>,
     /// The draft as last saved (or opened), to tell unsaved edits.
     saved_text: String,
@@ -114,6 +115,7 @@ impl Editor {
             status: None,
             shown_key: String::new(),
             problems: Vec::new(),
+            warnings: Vec::new(),
             checked: None,
             saved_text: draft.to_ron(),
             leaving: false,
@@ -151,11 +153,23 @@ impl Editor {
 
     /// The draft's problems (empty: it can be saved).
     pub fn problems(&mut self) -> &[String] {
+        self.check();
+        &self.problems
+    }
+
+    /// What a valid draft may still get wrong (the warnings of `levels check`).
+    pub fn warnings(&mut self) -> &[String] {
+        self.check();
+        &self.warnings
+    }
+
+    /// Checks the draft again only when it changed (the panel asks every frame).
+    fn check(&mut self) {
         if self.checked.as_ref() != Some(&self.draft.plan) {
             self.problems = self.draft.problems();
+            self.warnings = self.draft.warnings();
             self.checked = Some(self.draft.plan.clone());
         }
-        &self.problems
     }
 
     /// Ends the shape being drawn: a zone or scar needs 3 points, the hairline 2.

@@ -387,7 +387,7 @@ fn editor_panel(
             let problems = editor.problems().to_vec();
             if problems.is_empty() {
                 r.colored_label(GOOD, "✔ Valid: passes the same checks as `levels check`.");
-                for w in editor.draft.warnings() {
+                for w in editor.warnings().to_vec() {
                     r.colored_label(egui::Color32::from_rgb(220, 160, 40), format!("⚠ {w}"));
                 }
             } else {
@@ -407,12 +407,13 @@ fn editor_panel(
                 });
             }
             // "Saved" is only true until the next edit.
-            if editor.unsaved() && editor.status.as_deref().is_some_and(|s| s.starts_with("Saved")) {
+            let unsaved = editor.unsaved();
+            if unsaved && editor.status.as_deref().is_some_and(|s| s.starts_with("Saved")) {
                 editor.status = None;
             }
             if let Some(s) = &editor.status {
                 r.label(s);
-            } else if editor.unsaved() {
+            } else if unsaved {
                 r.label("Unsaved changes.");
             }
             r.separator();

@@ -47,6 +47,9 @@ struct TitleState {
     progress: Progress,
     /// An unfinished attempt waiting to be resumed (read once per visit to the title screen).
     pending: Option<Arc<AutosaveFile>>,
+    /// What the pending autosave holds, in words (replaying its samples to count impressions is
+    /// done once, not every frame).
+    pending_text: String,
     /// An attempt file to open for review.
     review_path: String,
     /// The trainee's history from the saved attempts (per level and per criterion).
@@ -61,6 +64,7 @@ impl Default for TitleState {
             trainee: std::env::var("USER").unwrap_or_else(|_| "trainee".into()),
             progress: Progress::load(&data_dir()),
             pending: None,
+            pending_text: String::new(),
             review_path: String::new(),
             history: None,
         }
@@ -78,6 +82,7 @@ fn refresh(
     // A model recording left for the curriculum is over: later results are no model.
     commands.remove_resource::<RecordingModel>();
     ui.pending = autosave.pending().map(Arc::new);
+    ui.pending_text = ui.pending.as_ref().map_or(String::new(), |p| p.describe());
     ui.progress = Progress::load(&data_dir());
     // Levels saved by the editor meanwhile join the curriculum.
     let extra = options.as_ref().and_then(|o| o.levels_dir.clone());
@@ -159,6 +164,7 @@ fn title_screen(
     let mut root = theme::screen_ui(&mut contexts)?;
     let ctx = root.ctx().clone();
     let pending = ui.pending.clone();
+    let pending_text = ui.pending_text.clone();
     egui::Panel::top("title").show(&mut root, |ui_| {
         ui_.horizontal(|h| {
             h.heading("smp-trainer");
@@ -205,11 +211,11 @@ fn title_screen(
     let mut edit: Option<Option<Level>> = None;
     egui::CentralPanel::default().show(&mut root, |c| {
         // Unfinished work first, where it cannot be missed.
-        if let Some(p) = pending.as_ref().filter(|p| p.has_work()) {
+        if pending.as_ref().is_some_and(|p| p.has_work()) {
             egui::Frame::group(c.style())
                 .fill(egui::Color32::from_rgb(70, 55, 20))
                 .show(c, |f| {
-                    f.strong(format!("You have {}.", p.describe()));
+                    f.strong(format!("You have {}.", pending_text));
                     f.horizontal(|h| {
                         if h.button(egui::RichText::new("Resume it").size(16.0)).clicked() {
                             resume = true;
