@@ -35,15 +35,8 @@ fn read_full_head(c: &mut Criterion) {
         .iter()
         .flat_map(|s| &s.samples)
         .map(|s| {
-            [
-                s.t_s,
-                s.at.x_mm,
-                s.at.y_mm,
-                s.pressure,
-                s.tilt_x_rad,
-                s.tilt_y_rad,
-                f64::from(u8::from(s.contact)),
-            ]
+            let [t, x, y, p, tx, ty] = s.numbers();
+            [t, x, y, p, tx, ty, f64::from(u8::from(s.contact))]
         })
         .collect();
     let json = serde_json::to_string(&rows).expect("finite numbers");

@@ -41,19 +41,25 @@ impl From<SampleTuple> for PenSample {
 
 impl From<PenSample> for SampleTuple {
     fn from(s: PenSample) -> Self {
-        (
-            s.t_s,
-            s.at.x_mm,
-            s.at.y_mm,
-            s.pressure,
-            s.tilt_x_rad,
-            s.tilt_y_rad,
-            s.contact,
-        )
+        let [t, x, y, p, tx, ty] = s.numbers();
+        (t, x, y, p, tx, ty, s.contact)
     }
 }
 
 impl PenSample {
+    /// The sample's numbers in the order files hold them: `t_s` (s), `x_mm`, `y_mm` (mm),
+    /// `pressure` (0..1), `tilt_x_rad`, `tilt_y_rad` (rad); `contact` follows them.
+    pub fn numbers(&self) -> [f64; 6] {
+        [
+            self.t_s,
+            self.at.x_mm,
+            self.at.y_mm,
+            self.pressure,
+            self.tilt_x_rad,
+            self.tilt_y_rad,
+        ]
+    }
+
     /// The sample at the precision a tablet has, which is what attempt files keep: time to
     /// 0.1 ms, position to 1 µm, pressure to 1e-5 (finer than 8,192 levels), tilt to 1e-4 rad.
     /// Rounded to the nearest decimal, so the shortest text that reads back exactly is short.

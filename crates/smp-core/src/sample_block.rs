@@ -37,17 +37,10 @@ pub fn write(samples: &[PenSample], out: &mut String) {
     out.reserve(samples.len() * 48);
     for s in samples {
         // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "{} {} {} {} {} {} {}",
-            s.t_s,
-            s.at.x_mm,
-            s.at.y_mm,
-            s.pressure,
-            s.tilt_x_rad,
-            s.tilt_y_rad,
-            u8::from(s.contact)
-        );
+        for v in s.numbers() {
+            let _ = write!(out, "{v} ");
+        }
+        let _ = writeln!(out, "{}", u8::from(s.contact));
     }
 }
 
@@ -322,17 +315,7 @@ mod tests {
     }
 
     fn same(a: &[PenSample], b: &[PenSample]) -> bool {
-        let bits = |s: &PenSample| {
-            [
-                s.t_s,
-                s.at.x_mm,
-                s.at.y_mm,
-                s.pressure,
-                s.tilt_x_rad,
-                s.tilt_y_rad,
-            ]
-            .map(f64::to_bits)
-        };
+        let bits = |s: &PenSample| s.numbers().map(f64::to_bits);
         a.len() == b.len()
             && a.iter()
                 .zip(b)

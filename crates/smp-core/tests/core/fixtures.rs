@@ -122,17 +122,11 @@ fn sample_bits(a: &Attempt) -> Vec<u64> {
         .iter()
         .flat_map(|s| &s.samples)
         .flat_map(|s| {
-            [
-                s.t_s,
-                s.at.x_mm,
-                s.at.y_mm,
-                s.pressure,
-                s.tilt_x_rad,
-                s.tilt_y_rad,
-                f64::from(u8::from(s.contact)),
-            ]
+            s.numbers()
+                .map(f64::to_bits)
+                .into_iter()
+                .chain([u64::from(s.contact)])
         })
-        .map(f64::to_bits)
         .collect()
 }
 

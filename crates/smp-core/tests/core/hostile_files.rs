@@ -77,7 +77,7 @@ proptest! {
         let a = Attempt::parse(Path::new("x.ron"), &block).expect("numbers are a valid block");
         let b = Attempt::parse(Path::new("x.ron"), &list).expect("numbers are valid RON");
         let bits = |a: &Attempt| a.sessions[0].samples.iter()
-            .flat_map(|s| [s.t_s, s.at.x_mm, s.at.y_mm, s.pressure, s.tilt_x_rad, s.tilt_y_rad])
+            .flat_map(|s| s.numbers())
             .map(|v| if v.is_nan() { u64::MAX } else { v.to_bits() })
             .collect::<Vec<u64>>();
         prop_assert_eq!(bits(&a), bits(&b));
