@@ -10,4 +10,5 @@ mod editor;
 mod hostile;
 #[cfg(feature = "gui")]
 mod instrument;
+mod progress;
 mod support;

@@ -29,8 +29,11 @@ pub fn run(
     }
     let trusted = TrustedKeys::load_or_default(trusted_keys).map_err(Failure::input)?;
     let started = std::time::Instant::now();
-    let rows = grade::grade_dir(dir, levels, &trusted)
+    let meter = super::progress::meter();
+    let rows = grade::grade_dir_metered(dir, levels, &trusted, meter.as_ref())
         .map_err(|e| Failure::input(format!("{}: {e}", dir.display())))?;
+    // The bar clears before the table and summary are printed.
+    drop(meter);
     if stats {
         let peak = peak_memory_kib().map_or("unknown".into(), |k| {
             format!("{:.1} MiB", k as f64 / 1024.0)

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod grade;
 mod levels;
 mod out;
+mod progress;
 mod render;
 mod score;
 mod simulate;
@@ -484,11 +485,14 @@ fn report(
 ) -> Result<u8, Failure> {
     let trusted =
         smp_core::signing::TrustedKeys::load_or_default(trusted_keys).map_err(Failure::input)?;
+    let meter = progress::meter();
+    meter.stage("scoring", 1, "attempt");
     let opened = smp_core::review::ReviewedAttempt::open_trusting(file, levels, trusted)
         .map_err(Failure::input)?;
     let page = out.unwrap_or_else(|| file.with_extension("html"));
-    let written =
-        smp_core::report::export(&opened, &opened.notes(), &page).map_err(Failure::input)?;
+    let written = smp_core::report::export_metered(&opened, &opened.notes(), &page, meter.as_ref())
+        .map_err(Failure::input)?;
+    drop(meter);
     for path in written {
         say!("{}", path.display());
     }

@@ -21,15 +21,20 @@ pub fn run(
             "--day {day} is outside 0–36525 (100 years)"
         )));
     }
+    let meter = super::progress::meter();
+    meter.stage("reading", 1, "file");
     let attempt = Attempt::load(file).map_err(Failure::input)?;
     let level = level_for(file, &attempt, level, dir)?;
+    meter.stage("replaying", 1, "attempt");
     let replayed = replay::replay(&level.plan, &attempt);
     let compositor = Compositor::new(&level.plan);
     let (w, h) = compositor.size_px(px_per_mm).map_err(Failure::input)?;
     let png = compositor
-        .render_png(&dots_on_day(&replayed, day), px_per_mm)
+        .render_png_metered(&dots_on_day(&replayed, day), px_per_mm, meter.as_ref())
         .map_err(Failure::input)?;
+    meter.stage("writing", 1, "file");
     files::write_atomically(out, &png).map_err(Failure::input)?;
+    drop(meter);
     say!(
         "{}: {w} × {h} px, day {day} after the last session, {} impressions",
         out.display(),

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use smp_core::Level;
 use smp_core::persona::Persona;
-use smp_core::simulate::simulate;
+use smp_core::simulate::simulate_metered;
 
 use super::Failure;
 use super::out::say;
@@ -19,11 +19,21 @@ pub fn run(
 ) -> Result<u8, Failure> {
     let level = Level::find(level, dir).map_err(Failure::input)?;
     let trainee = trainee.unwrap_or_else(|| persona.name().to_string());
-    let attempt = simulate(&level, persona, seed, &trainee, "2026-01-01");
+    let meter = super::progress::meter();
+    let attempt = simulate_metered(
+        &level,
+        persona,
+        seed,
+        &trainee,
+        "2026-01-01",
+        meter.as_ref(),
+    );
+    meter.stage("writing", 1, "file");
     if let Some(problem) = attempt.problem() {
         return Err(Failure::input(format!("--trainee: {}", problem.1)));
     }
     attempt.save(out).map_err(Failure::input)?;
+    drop(meter);
     let total = attempt.score.as_ref().map_or(0.0, |s| s.total);
     let impressions: usize = attempt
         .sessions

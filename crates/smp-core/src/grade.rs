@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::attempt::Attempt;
 use crate::levels::{Level, LevelError};
 use crate::limits::MAX_FOLDER_DEPTH;
+use crate::progress::{Meter, Quiet};
 use crate::score::CriterionKind;
 use crate::signing::TrustedKeys;
 use crate::text::csv_field;
@@ -198,7 +199,18 @@ pub fn grade_dir(
     levels_dir: Option<&Path>,
     trusted: &TrustedKeys,
 ) -> std::io::Result<Vec<GradeRow>> {
+    grade_dir_metered(dir, levels_dir, trusted, &Quiet)
+}
+
+/// [`grade_dir`], telling `meter` of each file graded (stage "grading", in files).
+pub fn grade_dir_metered(
+    dir: &Path,
+    levels_dir: Option<&Path>,
+    trusted: &TrustedKeys,
+    meter: &dyn Meter,
+) -> std::io::Result<Vec<GradeRow>> {
     let files = attempt_files(dir)?;
+    meter.stage("grading", files.len() as u64, "files");
     let sizes: Vec<u64> = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
@@ -242,6 +254,7 @@ pub fn grade_dir(
                     drop(q);
                     let row = grade_file(&files[i], &levels, trusted);
                     *rows[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(row);
+                    meter.advance(1);
                     q = queue.lock().unwrap_or_else(|e| e.into_inner());
                     q.in_flight -= sizes[i];
                     // This thread takes its next file before the others wake: a class of big

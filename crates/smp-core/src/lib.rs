@@ -7,7 +7,7 @@
 //! (the `smp-app` crate) and the command line are layers on top.
 //!
 //! Modules depend on each other in one direction only (no import cycles; a test checks it):
-//! limits, geometry, text, files, rng and parallel at the bottom; then the skin, needle and pen models;
+//! limits, geometry, text, files, rng, parallel and progress at the bottom; then the skin, needle and pen models;
 //! plans and levels; attempts (with their review [`notes`]); replay and scoring; and the
 //! instructor's tools (review, reports, grading, the level editor) on top.
 
@@ -27,6 +27,7 @@ pub mod parallel;
 pub mod pen;
 pub mod persona;
 pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod replay;
 pub mod report;

@@ -6,6 +6,7 @@ use crate::geometry::{Point, PolygonIndex, Rect, Vec2};
 use crate::healing::Appearance;
 use crate::limits::MAX_SIDE_PX;
 use crate::plan::ReferencePlan;
+use crate::progress::{Meter, Quiet};
 use crate::replay::Replay;
 use crate::rng::{Purpose, Stream};
 
@@ -278,8 +279,20 @@ impl Compositor {
     /// the finished ones in order, so encoding overlaps painting. The bytes do not depend on
     /// the number of cores.
     pub fn render_png(&self, dots: &[Dot], px_per_mm: f64) -> Result<Vec<u8>, RenderError> {
+        self.render_png_metered(dots, px_per_mm, &Quiet)
+    }
+
+    /// [`Compositor::render_png`], telling `meter` of each band painted and compressed (stage
+    /// "painting", in bands).
+    pub fn render_png_metered(
+        &self,
+        dots: &[Dot],
+        px_per_mm: f64,
+        meter: &dyn Meter,
+    ) -> Result<Vec<u8>, RenderError> {
         use std::io::Write as _;
         let bands = self.bands(dots, px_per_mm)?;
+        meter.stage("painting", bands.spans.len() as u64, "bands");
         let (w, h) = (bands.width, bands.height);
         let encode = |e: png::EncodingError| RenderError::Encode(e.to_string());
         let mut png_bytes = Vec::with_capacity(w as usize * h as usize);
@@ -322,6 +335,7 @@ impl Compositor {
                         failure = Some(RenderError::Encode(e.to_string()));
                     }
                     next += 1;
+                    meter.advance(1);
                 }
             }
             drop(receive);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::files::{self, FileError};
 use crate::notes::{Pin, ReviewNotes};
+use crate::progress::{Meter, Quiet};
 use crate::render::{Compositor, RenderError, dots_on_day};
 use crate::review::ReviewedAttempt;
 use crate::skin::DepthOutcome;
@@ -609,6 +610,17 @@ pub fn export(
     notes: &ReviewNotes,
     page: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    export_metered(r, notes, page, &Quiet)
+}
+
+/// [`export`], telling `meter` of its three stages: "drawing" the picture, "compressing" it,
+/// "writing" the page and picture (one step each).
+pub fn export_metered(
+    r: &ReviewedAttempt,
+    notes: &ReviewNotes,
+    page: &Path,
+    meter: &dyn Meter,
+) -> Result<Vec<PathBuf>, ReportError> {
     let ext = page
         .extension()
         .and_then(|e| e.to_str())
@@ -622,8 +634,13 @@ pub fn export(
     let png_name = png_path
         .file_name()
         .map_or("report.png".into(), |n| n.to_string_lossy().into_owned());
+    meter.stage("drawing", 1, "picture");
     let (w, h, px) = picture(r, notes)?;
+    meter.advance(1);
+    meter.stage("compressing", 1, "picture");
     let png = encode_png(w, h, &px)?;
+    meter.advance(1);
+    meter.stage("writing", 1, "page");
     let text = if html_page {
         html(r, notes, &png_name)
     } else {
@@ -631,6 +648,7 @@ pub fn export(
     };
     // The page and its picture change together: a failed page leaves the old pair as it was.
     files::write_pair((&png_path, &png), (page, text.as_bytes()))?;
+    meter.advance(1);
     Ok(vec![page.into(), png_path])
 }
 

@@ -9,6 +9,7 @@ use crate::needle::Shade;
 use crate::pen::{PenSample, PressureCurve};
 use crate::persona::Persona;
 use crate::plan::ReferencePlan;
+use crate::progress::{Meter, Quiet};
 use crate::rng::{Purpose, Stream};
 use crate::spatial::GrowingGrid;
 
@@ -115,6 +116,19 @@ fn gap_days(p: Persona, plan: &ReferencePlan) -> f64 {
 
 /// Generates a whole attempt at `level` by `persona`, seeded by `seed`, scored as if saved.
 pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date: &str) -> Attempt {
+    simulate_metered(level, persona, seed, trainee, date, &Quiet)
+}
+
+/// [`simulate`], telling `meter` how far it has got: the dots placed (stage "placing", in
+/// impressions), then the scoring of the finished attempt (stage "scoring", one step).
+pub fn simulate_metered(
+    level: &Level,
+    persona: Persona,
+    seed: u64,
+    trainee: &str,
+    date: &str,
+    meter: &dyn Meter,
+) -> Attempt {
     let plan = &level.plan;
     let h = hand(persona);
     let curve = PressureCurve::Linear;
@@ -131,6 +145,16 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
     let mut placed: Vec<Point> = Vec::new();
     let mut sessions = Vec::new();
     let mut previous_fraction = 0.0;
+    let final_fraction = plan
+        .sessions
+        .iter()
+        .map(|s| s.density_fraction)
+        .fold(0.0, f64::max);
+    meter.stage(
+        "placing",
+        (planned_total * final_fraction).round().max(0.0) as u64,
+        "impressions",
+    );
     for (s, sp) in plan.sessions.iter().enumerate() {
         let mut rng = Stream::new(seed, Purpose::Persona, s as u64);
         let count = (planned_total * (sp.density_fraction - previous_fraction))
@@ -147,6 +171,7 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
                 &mut grid,
                 &mut rng,
                 persona == Persona::Expert,
+                meter,
             ),
             Placement::Grid => lattice(plan, s, count, zones_bounds),
             Placement::Clumps => clumps(plan, count, zones_bounds, max_density, &mut rng),
@@ -159,6 +184,9 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
                 })
                 .collect(),
         };
+        if h.placement != Placement::Natural {
+            meter.advance(count as u64);
+        }
         placed.extend_from_slice(&spots);
         let (needle, shade) = match persona {
             Persona::Rusher => (plan.sessions[0].needle, Shade::Black),
@@ -221,7 +249,10 @@ pub fn simulate(level: &Level, persona: Persona, seed: u64, trainee: &str, date:
         name: format!("synthetic {persona}"),
         hardware_id: None,
     };
-    scored_attempt(level, trainee, date, device, curve, seed, sessions)
+    meter.stage("scoring", 1, "attempt");
+    let attempt = scored_attempt(level, trainee, date, device, curve, seed, sessions);
+    meter.advance(1);
+    attempt
 }
 
 /// An attempt at `level` made of `sessions`, with its score computed and stored as a saved
@@ -284,7 +315,10 @@ fn natural(
     grid: &mut GrowingGrid,
     rng: &mut Stream,
     sentinels: bool,
+    meter: &dyn Meter,
 ) -> Vec<Point> {
+    // Reported in batches: a report per dot would cost more than the dot.
+    const BATCH: usize = 1024;
     let mut out = Vec::with_capacity(count);
     let mut tries = 0usize;
     let budget = count * 60 + 100;
@@ -305,7 +339,11 @@ fn natural(
         }
         grid.insert(p);
         out.push(p);
+        if out.len() % BATCH == 0 {
+            meter.advance(BATCH as u64);
+        }
     }
+    meter.advance((count - out.len() / BATCH * BATCH) as u64);
     // A few isolated dots just ahead of the line make a hairline look natural.
     if let (true, 0, Some(h)) = (sentinels, session, &plan.hairline) {
         let wanted = (count as f64 * 0.01).round() as usize;
