@@ -23,7 +23,7 @@ use crate::app::headless;
 use crate::support::temp_dir;
 
 /// A headless trainer with the mouse as its pen, 0.1 mm per window pixel from the canvas origin.
-fn with_mouse(dir: &std::path::Path) -> App {
+pub(crate) fn with_mouse(dir: &std::path::Path) -> App {
     let mut app = headless(dir);
     app.add_plugins(smp_app::bevy::input::InputPlugin);
     app.add_message::<WindowEvent>();
@@ -37,7 +37,7 @@ fn with_mouse(dir: &std::path::Path) -> App {
     app
 }
 
-fn start(app: &mut App, level: &Level, discard_unfinished: bool) {
+pub(crate) fn start(app: &mut App, level: &Level, discard_unfinished: bool) {
     app.world_mut().write_message(StartPractice {
         level: level.clone(),
         trainee: "Ana".into(),
@@ -51,7 +51,7 @@ fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
 
-fn moved(x: f32, y: f32) -> WindowEvent {
+pub(crate) fn moved(x: f32, y: f32) -> WindowEvent {
     WindowEvent::CursorMoved(CursorMoved {
         window: Entity::PLACEHOLDER,
         position: Vec2::new(x, y),
@@ -59,7 +59,7 @@ fn moved(x: f32, y: f32) -> WindowEvent {
     })
 }
 
-fn button(pressed: bool) -> WindowEvent {
+pub(crate) fn button(pressed: bool) -> WindowEvent {
     WindowEvent::MouseButtonInput(MouseButtonInput {
         button: MouseButton::Left,
         state: if pressed {

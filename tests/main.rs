@@ -12,3 +12,5 @@ mod hostile;
 mod instrument;
 mod progress;
 mod support;
+#[cfg(feature = "gui")]
+mod wake;

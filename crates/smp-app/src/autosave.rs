@@ -13,10 +13,11 @@ use smp_core::files::{self, FileKind};
 use smp_core::levels::Level;
 
 use crate::AppSystems;
-use crate::clock::SessionClock;
+use crate::clock::{ClockRunning, SessionClock};
 use crate::input::{HandPressure, PenBackend};
 use crate::screen::Screen;
 use crate::session::{Practice, PracticeSystems, begin_practice};
+use crate::wake::Wake;
 
 /// Seconds between autosaves while a session runs.
 pub const AUTOSAVE_EVERY_S: f64 = 3.0;
@@ -228,15 +229,21 @@ fn autosave(
     mut autosave: ResMut<Autosave>,
     clock: Res<SessionClock>,
     hand: Res<HandPressure>,
+    running: Res<ClockRunning>,
+    mut wake: ResMut<Wake>,
 ) {
     let Some(practice) = practice else { return };
     let elapsed = clock.0 - autosave.last_saved_s;
-    // Due after the interval, or at once if the clock was reset (a new session).
-    if (0.0..AUTOSAVE_EVERY_S).contains(&elapsed) {
-        return;
-    }
     let samples = practice.attempt.sample_count()
         + practice.live.as_ref().map_or(0, |l| l.record.samples.len());
+    // Due after the interval, or at once if the clock was reset (a new session).
+    if (0.0..AUTOSAVE_EVERY_S).contains(&elapsed) {
+        if samples != autosave.last_samples && running.0 {
+            // Work not yet on disk: a frame when it is due (by the running clock), touched or not.
+            wake.within(AUTOSAVE_EVERY_S - elapsed);
+        }
+        return;
+    }
     if samples == autosave.last_samples {
         autosave.last_saved_s = clock.0;
         return;

@@ -11,6 +11,7 @@ use crate::AppSystems;
 use crate::camera::{PointerToCanvas, ScalpCamera, to_canvas};
 use crate::clock::{ClockRunning, SessionClock};
 use crate::screen::Screen;
+use crate::wake::Wake;
 
 /// One raw pen sample on its way to the skin.
 #[derive(Message, Clone, Copy, Debug)]
@@ -194,6 +195,7 @@ fn pump_tablet(
     mut hover: ResMut<PenHover>,
     mut backend: ResMut<PenBackend>,
     mut out: MessageWriter<PenInput>,
+    mut wake: ResMut<Wake>,
 ) {
     let Some(mut tablet) = tablet else { return };
     let Ok(camera) = cameras.single() else { return };
@@ -276,7 +278,19 @@ fn pump_tablet(
             _ => {}
         }
     }
+    // The tablet's events come on its own queue, not as window events, so they do not wake the
+    // loop. A pen near the tablet is read every frame; with none near, the tablet is looked at ten
+    // times a second while tattooing, so a pen coming near is noticed before it touches (its
+    // events wait in the queue meanwhile: none is lost).
+    if *in_proximity || *contact {
+        wake.next_frame();
+    } else if practising && !manager.tablets().is_empty() {
+        wake.within(0.1);
+    }
 }
+
+/// The longest time a frame's mouse events are spread over, s (a frame of a busy loop at 10 fps).
+const MAX_EVENT_SPREAD_S: f64 = 0.1;
 
 /// The mouse button as the window last reported it, and where the cursor was.
 #[derive(Resource, Default, Debug, Clone, Copy)]
@@ -297,7 +311,7 @@ fn mouse_pen(
     tablet: Option<NonSend<Tablet>>,
     mut events: MessageReader<WindowEvent>,
     view: Option<Res<PointerToCanvas>>,
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     (mut clock, mut running): (ResMut<SessionClock>, ResMut<ClockRunning>),
     over_ui: Res<PointerOverUi>,
     hand: Res<HandPressure>,
@@ -328,7 +342,9 @@ fn mouse_pen(
     // Samples go to the skin while tattooing, and to the calibration while calibrating.
     let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
     let n = moves.len();
-    let dt = time.delta_secs_f64();
+    // The loop sleeps until input: a frame woken by a tap may follow seconds of quiet, yet its
+    // events are only just in. They are spread over at most the last tenth of a second.
+    let dt = time.delta_secs_f64().min(MAX_EVENT_SPREAD_S);
     // This frame's events lie between the previous frame and now; before the first touch of a
     // session the clock stands still, and the touch starts it.
     let mut span = running.0.then(|| (clock.0 - dt, clock.0, 0usize));

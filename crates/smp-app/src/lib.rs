@@ -21,6 +21,7 @@ pub mod clock;
 mod dev;
 pub mod editor;
 pub mod input;
+pub mod loading;
 pub mod notice;
 pub mod replay_driver;
 pub mod review;
@@ -30,6 +31,7 @@ pub mod screens;
 mod screenshot;
 pub mod session;
 pub mod theme;
+pub mod wake;
 mod window;
 
 pub use bevy;
@@ -91,6 +93,8 @@ pub fn logic_plugin(app: &mut App) {
         calibration::plugin,
         review::plugin,
         notice::plugin,
+        loading::plugin,
+        wake::plugin,
     ));
     #[cfg(feature = "dev")]
     app.add_plugins(dev::plugin);
@@ -128,12 +132,15 @@ pub fn run(options: Options) -> std::process::ExitCode {
                 ..default()
             }),
     );
-    // Waits for input on the title screen; sessions switch to continuous updates (the pen must
-    // be read every frame even without window events): see `screens::pace_updates`.
-    app.insert_resource(bevy::winit::WinitSettings::desktop_app());
+    // Frames run on input and when something promised is due, never on a fixed rate: see `wake`.
+    app.insert_resource(wake::winit_settings());
+    // The render thread stamps each frame's time when it presents it, so the main world would
+    // see a frame's time one frame late: after a quiet minute, the frame after a touch would
+    // count the whole minute (a session clock jumping, a held pan key flinging the view). Without
+    // the stamps, each frame reads the time itself; the render thread's stamps are then dropped.
+    app.world_mut()
+        .remove_resource::<bevy::time::TimeReceiver>();
     app.add_plugins(bevy_egui::EguiPlugin::default());
-    // Frame rate in the HUD: a trainee sees at once if the machine cannot keep up.
-    app.add_plugins(bevy::diagnostic::FrameTimeDiagnosticsPlugin::default());
     app.insert_resource(options);
     plugin(&mut app);
     match app.run() {

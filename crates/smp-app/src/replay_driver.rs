@@ -13,6 +13,7 @@ use crate::clock::{ClockRunning, SessionClock};
 use crate::input::PenInput;
 use crate::screen::Screen;
 use crate::session::Practice;
+use crate::wake::Wake;
 use crate::{AppSystems, Options};
 
 pub(crate) fn plugin(app: &mut App) {
@@ -25,10 +26,19 @@ pub(crate) fn plugin(app: &mut App) {
     );
     app.add_systems(
         Update,
-        finish_replay
+        (finish_replay, keep_going)
+            .chain()
             .in_set(AppSystems::View)
             .run_if(resource_exists::<ReplayDriver>),
     );
+}
+
+/// A replay runs by itself to its end (samples, screenshots, `--exit-when-done`): every frame
+/// until then, with or without input.
+fn keep_going(driver: Res<ReplayDriver>, mut wake: ResMut<Wake>) {
+    if driver.phase != ReplayPhase::Done {
+        wake.next_frame();
+    }
 }
 
 /// Where a replay is.
@@ -145,7 +155,7 @@ fn start_replay(
 }
 
 fn feed_samples(
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     state: Res<State<Screen>>,
     mut driver: ResMut<ReplayDriver>,
     practice: Option<Res<Practice>>,

@@ -258,12 +258,20 @@ fn open_requested(
     }
 }
 
-fn advance_player(time: Res<Time>, review: Option<ResMut<Review>>) {
+fn advance_player(
+    time: Res<Time<Real>>,
+    review: Option<ResMut<Review>>,
+    mut wake: ResMut<crate::wake::Wake>,
+) {
     let Some(mut review) = review else { return };
     let review = &mut *review;
     review
         .player
         .advance(&review.opened.timeline, time.delta_secs_f64());
+    // A playing replay moves every frame.
+    if review.player.playing {
+        wake.next_frame();
+    }
 }
 
 fn show_moment(

@@ -186,16 +186,53 @@ fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
     last_day + shown.0.unwrap_or(0.0)
 }
 
+/// A practice's scalp painted in full, ready to be shown: the slow part of opening a big attempt
+/// (a full head is some 50 MB of pixels), so a resume does it on the loading thread.
+#[derive(Resource)]
+pub struct PreparedScalp(Option<ScalpPixels>);
+
+/// The painted canvas and what it shows.
+pub struct ScalpPixels {
+    compositor: Compositor,
+    canvas: TileCanvas,
+    day: f64,
+    level_hash: String,
+    impressions: usize,
+}
+
+impl PreparedScalp {
+    /// Paints every impression of `practice` as the practice screen shows it (earlier sessions
+    /// healed to today, this session's fresh); `None` if the canvas cannot be made.
+    pub fn paint(practice: &Practice) -> Self {
+        let plan = &practice.level.plan;
+        let compositor = Compositor::new(plan);
+        let Ok(mut canvas) = TileCanvas::new(&compositor, scale_for(plan.canvas_mm), 256) else {
+            return Self(None);
+        };
+        let day = viewing_day(practice, &ShownDay(None));
+        canvas.set_dots(&compositor, dots_on(practice, day));
+        Self(Some(ScalpPixels {
+            compositor,
+            canvas,
+            day,
+            level_hash: practice.level.hash.clone(),
+            impressions: practice.impressions.len(),
+        }))
+    }
+}
+
+#[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
 fn build_view(
     mut commands: Commands,
-    practice: Option<Res<Practice>>,
+    practice: Option<ResMut<Practice>>,
     view: Option<ResMut<ScalpView>>,
+    prepared: Option<ResMut<PreparedScalp>>,
     tiles: Query<Entity, With<ScalpTile>>,
     mut images: ResMut<Assets<Image>>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
     windows: Query<&Window>,
 ) {
-    let Some(practice) = practice else { return };
+    let Some(mut practice) = practice else { return };
     if let Some(mut view) = view
         && view.level_hash == practice.level.hash
     {
@@ -208,16 +245,24 @@ fn build_view(
     for e in &tiles {
         commands.entity(e).despawn();
     }
-    let plan = &practice.level.plan;
-    let compositor = Compositor::new(plan);
-    let px_per_mm = scale_for(plan.canvas_mm);
-    let Ok(mut canvas) = TileCanvas::new(&compositor, px_per_mm, 256) else {
+    // Painted on the loading thread if this practice was resumed, else here.
+    let ready = prepared.and_then(|mut p| p.0.take()).filter(|p| {
+        p.level_hash == practice.level.hash && p.impressions == practice.impressions.len()
+    });
+    commands.remove_resource::<PreparedScalp>();
+    let Some(ScalpPixels {
+        compositor,
+        mut canvas,
+        day,
+        ..
+    }) = ready.or_else(|| PreparedScalp::paint(&practice).0)
+    else {
         return;
     };
-    let day = viewing_day(&practice, &ShownDay(None));
-    let dots = dots_on(&practice, day);
-    canvas.set_dots(&compositor, dots);
-    let ppm = px_per_mm as f32;
+    // Every impression so far is on the canvas: only later ones are drawn as they come.
+    practice.drawn = practice.impressions.len();
+    let plan = &practice.level.plan;
+    let ppm = canvas.px_per_mm as f32;
     let mut handles = Vec::new();
     for t in 0..(canvas.cols * canvas.rows) {
         let size = Extent3d {
@@ -377,8 +422,9 @@ fn camera_controls(
     mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
     over_ui: Res<PointerOverUi>,
     typing: Res<crate::input::KeyboardOverUi>,
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
+    mut wake: ResMut<crate::wake::Wake>,
 ) {
     // Keys typed into a text field ("-" in a comment) are text, not zoom or pan.
     let key = |k: KeyCode| !typing.0 && keys.just_pressed(k);
@@ -414,6 +460,8 @@ fn camera_controls(
     ] {
         if held(key) {
             pan += dir * step;
+            // A held key sends no events: the view glides on by itself.
+            wake.next_frame();
         }
     }
     if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {

@@ -24,6 +24,8 @@ pub enum Screen {
     Review,
     /// Editing a level.
     Editor,
+    /// Opening something big (resuming a full head) on another thread, with its progress.
+    Loading,
 }
 
 /// Adding a screen's systems so that they run only while it is shown.

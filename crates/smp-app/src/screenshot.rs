@@ -8,10 +8,11 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 
 use crate::Options;
 use crate::screen::Screen;
+use crate::wake::Wake;
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<ScreenShot>();
-    app.add_systems(Last, take_when_settled);
+    app.add_systems(Last, take_when_settled.before(crate::wake::AskTheLoop));
 }
 
 /// Progress of the screenshot.
@@ -34,6 +35,7 @@ fn take_when_settled(
     state: Res<State<Screen>>,
     mut shot: ResMut<ScreenShot>,
     mut exit: MessageWriter<AppExit>,
+    mut wake: ResMut<Wake>,
 ) {
     let Some(options) = options else { return };
     let Some(path): Option<PathBuf> = options.screenshot.clone() else {
@@ -46,6 +48,8 @@ fn take_when_settled(
         exit.write(AppExit::Success);
         return;
     }
+    // Settling, capturing and writing take frames, and nobody may be there to move the mouse.
+    wake.next_frame();
     if shot.taken || !matches!(state.get(), Screen::Review | Screen::Editor) {
         return;
     }

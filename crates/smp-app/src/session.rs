@@ -10,6 +10,7 @@ use smp_core::levels::Level;
 use smp_core::live::LiveSession;
 use smp_core::needle::{Needle, Shade};
 use smp_core::pen::{PenSample, PressureCurve};
+use smp_core::progress::{Meter, Quiet};
 use smp_core::replay::PlacedImpression;
 use smp_core::score::Score;
 use smp_core::{replay, score};
@@ -202,6 +203,18 @@ impl Practice {
     /// Rebuilds a practice from an attempt saved mid-session: finished sessions are replayed,
     /// and the unfinished one continues live with its samples fed back in.
     pub fn resume(level: Level, saved: Attempt, last_session_in_progress: bool) -> Self {
+        Self::resume_metered(level, saved, last_session_in_progress, &Quiet)
+    }
+
+    /// [`Practice::resume`], telling `meter` how far it has got: the finished sessions replayed
+    /// (stage "replaying", one step), then the session in progress fed back (stage "resuming",
+    /// in samples).
+    pub fn resume_metered(
+        level: Level,
+        saved: Attempt,
+        last_session_in_progress: bool,
+        meter: &dyn Meter,
+    ) -> Self {
         let mut p = Practice::continuing(level, &saved);
         let mut sessions = saved.sessions;
         let partial = if last_session_in_progress {
@@ -210,19 +223,29 @@ impl Practice {
             None
         };
         p.attempt.sessions = sessions;
+        meter.stage("replaying", 1, "sessions");
         p.impressions = replay::replay(&p.level.plan, &p.attempt).impressions;
+        meter.advance(1);
         if let Some(record) = partial {
+            // Reported in batches: a report per sample would cost more than the sample.
+            const BATCH: usize = 4096;
+            meter.stage("resuming", record.samples.len() as u64, "samples");
             p.next_gap_days = record.days_since_previous;
             p.next_needle = record.needle;
             p.next_shade = record.shade;
             p.start_session();
             let last = record.samples.last().copied();
-            for s in record.samples {
+            let count = record.samples.len();
+            for (k, s) in record.samples.into_iter().enumerate() {
                 p.accept(&PenInput {
                     sample: s,
                     over_ui: false,
                 });
+                if (k + 1) % BATCH == 0 {
+                    meter.advance(BATCH as u64);
+                }
             }
+            meter.advance((count % BATCH) as u64);
             // The pen was down when the autosave was taken: lift it where and when it last was,
             // so that dot is made rather than lost (the next real sample comes much later).
             if let Some(last) = last

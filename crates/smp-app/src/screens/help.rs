@@ -34,11 +34,15 @@ fn global_keys(
     }
 }
 
+/// How long a notice stays up, s.
+const NOTICE_S: f64 = 5.0;
+
 fn help_and_notices(
     mut contexts: EguiContexts,
     mut help: ResMut<HelpShown>,
     mut notice: ResMut<Notice>,
-    time: Res<Time>,
+    time: Res<Time<Real>>,
+    mut wake: ResMut<crate::wake::Wake>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if help.0 {
@@ -77,8 +81,11 @@ fn help_and_notices(
     }
     let now = time.elapsed_secs_f64();
     let since = *notice.since_s.get_or_insert(now);
-    if now - since > 5.0 {
+    if now - since > NOTICE_S {
         notice.text = None;
+    } else if notice.text.is_some() {
+        // Taken down when its time is up, input or not.
+        wake.within(NOTICE_S - (now - since) + 0.01);
     }
     if let Some(msg) = &notice.text {
         egui::Area::new(egui::Id::new("notice"))

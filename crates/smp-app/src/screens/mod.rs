@@ -11,6 +11,7 @@ pub mod between_sessions;
 pub mod calibration;
 pub mod editor;
 pub mod help;
+pub mod loading;
 pub mod practice;
 pub mod results;
 pub mod review;
@@ -18,7 +19,6 @@ pub mod title;
 
 pub(crate) fn plugin(app: &mut App) {
     app.add_systems(PreUpdate, pointer_over_ui);
-    app.add_systems(Update, pace_updates.run_if(state_changed::<Screen>));
     app.add_systems(
         PreUpdate,
         drop_unchanged_modifiers
@@ -34,20 +34,8 @@ pub(crate) fn plugin(app: &mut App) {
         review::plugin,
         editor::plugin,
         help::plugin,
+        loading::plugin,
     ));
-}
-
-/// Updates continuously only where something moves on its own or the pen must be read every
-/// frame (a session, calibration, a review's replay); elsewhere the trainer waits for input and
-/// idles near 0% CPU.
-fn pace_updates(state: Res<State<Screen>>, settings: Option<ResMut<bevy::winit::WinitSettings>>) {
-    let Some(mut settings) = settings else { return };
-    *settings = match state.get() {
-        Screen::Practice | Screen::Calibration | Screen::Review => {
-            bevy::winit::WinitSettings::continuous()
-        }
-        _ => bevy::winit::WinitSettings::desktop_app(),
-    };
 }
 
 /// bevy_egui reports the modifier keys to egui every frame, changed or not, and egui answers

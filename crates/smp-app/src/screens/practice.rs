@@ -75,7 +75,7 @@ fn practice_hud(
     mut overlay: ResMut<Overlay>,
     mut help: ResMut<HelpShown>,
     mut next: ResMut<NextState<Screen>>,
-    diagnostics: Res<bevy::diagnostic::DiagnosticsStore>,
+    frame_rate: Res<crate::wake::FrameRate>,
     running: Res<ClockRunning>,
 ) -> Result {
     let Some(mut practice) = practice else {
@@ -117,13 +117,12 @@ fn practice_hud(
             } else {
                 h.label(format!("Hand pressure {:.2} (wheel, [ ])", hand.0));
             }
-            if let Some(fps) = diagnostics
-                .get(&bevy::diagnostic::FrameTimeDiagnosticsPlugin::FPS)
-                .and_then(|d| d.smoothed())
-            {
-                h.separator();
-                h.small(format!("{fps:.0} fps"));
-            }
+            h.separator();
+            h.small(match frame_rate.busy_fps() {
+                Some(fps) => format!("{fps:.0} fps"),
+                // Nothing moves: frames come only when something changes.
+                None => "idle".to_string(),
+            });
         });
     });
     // Before the first touch: what the level wants (the clock waits).

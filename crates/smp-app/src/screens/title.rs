@@ -13,14 +13,15 @@ use smp_core::pen::PressureCurve;
 
 use crate::autosave::{Autosave, AutosaveFile, ConfirmDiscard, Progress, StartPractice};
 use crate::calibration::{CalibrationOutcome, Calibrations, tool_key};
-use crate::clock::{ClockRunning, SessionClock};
+
 use crate::editor::{Editor, RecordingModel};
-use crate::input::{HandPressure, PenBackend};
+use crate::input::PenBackend;
+use crate::loading::LoadJob;
 use crate::notice::Notice;
 use crate::review::{OpenReview, ReviewOpenFailed};
 use crate::scalp::ShownDay;
 use crate::screen::{Screen, ScreenSystems};
-use crate::session::Practice;
+
 use crate::theme;
 use crate::{AppSystems, Options};
 
@@ -361,16 +362,15 @@ fn title_screen(
         {
             Some(level) => {
                 ui.pending = None;
-                let practice = Practice::resume(level, p.attempt.clone(), p.session_in_progress);
-                // The session goes on where it stopped: its clock, and the mouse's pressure.
-                let (t, began) = practice.live_clock();
-                commands.insert_resource(SessionClock(t));
-                commands.insert_resource(ClockRunning(began));
-                if let Some(h) = p.hand_pressure {
-                    commands.insert_resource(HandPressure(h.clamp(0.0, 1.0)));
-                }
-                commands.insert_resource(practice);
-                next.set(Screen::Practice);
+                // A full head takes seconds to rebuild: on its own thread, with its progress.
+                commands.insert_resource(LoadJob::resume(
+                    level,
+                    p.attempt.clone(),
+                    p.session_in_progress,
+                    p.hand_pressure,
+                    true,
+                ));
+                next.set(Screen::Loading);
             }
             None => {
                 notice.show(format!("level {:?} is not available", p.attempt.level_id));
