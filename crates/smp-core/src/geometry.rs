@@ -152,6 +152,91 @@ impl Mul<f64> for Vec2 {
     }
 }
 
+/// A vector in 3D space: a point or displacement in the head's frame, mm (x toward the client's
+/// right ear, y toward the front, z up), or a direction (dimensionless, often of length 1).
+/// Written in files as `(x: …, y: …, z: …)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vec3 {
+    /// Component toward the client's right, mm (dimensionless for a direction).
+    pub x: f64,
+    /// Component toward the front (the nose), mm (dimensionless for a direction).
+    pub y: f64,
+    /// Component upward (toward the vertex), mm (dimensionless for a direction).
+    pub z: f64,
+}
+
+impl Vec3 {
+    /// The zero vector.
+    pub const ZERO: Vec3 = Vec3::new(0.0, 0.0, 0.0);
+
+    /// The vector (`x`, `y`, `z`), mm (or dimensionless).
+    pub const fn new(x: f64, y: f64, z: f64) -> Self {
+        Self { x, y, z }
+    }
+
+    /// Dot product with `other` (mm² for two displacements).
+    pub fn dot(self, other: Vec3) -> f64 {
+        self.x * other.x + self.y * other.y + self.z * other.z
+    }
+
+    /// Cross product `self × other` (right-handed; mm² for two displacements).
+    pub fn cross(self, other: Vec3) -> Vec3 {
+        Vec3::new(
+            self.y * other.z - self.z * other.y,
+            self.z * other.x - self.x * other.z,
+            self.x * other.y - self.y * other.x,
+        )
+    }
+
+    /// Length, mm (dimensionless for a direction).
+    pub fn length(self) -> f64 {
+        self.dot(self).sqrt()
+    }
+
+    /// The same direction with length 1 (zero, and anything not finite, gives zero).
+    pub fn normalized(self) -> Vec3 {
+        let len = self.length();
+        if len > 0.0 && len.is_finite() {
+            self * (1.0 / len)
+        } else {
+            Vec3::ZERO
+        }
+    }
+
+    /// Whether all three components are finite numbers.
+    pub fn is_finite(self) -> bool {
+        self.x.is_finite() && self.y.is_finite() && self.z.is_finite()
+    }
+}
+
+impl Add for Vec3 {
+    type Output = Vec3;
+    fn add(self, o: Vec3) -> Vec3 {
+        Vec3::new(self.x + o.x, self.y + o.y, self.z + o.z)
+    }
+}
+
+impl Sub for Vec3 {
+    type Output = Vec3;
+    fn sub(self, o: Vec3) -> Vec3 {
+        Vec3::new(self.x - o.x, self.y - o.y, self.z - o.z)
+    }
+}
+
+impl std::ops::Neg for Vec3 {
+    type Output = Vec3;
+    fn neg(self) -> Vec3 {
+        Vec3::new(-self.x, -self.y, -self.z)
+    }
+}
+
+impl Mul<f64> for Vec3 {
+    type Output = Vec3;
+    fn mul(self, k: f64) -> Vec3 {
+        Vec3::new(self.x * k, self.y * k, self.z * k)
+    }
+}
+
 /// An axis-aligned rectangle in mm.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {

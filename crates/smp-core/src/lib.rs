@@ -40,6 +40,7 @@ pub mod signing;
 pub mod simulate;
 pub mod skin;
 pub mod spatial;
+pub mod surface;
 pub mod text;
 
 pub use attempt::Attempt;

@@ -12,3 +12,4 @@ mod personas;
 mod review;
 mod scoring_doc;
 mod support;
+mod surface;
