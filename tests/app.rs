@@ -95,6 +95,7 @@ fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
                 tilt_x_rad: 0.0,
                 tilt_y_rad: 0.0,
                 contact: in_tap,
+                axis: None,
             }
         })
         .collect();
@@ -142,6 +143,7 @@ fn input(t_s: f64, x: f64, contact: bool, over_ui: bool) -> PenInput {
             tilt_x_rad: 0.0,
             tilt_y_rad: 0.0,
             contact,
+            axis: None,
         },
         over_ui,
     }

@@ -288,3 +288,63 @@ fn no_screen_is_imported_by_a_shared_module() {
         assert!(screens.is_empty(), "{module} imports {screens:?}");
     }
 }
+
+/// The core's layers as docs/architecture.md states them: each bullet of "The core's modules"
+/// is a layer, from the bottom up, holding the top-level modules named in backticks in it.
+fn documented_layers(top_level: &BTreeSet<String>) -> Vec<BTreeSet<String>> {
+    let doc = std::fs::read_to_string(workspace().join("docs/architecture.md")).unwrap();
+    let start = doc.find("## The core's modules").expect("the section");
+    let section = &doc[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut bullets: Vec<String> = Vec::new();
+    for line in section.lines() {
+        if let Some(rest) = line.strip_prefix("- ") {
+            bullets.push(rest.to_string());
+        } else if line.starts_with("  ")
+            && let Some(last) = bullets.last_mut()
+        {
+            last.push(' ');
+            last.push_str(line.trim());
+        }
+    }
+    bullets
+        .iter()
+        .map(|b| {
+            b.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|name| top_level.contains(*name))
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_cores_modules_import_only_from_the_layers_the_architecture_doc_puts_below_them() {
+    let src = workspace().join("crates/smp-core/src");
+    let graph = module_graph(&src);
+    let top = |m: &str| m.split("::").next().unwrap_or_default().to_string();
+    let top_level: BTreeSet<String> = graph.keys().map(|m| top(m)).collect();
+    let layers = documented_layers(&top_level);
+    let layer_of = |m: &str| layers.iter().position(|l| l.contains(m));
+    // Every module of the core is in the doc.
+    for m in &top_level {
+        assert!(
+            layer_of(m).is_some(),
+            "docs/architecture.md does not place module `{m}`"
+        );
+    }
+    for (from, uses) in &graph {
+        for to in uses {
+            let (a, b) = (top(from), top(to));
+            if a == b {
+                continue;
+            }
+            assert!(
+                layer_of(&b) <= layer_of(&a),
+                "`{from}` imports `{to}`, which docs/architecture.md puts in a higher layer"
+            );
+        }
+    }
+}

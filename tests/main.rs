@@ -7,6 +7,7 @@ mod app;
 mod architecture;
 mod cli;
 mod editor;
+mod head;
 mod hostile;
 #[cfg(feature = "gui")]
 mod instrument;

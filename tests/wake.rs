@@ -202,6 +202,15 @@ impl Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
+        // SIGTERM lets the server remove its socket and lock file; SIGKILL would leave them.
+        #[cfg(unix)]
+        if let Ok(pid) = i32::try_from(self.server.id()) {
+            // Safety: kill(2) on our own child's pid, with a plain signal number.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+        #[cfg(not(unix))]
         let _ = self.server.kill();
         let _ = self.server.wait();
     }

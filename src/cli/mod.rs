@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod grade;
+mod head;
 mod levels;
 mod out;
 mod progress;
@@ -79,9 +80,23 @@ enum Command {
         /// PNG file to write.
         #[arg(long)]
         out: PathBuf,
-        /// Pixels per millimetre.
-        #[arg(long, default_value_t = 10.0)]
-        px_per_mm: f64,
+        /// Pixels per millimetre of the canvas or scalp map (default 10 on a flat skin, 4 for a
+        /// head's map).
+        #[arg(long)]
+        px_per_mm: Option<f64>,
+        /// On a head level: the head from the front, left, right, top or back (default front),
+        /// or its scalp map flat. A flat skin has only its canvas.
+        #[arg(long, value_enum)]
+        view: Option<ViewArg>,
+        /// Side of a head view or loupe picture, px.
+        #[arg(long, default_value_t = 2048)]
+        size: u32,
+        /// A loupe around this place instead (canvas or scalp-map mm, `X,Y`), square to the skin.
+        #[arg(long, value_parser = parse_place)]
+        loupe: Option<(f64, f64)>,
+        /// Width of skin the loupe shows, mm.
+        #[arg(long, default_value_t = 6.0)]
+        loupe_mm: f64,
         /// Render against this level file instead of the one named in the attempt.
         #[arg(long)]
         level: Option<PathBuf>,
@@ -200,6 +215,18 @@ enum Command {
     },
     /// Print the scoring calibration table (the one in docs/scoring.md), as Markdown.
     ScoringTable,
+    /// A head's scalp map and landmarks, and the skin at places of its map (3D point, normal,
+    /// area element, region): what a tool writing head levels or attempts needs.
+    Head {
+        /// The head's name (`adult-male`, `adult-female`).
+        name: String,
+        /// A map place to describe, `X,Y` mm (repeat for more).
+        #[arg(long, value_parser = parse_place)]
+        at: Vec<(f64, f64)>,
+        /// JSON instead of lines of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// This instructor's signing key: made in the data folder on first use; prints its public
     /// half as a line for an academy's trusted-keys.ron.
     Keys {
@@ -251,6 +278,38 @@ pub enum HeatmapArg {
     Spacing,
     /// Density against the plan.
     Density,
+}
+
+/// What `render` draws of a head level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The head from the front.
+    Front,
+    /// From the client's left.
+    Left,
+    /// From the client's right.
+    Right,
+    /// From above.
+    Top,
+    /// From behind.
+    Back,
+    /// The scalp map, flat.
+    Map,
+}
+
+/// A place `X,Y` in mm.
+fn parse_place(s: &str) -> Result<(f64, f64), String> {
+    let (x, y) = s
+        .split_once(',')
+        .ok_or_else(|| format!("{s:?}: give the place as X,Y in mm"))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("{v:?} is not a number of mm"))
+    };
+    Ok((num(x)?, num(y)?))
 }
 
 /// Output format of `grade`.
@@ -315,6 +374,8 @@ pub fn run() -> ExitCode {
                 )))
             } else if let Err(e) = smp_core::Attempt::load(&replay) {
                 Err(Failure::input(e))
+            } else if let Some(id) = on_a_head(&replay, level.as_deref(), levels.as_deref()) {
+                Err(Failure::input(smp_app::head_not_drawn(&id)))
             } else {
                 return open_window(smp_app::Options {
                     level,
@@ -341,6 +402,9 @@ pub fn run() -> ExitCode {
                 smp_core::review::ReviewedAttempt::open_trusting(&file, levels.as_deref(), t)
             }) {
             Err(e) => Err(Failure::input(e)),
+            Ok(opened) if !smp_app::draws(&opened.level) => Err(Failure::input(
+                smp_app::head_not_drawn(&opened.level.plan.id),
+            )),
             Ok(opened) => {
                 warn_unverified(&file, &opened);
                 return open_window(smp_app::Options {
@@ -369,10 +433,16 @@ pub fn run() -> ExitCode {
             screenshot,
             levels,
         }) => {
-            if let Some(id) = &level
-                && let Err(e) = smp_core::Level::find(id, levels.as_deref())
-            {
+            let found = level
+                .as_deref()
+                .map(|id| smp_core::Level::find(id, levels.as_deref()));
+            if let Some(Err(e)) = found {
                 Err(Failure::input(e))
+            } else if let Some(Ok(l)) = found
+                .as_ref()
+                .filter(|l| l.as_ref().is_ok_and(|l| !smp_app::draws(l)))
+            {
+                Err(Failure::input(smp_app::head_not_drawn(&l.plan.id)))
             } else {
                 return open_window(smp_app::Options {
                     levels_dir: levels,
@@ -409,13 +479,23 @@ pub fn run() -> ExitCode {
             day,
             out,
             px_per_mm,
+            view,
+            size,
+            loupe,
+            loupe_mm,
             level,
             levels,
         }) => render::run(
             &file,
-            day,
+            render::Picture {
+                day,
+                px_per_mm,
+                view,
+                size,
+                loupe,
+                loupe_mm,
+            },
             &out,
-            px_per_mm,
             level.as_deref(),
             levels.as_deref(),
         ),
@@ -446,6 +526,7 @@ pub fn run() -> ExitCode {
             levels,
         }) => grade::progress(&trainee, dir.as_deref(), levels.as_deref()),
         Some(Command::Keys { name }) => keys(name),
+        Some(Command::Head { name, at, json }) => head::run(&name, &at, json),
         Some(Command::ScoringTable) => {
             out::raw(&smp_core::scoring_table::markdown());
             Ok(0)
@@ -500,6 +581,24 @@ fn report(
     Ok(0)
 }
 
+/// The id of the head level a replay would need (given by `--level` or named in the attempt),
+/// if it is one: the window cannot draw it yet.
+#[cfg(feature = "gui")]
+fn on_a_head(
+    attempt: &std::path::Path,
+    level: Option<&str>,
+    levels: Option<&std::path::Path>,
+) -> Option<String> {
+    let found = match level {
+        Some(id) => smp_core::Level::find(id, levels).ok()?,
+        None => {
+            let a = smp_core::Attempt::load(attempt).ok()?;
+            smp_core::Level::for_attempt(attempt, &a, levels).ok()?
+        }
+    };
+    (!smp_app::draws(&found)).then(|| found.plan.id.clone())
+}
+
 /// Says on stderr when an attempt's stored score does not match its samples.
 fn warn_unverified(file: &std::path::Path, opened: &smp_core::review::ReviewedAttempt) {
     if opened.verification.is_contradicted() {
@@ -524,7 +623,10 @@ fn open_window(options: smp_app::Options) -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8, Failure> {
     if let Some(id) = &level {
-        smp_core::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
+        let found = smp_core::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
+        if !smp_app::draws(&found) {
+            return Err(Failure::input(smp_app::head_not_drawn(&found.plan.id)));
+        }
     }
     no_display_check()?;
     // With an unfinished attempt waiting, open the title screen, which offers to resume it.

@@ -236,6 +236,7 @@ fn pump_tablet(
                 tilt_x_rad: tx,
                 tilt_y_rad: ty,
                 contact: touching,
+                axis: None,
             };
             out.write(PenInput {
                 sample,
@@ -379,6 +380,7 @@ fn mouse_pen(
                     tilt_x_rad: 0.0,
                     tilt_y_rad: 0.0,
                     contact: mouse.down,
+                    axis: None,
                 },
                 over_ui: over_ui.0,
             });

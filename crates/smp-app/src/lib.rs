@@ -38,6 +38,20 @@ pub use bevy;
 pub use scalp::Heatmap;
 pub use screens::Screen;
 
+/// Whether the trainer's window draws `level`: flat practice skins. A head level needs the
+/// head in 3D, which the window does not have yet; the command line simulates, scores, draws
+/// and reports head levels.
+pub fn draws(level: &smp_core::Level) -> bool {
+    level.plan.head().is_none()
+}
+
+/// What the trainer says of a head level it cannot draw yet.
+pub fn head_not_drawn(id: &str) -> String {
+    format!(
+        "level {id:?} is on a head: the trainer's window draws flat practice skins only for now; simulate, score, render and report it from the command line (`smp-trainer render ATTEMPT --view front`)"
+    )
+}
+
 /// What the trainer was asked to do on the command line.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Options {

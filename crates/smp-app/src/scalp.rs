@@ -107,7 +107,8 @@ pub fn draw_heatmap(
     nearest: &[Option<(usize, f64)>],
     density: &[smp_core::score::DensityCell],
 ) {
-    use smp_core::report::{density_error, outcome_rgb, spacing_rgb};
+    use smp_core::palette::{outcome_rgb, spacing_rgb};
+    use smp_core::report::density_error;
     let step = (impressions.len() / 20_000).max(1);
     match heatmap {
         Heatmap::None => {}
@@ -139,12 +140,8 @@ pub fn draw_heatmap(
                 if error.abs() < 0.1 {
                     continue;
                 }
-                let error = error as f32;
-                let color = if error < 0.0 {
-                    Color::srgba(0.1, 0.3, 0.95, -error)
-                } else {
-                    Color::srgba(0.95, 0.15, 0.1, error)
-                };
+                let [r, g, b] = smp_core::palette::density_rgb(error);
+                let color = Color::srgba_u8(r, g, b, (error.abs().min(1.0) * 255.0) as u8);
                 let c = world(cell.centre);
                 let side = cell.side_mm as f32 * 0.92;
                 gizmos.rect_2d(Isometry2d::from_translation(c), Vec2::splat(side), color);

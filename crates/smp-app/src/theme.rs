@@ -25,12 +25,12 @@ pub fn rgb(c: [u8; 3]) -> Color {
 
 /// Colour of a depth outcome on the scalp, in the gauge and in heatmaps.
 pub fn outcome_color(o: DepthOutcome) -> Color {
-    rgb(smp_core::report::outcome_rgb(o))
+    rgb(smp_core::palette::outcome_rgb(o))
 }
 
 /// Colour of a depth outcome in panels.
 pub fn outcome_color32(o: DepthOutcome) -> egui::Color32 {
-    let [r, g, b] = smp_core::report::outcome_rgb(o);
+    let [r, g, b] = smp_core::palette::outcome_rgb(o);
     egui::Color32::from_rgb(r, g, b)
 }
 

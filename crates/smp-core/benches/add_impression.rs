@@ -1,6 +1,7 @@
 //! The per-frame CPU work of adding one impression while tattooing: the live session places it
 //! and the tiled canvas redraws the pixels it reaches. It must not grow with the number of
-//! impressions already made: compare an empty full head with one holding ~100,000.
+//! impressions already made: compare an empty full head with one holding ~100,000, on the flat
+//! full head and on the head (where the needle's angle to the skin is found too).
 
 #![allow(
     missing_docs,
@@ -17,7 +18,22 @@ use smp_core::simulate::simulate;
 use smp_core::{Level, replay};
 
 fn add_one(c: &mut Criterion) {
-    let level = Level::find("full-head", None).expect("shipped level");
+    // The flat full head's canvas, and on the head a square of the mid-scalp and crown.
+    for (group_name, id, origin, side) in [
+        ("add_one_impression", "full-head", (60.0, 60.0), (240, 200)),
+        (
+            "add_one_impression_on_the_head",
+            "head-full",
+            (220.0, 230.0),
+            (140, 140),
+        ),
+    ] {
+        add_one_on(c, group_name, id, origin, side);
+    }
+}
+
+fn add_one_on(c: &mut Criterion, group_name: &str, id: &str, origin: (f64, f64), side: (u64, u64)) {
+    let level = Level::find(id, None).expect("shipped level");
     let plan = &level.plan;
     let compositor = Compositor::new(plan);
     let full = simulate(&level, Persona::Expert, 1, "bench", "2026-11-21");
@@ -30,7 +46,7 @@ fn add_one(c: &mut Criterion) {
     let mut empty_attempt = full.clone();
     empty_attempt.sessions.clear();
 
-    let mut group = c.benchmark_group("add_one_impression");
+    let mut group = c.benchmark_group(group_name);
     group.sample_size(30);
     for (name, canvas, before) in [
         ("with_0_existing", empty_canvas, 0usize),
@@ -54,8 +70,8 @@ fn add_one(c: &mut Criterion) {
                 // Spread over the scalp, as a session is: density never piles up in one place.
                 let k = t as u64;
                 let at = Point::new(
-                    60.0 + (k.wrapping_mul(7919) % 240) as f64 + 0.37,
-                    60.0 + (k.wrapping_mul(104_729) % 200) as f64 + 0.61,
+                    origin.0 + (k.wrapping_mul(7919) % side.0) as f64 + 0.37,
+                    origin.1 + (k.wrapping_mul(104_729) % side.1) as f64 + 0.61,
                 );
                 let mut made = None;
                 for s in tap(t, at, 0.23) {

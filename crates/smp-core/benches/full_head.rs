@@ -60,5 +60,42 @@ fn full_head(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, full_head);
+/// The same work on the head (`head-full`, about 100,000 impressions): scoring within 1.5× of the
+/// flat full head (above, in the same run), and the front view at 2048 × 2048 as `render` draws
+/// it (with its PNG).
+fn head_full(c: &mut Criterion) {
+    use smp_core::render::{Camera, draw_head};
+    use smp_core::surface::{Surface, View};
+    let level = Level::find("head-full", None).expect("shipped level");
+    let attempt = simulate(&level, Persona::Expert, 1, "bench", "2026-11-21");
+    let replayed = replay::replay(&level.plan, &attempt);
+    assert!(replayed.impressions.len() >= 90_000);
+    let mut group = c.benchmark_group("head_full");
+    group.sample_size(10);
+    group.bench_function("replay_and_score_100k", |b| {
+        b.iter(|| {
+            let r = replay::replay(&level.plan, &attempt);
+            score::score(&level.plan, &attempt, &r)
+        });
+    });
+    group.bench_function("score_only_100k", |b| {
+        b.iter(|| score::score(&level.plan, &attempt, &replayed));
+    });
+    let Surface::Head(head) = level.plan.surface() else {
+        panic!("head-full is on a head")
+    };
+    let compositor = Compositor::new(&level.plan);
+    let camera = Camera::of_view(&head, View::Front);
+    group.bench_function("front_view_2048_png_day42", |b| {
+        b.iter(|| {
+            let dots = dots_on_day(&replayed, 42.0);
+            draw_head(&head, &compositor, &dots, &camera, 2048, 2048)
+                .and_then(|p| p.to_png())
+                .expect("draws")
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, full_head, head_full);
 criterion_main!(benches);

@@ -13,9 +13,13 @@ use crate::notes::ReviewNotes;
 use crate::pen::{PenSample, PressureCurve};
 use crate::sample_block;
 
-/// The attempt format this build writes: 2, samples as a compact block ([`sample_block`]).
-/// Format 1 (samples as a list of tuples) is still read, bit for bit.
+/// The attempt format this build writes for a flat skin: 2, samples as a compact block
+/// ([`sample_block`]). Format 1 (samples as a list of tuples) is still read, bit for bit.
 pub const FORMAT_VERSION: u32 = 2;
+
+/// The format written when samples carry the needle's axis (a head): 3, format 2 with the
+/// axis after each sample's contact. The newest format this build reads.
+pub const HEAD_FORMAT_VERSION: u32 = 3;
 
 /// What made the samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,11 +166,11 @@ impl Attempt {
     /// The first thing wrong with the attempt (the field and what), if anything. Sample values
     /// are not judged here: replay sanitizes them.
     pub fn problem(&self) -> Option<(&'static str, String)> {
-        if !(1..=FORMAT_VERSION).contains(&self.format_version) {
+        if !(1..=HEAD_FORMAT_VERSION).contains(&self.format_version) {
             return Some((
                 "format_version",
                 format!(
-                    "format version {} is not supported (this build reads 1 to {FORMAT_VERSION})",
+                    "format version {} is not supported (this build reads 1 to {HEAD_FORMAT_VERSION})",
                     self.format_version
                 ),
             ));
@@ -239,11 +243,25 @@ impl Attempt {
         None
     }
 
-    /// The attempt as text in the current format ([`FORMAT_VERSION`]): RON, with each session's
-    /// samples as a block, one sample per line, numbers in their shortest exact form.
+    /// The format [`Attempt::to_ron`] writes: [`HEAD_FORMAT_VERSION`] when any sample carries
+    /// the needle's axis (a head), else [`FORMAT_VERSION`].
+    pub fn written_format(&self) -> u32 {
+        let on_head = self
+            .sessions
+            .iter()
+            .any(|s| s.samples.iter().any(|x| x.axis.is_some()));
+        if on_head {
+            HEAD_FORMAT_VERSION
+        } else {
+            FORMAT_VERSION
+        }
+    }
+
+    /// The attempt as text in the current format ([`Attempt::written_format`]): RON, with each
+    /// session's samples as a block, one sample per line, numbers in their shortest exact form.
     pub fn to_ron(&self) -> String {
         let form = FileForm {
-            format_version: FORMAT_VERSION,
+            format_version: self.written_format(),
             level_id: self.level_id.clone(),
             level_hash: self.level_hash.clone(),
             app_version: self.app_version.clone(),
@@ -394,7 +412,21 @@ impl FileForm<SamplesText<'_>> {
         let mut total = 0usize;
         for (k, s) in self.sessions.into_iter().enumerate() {
             let samples = match s.samples {
-                SamplesText::List(list) => list,
+                SamplesText::List(list) => {
+                    if self.format_version < HEAD_FORMAT_VERSION
+                        && list.iter().any(|s| s.axis.is_some())
+                    {
+                        return Err(FileError::Invalid {
+                            path: path.into(),
+                            location: locate_field(text, "samples"),
+                            message: format!(
+                                "session {}: a sample with the needle's axis (10 numbers) needs format_version: 3",
+                                k + 1
+                            ),
+                        });
+                    }
+                    list
+                }
                 SamplesText::Block(block) => {
                     let at = block_location(text, &block);
                     let invalid = |location: files::Location, message: String| FileError::Invalid {
@@ -409,7 +441,12 @@ impl FileForm<SamplesText<'_>> {
                         ));
                     }
                     let limit = MAX_SAMPLES.saturating_sub(total);
-                    sample_block::read(&block, limit).map_err(|e| match at {
+                    let axis = if self.format_version >= HEAD_FORMAT_VERSION {
+                        sample_block::Axis::Allowed
+                    } else {
+                        sample_block::Axis::Refused
+                    };
+                    sample_block::read_with(&block, limit, axis).map_err(|e| match at {
                         Some(start) => invalid(
                             files::Location {
                                 line: start.line + e.line - 1,

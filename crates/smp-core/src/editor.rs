@@ -56,6 +56,7 @@ impl LevelDraft {
                 title: "My level".into(),
                 brief: "Describe what the trainee must do.".into(),
                 difficulty: Difficulty::Beginner,
+                surface: crate::plan::SurfaceKind::Flat,
                 canvas_mm: (120.0, 80.0),
                 skin: SkinProfile {
                     epidermis_mm: 0.08,
@@ -88,6 +89,7 @@ impl LevelDraft {
                 pass_mark: 70.0,
                 thresholds: Thresholds::default(),
                 model_attempt: None,
+                resolved_surface: Default::default(),
             },
         }
     }

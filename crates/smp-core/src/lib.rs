@@ -23,6 +23,7 @@ pub mod limits;
 pub mod live;
 pub mod needle;
 pub mod notes;
+pub mod palette;
 pub mod parallel;
 pub mod pen;
 pub mod persona;

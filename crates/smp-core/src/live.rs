@@ -7,10 +7,13 @@ use crate::needle::{Impression, Needle, Shade};
 use crate::pen::{PenSample, PressureCurve, StrokeBuilder};
 use crate::plan::ReferencePlan;
 use crate::replay::{PlacedImpression, SessionContext, inflammation};
+use crate::surface::Surface;
 
 /// One session in progress.
 pub struct LiveSession {
     builder: StrokeBuilder,
+    /// The skin tattooed (the plan's, kept for the session).
+    surface: Surface,
     /// The session as recorded so far (every raw sample, in order).
     pub record: SessionRecord,
     /// Session index, 0-based.
@@ -52,8 +55,10 @@ impl LiveSession {
             .map(|s| s.days_since_previous.max(0.0))
             .sum::<f64>()
             + days;
+        let surface = plan.surface();
         Self {
-            builder: StrokeBuilder::new(plan.canvas_mm),
+            builder: StrokeBuilder::on(&surface),
+            surface,
             record: SessionRecord {
                 days_since_previous: days,
                 needle,
@@ -83,10 +88,24 @@ impl LiveSession {
         seed: u64,
         sample: PenSample,
     ) -> Option<PlacedImpression> {
-        let sample = sample.at_device_precision();
+        // On a head, a pen over a flat picture of the scalp map (no axis of its own) holds the
+        // needle square to the skin under it, leaned by its tilt; the file records that axis.
+        let sample = match (&self.surface, sample.axis) {
+            (Surface::Head(_), None) => PenSample {
+                axis: crate::needle::axis_over_map(
+                    &self.surface,
+                    sample.at,
+                    sample.tilt_x_rad,
+                    sample.tilt_y_rad,
+                ),
+                ..sample
+            },
+            _ => sample,
+        }
+        .at_device_precision();
         self.record.samples.push(sample);
         let stroke = self.builder.push(&sample)?;
-        let imp = Impression::from_stroke(&stroke, curve, &self.record.needle)?;
+        let imp = Impression::from_stroke_on(&stroke, curve, &self.record.needle, &self.surface)?;
         Some(self.place(plan, seed, imp))
     }
 
@@ -120,7 +139,7 @@ impl LiveSession {
         let last = self
             .builder
             .finish()
-            .and_then(|s| Impression::from_stroke(&s, curve, &self.record.needle))
+            .and_then(|s| Impression::from_stroke_on(&s, curve, &self.record.needle, &self.surface))
             .map(|imp| self.place(plan, seed, imp));
         (last, self.record, self.impressions)
     }
@@ -152,6 +171,7 @@ mod tests {
             tilt_x_rad: 0.0,
             tilt_y_rad: 0.0,
             contact: true,
+            axis: None,
         };
         assert!(
             live.push(&level.plan, &PressureCurve::Linear, 1, down)

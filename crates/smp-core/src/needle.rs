@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::geometry::{Point, Vec2};
+use crate::geometry::{Point, Vec2, Vec3};
 use crate::pen::{PressureCurve, Stroke};
+use crate::surface::Surface;
 
 /// How many points are soldered together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,12 +172,49 @@ impl Impression {
         curve: &PressureCurve,
         needle: &Needle,
     ) -> Option<Impression> {
+        let angle = (
+            stroke.tilt_x_rad.hypot(stroke.tilt_y_rad),
+            stroke.tilt_y_rad.atan2(stroke.tilt_x_rad),
+        );
+        Self::entering_at(stroke, curve, needle, angle)
+    }
+
+    /// [`Impression::from_stroke`] on `surface`. On a head the needle's angle to the skin is the
+    /// angle between its axis and the skin's normal where it entered, and it leans the way the
+    /// axis runs along the skin (as a direction on the map); a stroke with no axis is taken as
+    /// square to the skin, and a needle pointing out of the skin makes no impression. On a flat
+    /// skin the tilt is the angle, exactly as [`Impression::from_stroke`].
+    pub fn from_stroke_on(
+        stroke: &Stroke,
+        curve: &PressureCurve,
+        needle: &Needle,
+        surface: &Surface,
+    ) -> Option<Impression> {
+        match surface {
+            Surface::Flat { .. } => Self::from_stroke(stroke, curve, needle),
+            Surface::Head(_) => {
+                let angle = match stroke.axis {
+                    Some(axis) => entry_angle(surface, stroke.entry, axis)?,
+                    None => (0.0, 0.0),
+                };
+                Self::entering_at(stroke, curve, needle, angle)
+            }
+        }
+    }
+
+    /// The impression of `stroke` with the needle at `(angle to the skin's normal, direction it
+    /// leans towards)`, rad.
+    fn entering_at(
+        stroke: &Stroke,
+        curve: &PressureCurve,
+        needle: &Needle,
+        (angle_rad, tilt_direction_rad): (f64, f64),
+    ) -> Option<Impression> {
         let force = curve.apply(stroke.peak_pressure);
         if force < MIN_PUNCTURE_FORCE {
             return None;
         }
-        let tilt_rad = stroke.tilt_x_rad.hypot(stroke.tilt_y_rad).min(MAX_TILT_RAD);
-        let tilt_direction_rad = stroke.tilt_y_rad.atan2(stroke.tilt_x_rad);
+        let tilt_rad = angle_rad.min(MAX_TILT_RAD);
         // An oblique needle travels the same length but reaches less deep, and opens a longer dot.
         let nominal_depth_mm = needle.protrusion_mm * force * tilt_rad.cos();
         let elongation = (1.0 / tilt_rad.cos()).min(2.5);
@@ -203,6 +241,54 @@ impl Impression {
     }
 }
 
+/// The needle's axis (head frame, into the skin) for a pen held over a flat picture of the scalp
+/// map at `at` (the skin seen square-on there): square to the skin, leaned by the pen's tilt
+/// `(tilt_x, tilt_y)` rad toward the map's +x and +y. `None` off the surface.
+pub fn axis_over_map(
+    surface: &Surface,
+    at: Point,
+    tilt_x_rad: f64,
+    tilt_y_rad: f64,
+) -> Option<Vec3> {
+    let normal = surface.normal(at)?;
+    let (tx, ty) = surface.tangents(at)?;
+    let (ex, ey) = (tx.normalized(), ty.normalized());
+    let out = normal + ex * tilt_x_rad.tan() + ey * tilt_y_rad.tan();
+    let axis = out.normalized() * -1.0;
+    axis.is_finite().then_some(axis)
+}
+
+/// The angle between a needle along `axis` (head frame, pointing into the skin) and the skin's
+/// normal at map place `at`, and the direction on the map the needle leans towards, rad; `None`
+/// when the axis does not point into the skin (or the place is off the surface).
+pub fn entry_angle(surface: &Surface, at: Point, axis: Vec3) -> Option<(f64, f64)> {
+    let normal = surface.normal(at)?;
+    let into = axis.normalized();
+    // The pen's top leans along the outward axis.
+    let out = into * -1.0;
+    let cos = out.dot(normal);
+    if cos.is_nan() || cos <= 1e-9 {
+        return None;
+    }
+    let angle = cos.min(1.0).acos();
+    // The lean on the skin (the outward axis less its normal part), as a map direction: solve
+    // lean = a·∂P/∂x + b·∂P/∂y in the least-squares sense.
+    let lean = out - normal * cos;
+    // The lean's direction on the map needs only the map's local axes: the grid's serve.
+    let (tx, ty) = surface.local(at)?.tangents;
+    let (gxx, gxy, gyy) = (tx.dot(tx), tx.dot(ty), ty.dot(ty));
+    let det = gxx * gyy - gxy * gxy;
+    let (px, py) = (lean.dot(tx), lean.dot(ty));
+    let direction = if det > 0.0 && lean.length() > 1e-12 {
+        let a = (gyy * px - gxy * py) / det;
+        let b = (gxx * py - gxy * px) / det;
+        b.atan2(a)
+    } else {
+        0.0
+    };
+    Some((angle, direction))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +302,7 @@ mod tests {
             peak_pressure: p,
             tilt_x_rad: tilt,
             tilt_y_rad: 0.0,
+            axis: None,
         }
     }
     const NEEDLE: Needle = Needle {

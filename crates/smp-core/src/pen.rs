@@ -3,16 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::geometry::Point;
+use crate::geometry::{Point, Vec3};
+use crate::surface::Surface;
 
 /// One sample from the pen. Written in files as a tuple
-/// `(t_s, x_mm, y_mm, pressure, tilt_x_rad, tilt_y_rad, contact)`.
+/// `(t_s, x_mm, y_mm, pressure, tilt_x_rad, tilt_y_rad, contact)`, on a head with the needle's
+/// axis after it: `(…, contact, axis_x, axis_y, axis_z)`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(from = "SampleTuple", into = "SampleTuple")]
 pub struct PenSample {
     /// Time since the session started, s.
     pub t_s: f64,
-    /// Position on the level canvas, mm.
+    /// Position on the level canvas, mm: on a head, the place on its scalp map.
     pub at: Point,
     /// Raw pressure from the device, 0..1 (values outside are clamped when sanitizing).
     pub pressure: f64,
@@ -22,12 +24,29 @@ pub struct PenSample {
     pub tilt_y_rad: f64,
     /// Whether the pen tip touches the surface.
     pub contact: bool,
+    /// On a head: the needle's axis in the head's frame, pointing into the skin (a unit
+    /// vector, dimensionless). The angle between it and the skin's normal sets the entry; the
+    /// tilt fields then only record what the pen reported. `None` on a flat skin, where the
+    /// tilt is the angle to the skin.
+    pub axis: Option<Vec3>,
 }
 
-type SampleTuple = (f64, f64, f64, f64, f64, f64, bool);
+/// A sample as a RON tuple: seven fields, or ten with the needle's axis.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum SampleTuple {
+    Flat(f64, f64, f64, f64, f64, f64, bool),
+    OnHead(f64, f64, f64, f64, f64, f64, bool, f64, f64, f64),
+}
 
 impl From<SampleTuple> for PenSample {
-    fn from((t_s, x, y, pressure, tilt_x_rad, tilt_y_rad, contact): SampleTuple) -> Self {
+    fn from(tuple: SampleTuple) -> Self {
+        let ((t_s, x, y, pressure, tilt_x_rad, tilt_y_rad, contact), axis) = match tuple {
+            SampleTuple::Flat(t, x, y, p, tx, ty, c) => ((t, x, y, p, tx, ty, c), None),
+            SampleTuple::OnHead(t, x, y, p, tx, ty, c, ax, ay, az) => {
+                ((t, x, y, p, tx, ty, c), Some(Vec3::new(ax, ay, az)))
+            }
+        };
         Self {
             t_s,
             at: Point::new(x, y),
@@ -35,6 +54,7 @@ impl From<SampleTuple> for PenSample {
             tilt_x_rad,
             tilt_y_rad,
             contact,
+            axis,
         }
     }
 }
@@ -42,7 +62,10 @@ impl From<SampleTuple> for PenSample {
 impl From<PenSample> for SampleTuple {
     fn from(s: PenSample) -> Self {
         let [t, x, y, p, tx, ty] = s.numbers();
-        (t, x, y, p, tx, ty, s.contact)
+        match s.axis {
+            None => SampleTuple::Flat(t, x, y, p, tx, ty, s.contact),
+            Some(a) => SampleTuple::OnHead(t, x, y, p, tx, ty, s.contact, a.x, a.y, a.z),
+        }
     }
 }
 
@@ -61,7 +84,8 @@ impl PenSample {
     }
 
     /// The sample at the precision a tablet has, which is what attempt files keep: time to
-    /// 0.1 ms, position to 1 µm, pressure to 1e-5 (finer than 8,192 levels), tilt to 1e-4 rad.
+    /// 0.1 ms, position to 1 µm, pressure to 1e-5 (finer than 8,192 levels), tilt to 1e-4 rad,
+    /// the axis's components to 1e-5 (about 0.001°).
     /// Rounded to the nearest decimal, so the shortest text that reads back exactly is short.
     pub fn at_device_precision(self) -> PenSample {
         PenSample {
@@ -74,7 +98,20 @@ impl PenSample {
             tilt_x_rad: to_decimals(self.tilt_x_rad, 1e4),
             tilt_y_rad: to_decimals(self.tilt_y_rad, 1e4),
             contact: self.contact,
+            axis: self.axis.map(|a| {
+                Vec3::new(
+                    to_decimals(a.x, 1e5),
+                    to_decimals(a.y, 1e5),
+                    to_decimals(a.z, 1e5),
+                )
+            }),
         }
+    }
+
+    /// The same sample on a flat skin (no axis): what a head sample's map place and pen tilt
+    /// alone say.
+    pub fn without_axis(self) -> PenSample {
+        PenSample { axis: None, ..self }
     }
 }
 
@@ -246,6 +283,7 @@ pub fn tap(t_s: f64, at: Point, pressure: f64) -> [PenSample; 3] {
         tilt_x_rad: 0.0,
         tilt_y_rad: 0.0,
         contact,
+        axis: None,
     };
     [
         s(t_s, pressure * 0.5, true),
@@ -271,6 +309,9 @@ pub struct Stroke {
     pub tilt_x_rad: f64,
     /// Tilt at the peak, rad.
     pub tilt_y_rad: f64,
+    /// On a head, the needle's axis at the peak (head frame, into the skin); see
+    /// [`PenSample::axis`].
+    pub axis: Option<Vec3>,
 }
 
 impl Stroke {
@@ -318,6 +359,8 @@ impl SanitizeReport {
 #[derive(Clone, Debug)]
 pub struct StrokeBuilder {
     canvas_mm: (f64, f64),
+    /// On a head, the samples off its map's domain are off the canvas too.
+    surface: Option<Surface>,
     open: Option<Stroke>,
     last_t: f64,
     report: SanitizeReport,
@@ -328,10 +371,21 @@ impl StrokeBuilder {
     pub fn new(canvas_mm: (f64, f64)) -> Self {
         Self {
             canvas_mm,
+            surface: None,
             open: None,
             last_t: f64::NEG_INFINITY,
             report: SanitizeReport::default(),
         }
+    }
+
+    /// A builder for samples on `surface`: its canvas, and on a head only the places on its
+    /// map's domain (a flat surface gives exactly [`StrokeBuilder::new`]).
+    pub fn on(surface: &Surface) -> Self {
+        let mut b = Self::new(surface.canvas_mm());
+        if let Surface::Head(_) = surface {
+            b.surface = Some(surface.clone());
+        }
+        b
     }
 
     /// Whether the pen is down (a stroke is open).
@@ -350,13 +404,15 @@ impl StrokeBuilder {
             && raw.at.is_finite()
             && raw.pressure.is_finite()
             && raw.tilt_x_rad.is_finite()
-            && raw.tilt_y_rad.is_finite();
+            && raw.tilt_y_rad.is_finite()
+            && raw.axis.is_none_or(Vec3::is_finite);
         if !finite {
             self.report.non_finite += 1;
             return None;
         }
         let (w, h) = self.canvas_mm;
-        if raw.at.x_mm < 0.0 || raw.at.y_mm < 0.0 || raw.at.x_mm > w || raw.at.y_mm > h {
+        let off_map = self.surface.as_ref().is_some_and(|s| !s.contains(raw.at));
+        if raw.at.x_mm < 0.0 || raw.at.y_mm < 0.0 || raw.at.x_mm > w || raw.at.y_mm > h || off_map {
             self.report.off_canvas += 1;
             return None;
         }
@@ -386,6 +442,7 @@ impl StrokeBuilder {
                     peak_pressure: pressure,
                     tilt_x_rad: tx,
                     tilt_y_rad: ty,
+                    axis: raw.axis,
                 });
                 None
             }
@@ -396,6 +453,7 @@ impl StrokeBuilder {
                     s.peak_pressure = pressure;
                     s.tilt_x_rad = tx;
                     s.tilt_y_rad = ty;
+                    s.axis = raw.axis;
                 }
                 None
             }
@@ -421,7 +479,15 @@ impl StrokeBuilder {
 /// Splits a whole raw sample stream into strokes (see [`StrokeBuilder`]); a stroke left open at
 /// the end is closed at its last sample. `canvas_mm` is (width, height).
 pub fn strokes(samples: &[PenSample], canvas_mm: (f64, f64)) -> (Vec<Stroke>, SanitizeReport) {
-    let mut b = StrokeBuilder::new(canvas_mm);
+    collect(StrokeBuilder::new(canvas_mm), samples)
+}
+
+/// [`strokes`] on `surface` (see [`StrokeBuilder::on`]).
+pub fn strokes_on(samples: &[PenSample], surface: &Surface) -> (Vec<Stroke>, SanitizeReport) {
+    collect(StrokeBuilder::on(surface), samples)
+}
+
+fn collect(mut b: StrokeBuilder, samples: &[PenSample]) -> (Vec<Stroke>, SanitizeReport) {
     let mut out: Vec<Stroke> = samples.iter().filter_map(|s| b.push(s)).collect();
     out.extend(b.finish());
     (out, b.report)
@@ -438,6 +504,7 @@ mod tests {
             tilt_x_rad: -0.060500000000000005,
             tilt_y_rad: f64::NAN,
             contact: true,
+            axis: None,
         }
         .at_device_precision();
         assert_eq!(
@@ -456,6 +523,7 @@ mod tests {
             tilt_x_rad: 0.0,
             tilt_y_rad: 0.0,
             contact,
+            axis: None,
         }
     }
 

@@ -23,11 +23,18 @@ pub enum Persona {
     Rusher,
     /// Pressure wanders from too light to too firm.
     Drifter,
+    /// On a head, holds the pen square to the screen in every view, whatever the curvature
+    /// under it: where the scalp turns away the needle goes in obliquely (shallow, elongated
+    /// dots). On a flat skin, an expert.
+    OneAngle,
+    /// On a head, fills and spaces dots by the scalp map, not the skin: where the map shows
+    /// more than the skin (the sides, the back) the dots crowd. On a flat skin, an expert.
+    MapSpacer,
 }
 
 impl Persona {
     /// Every persona.
-    pub const ALL: [Persona; 7] = [
+    pub const ALL: [Persona; 9] = [
         Persona::Expert,
         Persona::LightHand,
         Persona::HeavyHand,
@@ -35,6 +42,30 @@ impl Persona {
         Persona::Clumper,
         Persona::Rusher,
         Persona::Drifter,
+        Persona::OneAngle,
+        Persona::MapSpacer,
+    ];
+
+    /// The personas whose fault shows on a flat practice skin.
+    pub const FLAT_FAULTS: [Persona; 6] = [
+        Persona::LightHand,
+        Persona::HeavyHand,
+        Persona::Gridder,
+        Persona::Clumper,
+        Persona::Rusher,
+        Persona::Drifter,
+    ];
+
+    /// The personas whose fault shows on a head: the flat ones and the two only a head shows.
+    pub const HEAD_FAULTS: [Persona; 8] = [
+        Persona::LightHand,
+        Persona::HeavyHand,
+        Persona::Gridder,
+        Persona::Clumper,
+        Persona::Rusher,
+        Persona::Drifter,
+        Persona::OneAngle,
+        Persona::MapSpacer,
     ];
 
     /// Name on the command line and in files.
@@ -47,6 +78,8 @@ impl Persona {
             Persona::Clumper => "clumper",
             Persona::Rusher => "rusher",
             Persona::Drifter => "drifter",
+            Persona::OneAngle => "one-angle",
+            Persona::MapSpacer => "map-spacer",
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Reference plans: the level files academies write. A plan says where dots go, how dense, how
 //! deep, with which needle and shade in which session, and how the attempt is scored.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde::{Deserialize, Serialize};
 
 use crate::curve::{Anchors, Falloff};
@@ -10,6 +13,7 @@ use crate::limits::{MAX_HAIRLINE_VERTICES, MAX_HAIRS, MAX_PLANNED_IMPRESSIONS, M
 use crate::needle::{Needle, Shade};
 use crate::persona::Persona;
 use crate::skin::{DepthWindow, SkinProfile};
+use crate::surface::{Head, HeadError, Landmark, Region, Surface};
 
 /// How hard a level is, for the curriculum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -347,7 +351,12 @@ pub struct ReferencePlan {
     pub brief: String,
     /// Difficulty.
     pub difficulty: Difficulty,
-    /// Canvas (width, height), mm.
+    /// What is tattooed: a flat practice skin (the default, left out of files) or a head.
+    #[serde(default, skip_serializing_if = "SurfaceKind::is_flat")]
+    pub surface: SurfaceKind,
+    /// Canvas (width, height), mm. On a head, its scalp map's square, which a level file may
+    /// leave out (it follows from the head).
+    #[serde(default)]
     pub canvas_mm: (f64, f64),
     /// The client's scalp.
     pub skin: SkinProfile,
@@ -379,6 +388,96 @@ pub struct ReferencePlan {
     /// A model attempt to compare with.
     #[serde(default)]
     pub model_attempt: Option<ModelAttempt>,
+    /// The head, found on first use (see [`ReferencePlan::surface`]).
+    #[serde(skip)]
+    pub resolved_surface: SurfaceCache,
+}
+
+/// A head level's head, found once when first asked for (with the name it was found by, so a
+/// plan whose head is changed afterwards never uses the old one). Never part of a plan's
+/// identity: two plans are equal whether or not either has found it yet.
+#[derive(Clone, Debug, Default)]
+pub struct SurfaceCache(OnceLock<(String, Option<Arc<Head>>)>);
+
+impl PartialEq for SurfaceCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// What a level is tattooed on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SurfaceKind {
+    /// A flat practice skin, its canvas `canvas_mm`.
+    #[default]
+    Flat,
+    /// A head, by the name of its shape (`assets/heads/NAME.ron`, e.g. "adult-male").
+    Head(String),
+}
+
+impl SurfaceKind {
+    /// Whether this is a flat practice skin.
+    pub fn is_flat(&self) -> bool {
+        *self == SurfaceKind::Flat
+    }
+}
+
+/// The shipped heads, each built once per process (its map's tables take a moment) and shared.
+pub fn head_named(name: &str) -> Result<Arc<Head>, HeadError> {
+    static HEADS: Mutex<BTreeMap<String, Arc<Head>>> = Mutex::new(BTreeMap::new());
+    let mut heads = HEADS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(h) = heads.get(name) {
+        return Ok(Arc::clone(h));
+    }
+    let head = Arc::new(Head::named(name)?);
+    heads.insert(name.to_string(), Arc::clone(&head));
+    Ok(head)
+}
+
+/// Beyond this many map millimetres from a hairline its transition has long ended: the distance
+/// is not worth measuring on the skin.
+const HAIRLINE_REACH_MM: f64 = 40.0;
+
+/// The distance from `p` to the hairline `line`, mm. On a flat skin the distance on the canvas;
+/// on a head, within [`HAIRLINE_REACH_MM`] of it, the straight distance between `p` and the
+/// line's nearest place on the map, measured in 3D (the skin between them is nearly flat at
+/// these few millimetres), farther out the map's distance.
+pub fn hairline_distance_mm(line: &Polyline, p: Point, surface: &Surface) -> f64 {
+    match surface {
+        Surface::Flat { .. } => line.distance(p),
+        Surface::Head(head) => hairline_distance_on(line, p, head),
+    }
+}
+
+/// [`hairline_distance_mm`] on `head`.
+fn hairline_distance_on(line: &Polyline, p: Point, head: &Head) -> f64 {
+    let on_map = line.distance(p);
+    if on_map > HAIRLINE_REACH_MM {
+        return on_map;
+    }
+    let q = nearest_on_line(line, p);
+    head.chord_mm(p, q).unwrap_or(on_map)
+}
+
+/// The place on `line` nearest to `p` on the map.
+fn nearest_on_line(line: &Polyline, p: Point) -> Point {
+    let mut best = (line.vertices.first().copied().unwrap_or(p), f64::INFINITY);
+    for w in line.vertices.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let ab = b - a;
+        let len2 = ab.length_sq();
+        let t = if len2 > 0.0 {
+            ((p - a).dot(ab) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let q = a.lerp(b, t);
+        let d2 = p.distance_sq(q);
+        if d2 < best.1 {
+            best = (q, d2);
+        }
+    }
+    best.0
 }
 
 fn default_min_gap() -> f64 {
@@ -416,6 +515,13 @@ pub const BLOWOUT_MARGIN: f64 = 1.1;
 /// be able to stay in it.
 pub const MIN_WINDOW_FORCE_BAND: f64 = 0.1;
 
+/// Where the scalp map shrinks the skin by more than this (its least stretch below it), dots
+/// spaced by the map come clearly closer on the skin.
+pub const DISTORTED_STRETCH: f64 = 0.85;
+/// The least share of a head level's zones that must lie where the map shrinks the skin, for
+/// the level to teach spacing by the skin rather than the map.
+pub const MIN_DISTORTED_SHARE: f64 = 0.2;
+
 /// The zones of a plan prepared for many "which zone is this point in?" questions.
 #[derive(Clone, Debug)]
 pub struct ZoneIndex {
@@ -431,6 +537,101 @@ impl ZoneIndex {
 }
 
 impl ReferencePlan {
+    /// The skin this level is tattooed on. A head that cannot be built (a plan made in code with
+    /// an unknown name: level files are refused for it, see [`ReferencePlan::problems`]) falls
+    /// back to the flat canvas.
+    pub fn surface(&self) -> Surface {
+        match self.head() {
+            Some(head) => Surface::Head(head),
+            None => Surface::Flat {
+                canvas_mm: self.canvas_mm,
+            },
+        }
+    }
+
+    /// The head of a head level (`None` on a flat skin, or for an unknown head).
+    pub fn head(&self) -> Option<Arc<Head>> {
+        let SurfaceKind::Head(name) = &self.surface else {
+            return None;
+        };
+        let (found_by, head) = self
+            .resolved_surface
+            .0
+            .get_or_init(|| (name.clone(), head_named(name).ok()));
+        if found_by == name {
+            head.clone()
+        } else {
+            head_named(name).ok()
+        }
+    }
+
+    /// Completes a plan just read from a file: a head level's canvas is its map's square.
+    pub fn settle_surface(&mut self) {
+        if let SurfaceKind::Head(name) = &self.surface
+            && self.canvas_mm == (0.0, 0.0)
+            && let Ok(head) = head_named(name)
+        {
+            self.canvas_mm = head.map_size_mm();
+        }
+    }
+
+    /// [`hairline_distance_mm`] on this plan's skin, borrowing its head (hot loops call this
+    /// for every sample of the plan: no shared count is touched).
+    fn hairline_distance(&self, line: &Polyline, p: Point) -> f64 {
+        let SurfaceKind::Head(name) = &self.surface else {
+            return line.distance(p);
+        };
+        match self.resolved_surface.0.get() {
+            Some((found_by, Some(head))) if found_by == name => hairline_distance_on(line, p, head),
+            _ => match self.head() {
+                Some(head) => hairline_distance_on(line, p, &head),
+                None => line.distance(p),
+            },
+        }
+    }
+
+    /// On a head level, the share of the zones' skin where the scalp map shrinks the skin by
+    /// more than [`DISTORTED_STRETCH`] in some direction (sampled on a 2 mm lattice); `None` on
+    /// a flat skin.
+    pub fn map_distortion_share(&self) -> Option<f64> {
+        let head = self.head()?;
+        let surface = Surface::Head(head);
+        let zones = self.zone_index();
+        let b = crate::geometry::bounds_of(
+            &self
+                .zones
+                .iter()
+                .flat_map(|z| z.outline.vertices.iter().copied())
+                .collect::<Vec<_>>(),
+        );
+        let step = 2.0;
+        let (mut all, mut distorted) = (0.0, 0.0);
+        let mut y = b.min.y_mm + step / 2.0;
+        while y < b.max.y_mm {
+            let mut x = b.min.x_mm + step / 2.0;
+            while x < b.max.x_mm {
+                let p = Point::new(x, y);
+                if zones.zone_at(p).is_some()
+                    && let Some((tx, ty)) = surface.tangents(p)
+                {
+                    let (a, b, c) = (tx.dot(tx), tx.dot(ty), ty.dot(ty));
+                    let mean = 0.5 * (a + c);
+                    let least = (mean - (0.25 * (a - c) * (a - c) + b * b).sqrt())
+                        .max(0.0)
+                        .sqrt();
+                    let skin = (a * c - b * b).max(0.0).sqrt();
+                    all += skin;
+                    if least < DISTORTED_STRETCH {
+                        distorted += skin;
+                    }
+                }
+                x += step;
+            }
+            y += step;
+        }
+        Some(if all > 0.0 { distorted / all } else { 0.0 })
+    }
+
     /// The zones prepared for many containment tests (see [`ZoneIndex`]).
     pub fn zone_index(&self) -> ZoneIndex {
         ZoneIndex {
@@ -479,6 +680,19 @@ impl ReferencePlan {
                 });
             }
         }
+        if let Some(share) = self.map_distortion_share()
+            && share < MIN_DISTORTED_SHARE
+        {
+            out.push(Problem {
+                location: locate_field(source, "zones"),
+                message: format!(
+                    "only {:.0}% of the zones lie where the scalp map shrinks the skin by more than {:.0}% (at least {:.0}% is needed): dots spaced by the map instead of the skin are hardly closer here, so this level cannot teach that fault",
+                    100.0 * share,
+                    100.0 * (1.0 - DISTORTED_STRETCH),
+                    100.0 * MIN_DISTORTED_SHARE
+                ),
+            });
+        }
         // Overlapping zones are legal (the first in file order wins where they overlap), but
         // with different densities the level probably does not plan what its author meant.
         for i in 0..self.zones.len() {
@@ -505,9 +719,12 @@ impl ReferencePlan {
         self.zones.iter().position(|z| z.outline.contains(p))
     }
 
-    /// Distance of `p` behind the hairline, mm, if the level has one.
+    /// Distance of `p` behind the hairline, mm, if the level has one: on a head measured on the
+    /// skin (see [`hairline_distance_mm`]).
     pub fn behind_hairline_mm(&self, p: Point) -> Option<f64> {
-        self.hairline.as_ref().map(|h| h.line.distance(p))
+        self.hairline
+            .as_ref()
+            .map(|h| hairline_distance_mm(&h.line, p, &self.surface()))
     }
 
     /// Target density at `p` at the end of the last session, dots per cm² (0 outside zones).
@@ -515,7 +732,7 @@ impl ReferencePlan {
         let Some(z) = self.zone_at(p) else { return 0.0 };
         let base = self.zones[z].density.at(p);
         match &self.hairline {
-            Some(h) => base * h.ramp(h.line.distance(p)),
+            Some(h) => base * h.ramp(self.hairline_distance(&h.line, p)),
             None => base,
         }
     }
@@ -529,24 +746,41 @@ impl ReferencePlan {
         self.final_density_at(p) * fraction
     }
 
-    /// Total area of the zones, mm² (overlaps counted once per zone).
+    /// Total area of the zones on the skin, mm² (overlaps counted once per zone); on a head
+    /// the true area of skin, not the map's.
     pub fn zone_area_mm2(&self) -> f64 {
-        self.zones.iter().map(|z| z.outline.area_mm2()).sum()
+        match self.surface() {
+            Surface::Flat { .. } => self.zones.iter().map(|z| z.outline.area_mm2()).sum(),
+            surface => self
+                .zones
+                .iter()
+                .map(|z| surface.area_mm2(&z.outline))
+                .sum(),
+        }
     }
 
-    /// Expected impressions at the end of the last session, estimated on a 2 mm lattice.
+    /// Expected impressions at the end of the last session, estimated on a 2 mm lattice (on a
+    /// head each lattice square counts the skin it stands for: densities are per cm² of skin).
     pub fn planned_impressions(&self) -> f64 {
         let step = 2.0;
         let (w, h) = self.canvas_mm;
         if !(w.is_finite() && h.is_finite()) || w <= 0.0 || h <= 0.0 || w * h > 4.0e6 {
             return 0.0;
         }
+        let surface = self.surface();
+        let head = matches!(surface, Surface::Head(_));
         let mut sum = 0.0;
         let mut y = step / 2.0;
         while y < h {
             let mut x = step / 2.0;
             while x < w {
-                sum += self.final_density_at(Point::new(x, y));
+                let p = Point::new(x, y);
+                let density = self.final_density_at(p);
+                sum += if head && density > 0.0 {
+                    density * surface.local(p).map_or(0.0, |m| m.area_element)
+                } else {
+                    density
+                };
                 x += step;
             }
             y += step;
@@ -557,6 +791,31 @@ impl ReferencePlan {
     /// Everything wrong with this plan. `source` is the level file's text, used to point at the
     /// field concerned.
     pub fn problems(&self, source: &str) -> Vec<Problem> {
+        // A head that does not exist, or a canvas that is not its map, leaves nothing else to
+        // check against.
+        if let SurfaceKind::Head(name) = &self.surface {
+            match head_named(name) {
+                Err(e) => {
+                    return vec![Problem {
+                        location: locate_field(source, "surface"),
+                        message: format!(
+                            "{e} (the heads are {})",
+                            Head::shipped_names().join(", ")
+                        ),
+                    }];
+                }
+                Ok(head) if self.canvas_mm != head.map_size_mm() => {
+                    let (w, h) = head.map_size_mm();
+                    return vec![Problem {
+                        location: locate_field(source, "canvas_mm"),
+                        message: format!(
+                            "a head level's canvas is its scalp map, {w} × {h} mm: leave canvas_mm out or give exactly that"
+                        ),
+                    }];
+                }
+                Ok(_) => {}
+            }
+        }
         let mut out = Vec::new();
         let mut bad = |field: &str, message: String| {
             out.push(Problem {
@@ -921,12 +1180,126 @@ impl ReferencePlan {
             );
         }
         if out.is_empty() {
+            out.extend(self.head_problems(source));
+        }
+        if out.is_empty() {
             let planned = self.planned_impressions();
             if planned > MAX_PLANNED_IMPRESSIONS {
                 out.push(Problem {
                     location: locate_field(source, "zones"),
                     message: format!("the plan asks for about {planned:.0} impressions, more than the {MAX_PLANNED_IMPRESSIONS} limit"),
                 });
+            }
+        }
+        out
+    }
+
+    /// What is wrong with a head level's shapes on its head: the head must exist, the canvas be
+    /// its map, zones, scars and hair lie on the scalp (not on the face, ears or neck), and the
+    /// hairline run in front of its zones (nearer the face, never through a zone's middle).
+    fn head_problems(&self, source: &str) -> Vec<Problem> {
+        let SurfaceKind::Head(name) = &self.surface else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut bad = |field: &str, message: String| {
+            out.push(Problem {
+                location: locate_field(source, field),
+                message,
+            });
+        };
+        let head = match head_named(name) {
+            Ok(h) => h,
+            Err(e) => {
+                bad(
+                    "surface",
+                    format!("{e} (the heads are {})", Head::shipped_names().join(", ")),
+                );
+                return out;
+            }
+        };
+        let (w, h) = head.map_size_mm();
+        if self.canvas_mm != (w, h) {
+            bad(
+                "canvas_mm",
+                format!(
+                    "a head level's canvas is its scalp map, {w} × {h} mm: leave canvas_mm out or give exactly that"
+                ),
+            );
+            return out;
+        }
+        // Vertices and the middle of each edge: a shape crossing the face between two scalp
+        // vertices is caught at its edge's middle.
+        let off_scalp = |outline: &Polygon| {
+            let v = &outline.vertices;
+            (0..v.len())
+                .flat_map(|i| [v[i], v[i].lerp(v[(i + 1) % v.len()], 0.5)])
+                .find_map(|p| match head.region(p) {
+                    Some(Region::Scalp) => None,
+                    other => Some((p, other)),
+                })
+        };
+        let say = |what: String, (p, region): (Point, Option<Region>)| {
+            format!(
+                "{what} reaches ({:.1}, {:.1}) mm, which is {} (zones, scars and hair lie on the scalp)",
+                p.x_mm,
+                p.y_mm,
+                region.map_or("off the head's map".to_string(), |r| format!("on the {r}"))
+            )
+        };
+        for z in &self.zones {
+            if let Some(hit) = off_scalp(&z.outline) {
+                bad(
+                    "zones",
+                    say(
+                        format!("zone {:?}", crate::text::for_terminal(&z.name)),
+                        hit,
+                    ),
+                );
+            }
+        }
+        for (i, scar) in self.skin.scars.iter().enumerate() {
+            if let Some(hit) = off_scalp(&scar.outline) {
+                bad("scars", say(format!("scar {i}"), hit));
+            }
+        }
+        for (i, hair) in self.skin.hair.iter().enumerate() {
+            if let Some(hit) = off_scalp(&hair.outline) {
+                bad("hair", say(format!("hair region {i}"), hit));
+            }
+        }
+        if let Some(hairline) = &self.hairline {
+            let zones = self.zone_index();
+            let deep_inside = hairline.line.vertices.iter().find(|&&p| {
+                zones
+                    .zone_at(p)
+                    .is_some_and(|z| self.zones[z].outline.distance_to_edge(p) > 2.0)
+            });
+            if let Some(p) = deep_inside {
+                bad(
+                    "hairline",
+                    format!(
+                        "the hairline runs through a zone at ({:.1}, {:.1}) mm: it belongs at the zones' front edge",
+                        p.x_mm, p.y_mm
+                    ),
+                );
+            } else if let Some(glabella) = head.landmark(Landmark::Glabella) {
+                let mean = |pts: &mut dyn Iterator<Item = &Point>| {
+                    let (sum, n) =
+                        pts.fold((0.0, 0usize), |(s, n), p| (s + p.distance(glabella), n + 1));
+                    sum / n.max(1) as f64
+                };
+                let line = mean(&mut hairline.line.vertices.iter());
+                let zones_mean =
+                    mean(&mut self.zones.iter().flat_map(|z| z.outline.vertices.iter()));
+                if !self.zones.is_empty() && line >= zones_mean {
+                    bad(
+                        "hairline",
+                        format!(
+                            "the hairline lies behind its zones (on average {line:.0} mm from the glabella on the map, the zones {zones_mean:.0} mm): it belongs in front of them"
+                        ),
+                    );
+                }
             }
         }
         out
@@ -959,8 +1332,9 @@ mod tests {
     #[test]
     fn shipped_plans_have_no_problems() {
         for (name, text) in crate::levels::SHIPPED {
-            let plan: crate::plan::ReferencePlan =
+            let mut plan: crate::plan::ReferencePlan =
                 crate::files::parse_ron(name.as_ref(), text).unwrap();
+            plan.settle_surface();
             assert!(
                 plan.problems(text).is_empty(),
                 "{name}: {:?}",
@@ -1011,11 +1385,17 @@ mod tests {
     fn shipped_levels_can_teach_their_faults_and_a_weak_needle_is_warned_about() {
         for (name, text) in crate::levels::SHIPPED {
             let plan = Level::parse(name.as_ref(), text).unwrap().plan;
-            assert!(
-                plan.warnings(text).is_empty(),
-                "{name}: {:?}",
-                plan.warnings(text)
-            );
+            let warnings = plan.warnings(text);
+            // The crown lies where the scalp map barely distorts the skin: spacing by the map is
+            // nearly right there, and the level says it cannot teach that fault.
+            let expected = usize::from(plan.id == "head-crown");
+            assert_eq!(warnings.len(), expected, "{name}: {warnings:?}");
+            if expected == 1 {
+                assert!(
+                    warnings[0].message.contains("spaced by the map"),
+                    "{warnings:?}"
+                );
+            }
         }
         let (mut plan, text) = drill();
         plan.sessions[0].needle.protrusion_mm = plan.skin.subcutis_mm();

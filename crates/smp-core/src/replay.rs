@@ -158,19 +158,26 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
     let mut sessions = Vec::new();
     let mut day = 0.0;
     let scars = scar_index(plan);
+    let surface = plan.surface();
     for (s_index, record) in attempt.sessions.iter().enumerate() {
         let inflamed = inflammation(plan, s_index, record.days_since_previous);
         if s_index > 0 {
             day += record.days_since_previous.max(0.0);
         }
-        let (strokes, sanitize) = pen::strokes(&record.samples, plan.canvas_mm);
+        let (strokes, sanitize) = pen::strokes_on(&record.samples, &surface);
         let start = impressions.len();
-        let made: Vec<Impression> = strokes
-            .iter()
-            .filter_map(|stroke| {
-                Impression::from_stroke(stroke, &attempt.pressure_curve, &record.needle)
-            })
-            .collect();
+        // On a head each impression asks the skin its normal: on all cores, kept in order.
+        let made: Vec<Impression> = parallel::map(strokes.len(), |k| {
+            Impression::from_stroke_on(
+                &strokes[k],
+                &attempt.pressure_curve,
+                &record.needle,
+                &surface,
+            )
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         let feather_touches = strokes.len() - made.len();
         // Each impression's tissue response depends only on it and its index: compute them on all
         // cores, in order.
@@ -226,6 +233,7 @@ mod tests {
             tilt_x_rad: 0.0,
             tilt_y_rad: 0.0,
             contact,
+            axis: None,
         };
         [s(t, true), s(t + 0.05, false)]
     }

@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 
 use crate::files::{self, FileError};
 use crate::notes::{Pin, ReviewNotes};
+use crate::palette::{density_rgb, outcome_rgb, spacing_rgb};
 use crate::progress::{Meter, Quiet};
-use crate::render::{Compositor, RenderError, dots_on_day};
+use crate::render::{Camera, Compositor, RenderError, dots_on_day, draw_head};
 use crate::review::ReviewedAttempt;
-use crate::skin::DepthOutcome;
+use crate::surface::View;
 
-/// Days after the last session the report's healed picture shows (settled, six weeks).
-pub const HEALED_DAY: f64 = 42.0;
+/// Days after the last session the report's healed picture shows: the day healing has settled
+/// (six weeks), as `healing` names it.
+pub use crate::healing::SETTLED_DAY as HEALED_DAY;
 /// Long side of each of the picture's four panels, px.
 pub const PANEL_PX: f64 = 800.0;
 
@@ -31,28 +33,6 @@ pub enum ReportError {
     /// The page's name does not say which format.
     #[error("{0}: the report must end in .html or .md")]
     Format(PathBuf),
-}
-
-/// Colour of a depth outcome in heatmaps (sRGB).
-pub fn outcome_rgb(o: DepthOutcome) -> [u8; 3] {
-    match o {
-        DepthOutcome::Shallow => [242, 204, 51],
-        DepthOutcome::Ideal => [51, 191, 77],
-        DepthOutcome::Deep => [242, 128, 38],
-        DepthOutcome::Blowout => [217, 38, 51],
-    }
-}
-
-/// Colour of a nearest-dot distance relative to the minimum spacing: red closer than the
-/// minimum, amber within 1.5×, green beyond.
-pub fn spacing_rgb(ratio: f64) -> [u8; 3] {
-    if ratio < 1.0 {
-        [230, 38, 38]
-    } else if ratio < 1.5 {
-        [242, 178, 51]
-    } else {
-        [51, 178, 77]
-    }
 }
 
 /// Relative density error of a cell, −1 (empty) to +1 (twice or more the plan); `None` where
@@ -153,6 +133,15 @@ impl Canvas {
     }
 }
 
+/// What the report picture's last row shows, for a head level (nothing on a flat skin).
+fn head_row_text(plan: &crate::plan::ReferencePlan) -> &'static str {
+    if plan.head().is_some() {
+        " The panels above are the scalp map (face at the top); the bottom row is the healed head from the front, from above and from the right."
+    } else {
+        ""
+    }
+}
+
 /// The report picture: healed result (top left, comment pins ringed in magenta), depth
 /// outcomes (top right), spacing (bottom left) and density error (bottom right, blue sparse,
 /// red dense). Returns width, height and RGBA8 rows.
@@ -163,9 +152,47 @@ pub fn picture(
     let plan = &r.level.plan;
     let ppm = PANEL_PX / plan.canvas_mm.0.max(plan.canvas_mm.1);
     let compositor = Compositor::new(plan);
-    let (w, h, healed) = compositor.render(&dots_on_day(&r.replay, HEALED_DAY), ppm)?;
+    let healed_dots = dots_on_day(&r.replay, HEALED_DAY);
+    let (w, h, mut healed) = compositor.render(&healed_dots, ppm)?;
+    let head = plan.head();
+    if let Some(head) = &head {
+        // The square around the scalp map that the map does not reach: the backdrop.
+        for (k, px) in healed.chunks_exact_mut(4).enumerate() {
+            let (x, y) = ((k as u32 % w) as f64 + 0.5, (k as u32 / w) as f64 + 0.5);
+            if !head.contains(crate::geometry::Point::new(x / ppm, y / ppm)) {
+                px[..3].copy_from_slice(&[70, 70, 76]);
+            }
+        }
+    }
     let gap = 12u32;
-    let mut c = Canvas::blank(2 * w + 3 * gap, 2 * h + 3 * gap);
+    // A head adds a row: the healed head from the front, the top and the right, as a client
+    // sees it.
+    let view_side = (2 * w + 3 * gap - 4 * gap) / 3;
+    let views_h = if head.is_some() { view_side + gap } else { 0 };
+    let mut c = Canvas::blank(2 * w + 3 * gap, 2 * h + 3 * gap + views_h);
+    if let Some(head) = &head {
+        for (k, view) in [View::Front, View::Top, View::Right]
+            .into_iter()
+            .enumerate()
+        {
+            let camera = Camera::of_view(head, view);
+            let p = draw_head(
+                head,
+                &compositor,
+                &healed_dots,
+                &camera,
+                view_side,
+                view_side,
+            )?;
+            let rgba: Vec<u8> = p
+                .rgb
+                .chunks_exact(3)
+                .flat_map(|c| [c[0], c[1], c[2], 255])
+                .collect();
+            let x = gap + k as u32 * (view_side + gap);
+            c.paste(x, 2 * h + 3 * gap, view_side, view_side, &rgba, 0.0);
+        }
+    }
     let origin = [
         (gap, gap),
         (2 * gap + w, gap),
@@ -197,11 +224,7 @@ pub fn picture(
         if e.abs() < 0.1 {
             continue;
         }
-        let rgb = if e < 0.0 {
-            [26, 77, 242]
-        } else {
-            [242, 38, 26]
-        };
+        let rgb = density_rgb(e);
         let half = cell.side_mm / 2.0;
         let (x, y) = to_px(
             origin[3],
@@ -426,8 +449,9 @@ pub fn html(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "<h2>Healed result and heatmaps</h2>\n<p>Top left: healed, {HEALED_DAY:.0} days after the last session (magenta rings: comments). Top right: depth outcome (green ideal, yellow shallow, orange deep, red blowout). Bottom left: spacing (red closer than {:.2} mm, amber within 1.5×, green). Bottom right: density against the plan (blue too sparse, red too dense).</p>\n<img src=\"{}\" alt=\"healed result and heatmaps\">",
+        "<h2>Healed result and heatmaps</h2>\n<p>Top left: healed, {HEALED_DAY:.0} days after the last session (magenta rings: comments). Top right: depth outcome (green ideal, yellow shallow, orange deep, red blowout). Bottom left: spacing (red closer than {:.2} mm, amber within 1.5×, green). Bottom right: density against the plan (blue too sparse, red too dense).{}</p>\n<img src=\"{}\" alt=\"healed result and heatmaps\">",
         plan.min_spacing_mm,
+        head_row_text(plan),
         e(picture)
     );
     let _ = writeln!(
@@ -540,8 +564,9 @@ pub fn markdown(r: &ReviewedAttempt, notes: &ReviewNotes, picture: &str) -> Stri
     );
     let _ = writeln!(
         s,
-        "## Healed result and heatmaps\n\nTop left: healed, {HEALED_DAY:.0} days after the last session (magenta rings: comments). Top right: depth outcome (green ideal, yellow shallow, orange deep, red blowout). Bottom left: spacing (red closer than {:.2} mm, amber within 1.5×, green). Bottom right: density against the plan (blue too sparse, red too dense).\n\n![healed result and heatmaps]({})\n",
+        "## Healed result and heatmaps\n\nTop left: healed, {HEALED_DAY:.0} days after the last session (magenta rings: comments). Top right: depth outcome (green ideal, yellow shallow, orange deep, red blowout). Bottom left: spacing (red closer than {:.2} mm, amber within 1.5×, green). Bottom right: density against the plan (blue too sparse, red too dense).{}\n\n![healed result and heatmaps]({})\n",
         plan.min_spacing_mm,
+        head_row_text(plan),
         picture.replace(['(', ')', ' '], "_")
     );
     s.push_str("## Plots\n\n");

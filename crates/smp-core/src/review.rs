@@ -367,7 +367,7 @@ impl ReviewedAttempt {
             .iter()
             .map(|p| p.impression.at)
             .collect();
-        let nearest = crate::spatial::all_nearest(&points);
+        let nearest = score::nearest_on_skin(&level.plan, &points);
         let density = score::density_map(&level.plan, &replayed);
         let timeline = Timeline::new(&replayed);
         let model = model_run(&level).map(|r| r.map_err(std::sync::Arc::new));

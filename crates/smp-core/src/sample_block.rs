@@ -1,11 +1,13 @@
-//! The compact text form of a session's pen samples (attempt format 2): one sample per line,
-//! seven fields separated by spaces, read by a hand-written scanner instead of the RON parser
-//! (which spends ~290 ns on every float).
+//! The compact text form of a session's pen samples (attempt formats 2 and 3): one sample per
+//! line, seven fields separated by spaces (ten on a head, format 3: the needle's axis after the
+//! contact), read by a hand-written scanner instead of the RON parser (which spends ~290 ns on
+//! every float).
 //!
 //! ```text
 //! block  = { line }
 //! line   = [ws] [sample] [ws] ( "\n" | "\r\n" | end of block )
-//! sample = t_s ws x_mm ws y_mm ws pressure ws tilt_x_rad ws tilt_y_rad ws contact
+//! sample = t_s ws x_mm ws y_mm ws pressure ws tilt_x_rad ws tilt_y_rad ws contact [ws axis]
+//! axis   = axis_x ws axis_y ws axis_z          (format 3 only)
 //! ws     = one or more spaces or tabs
 //! contact = "1" (touching) | "0" (lifted)
 //! ```
@@ -14,7 +16,7 @@
 
 use std::fmt::Write as _;
 
-use crate::geometry::Point;
+use crate::geometry::{Point, Vec3};
 use crate::pen::PenSample;
 
 /// Where and why a block could not be read. Lines and columns count from 1 within the block.
@@ -40,7 +42,11 @@ pub fn write(samples: &[PenSample], out: &mut String) {
         for v in s.numbers() {
             let _ = write!(out, "{v} ");
         }
-        let _ = writeln!(out, "{}", u8::from(s.contact));
+        let _ = write!(out, "{}", u8::from(s.contact));
+        if let Some(a) = s.axis {
+            let _ = write!(out, " {} {} {}", a.x, a.y, a.z);
+        }
+        out.push('\n');
     }
 }
 
@@ -48,13 +54,31 @@ pub fn write(samples: &[PenSample], out: &mut String) {
 /// read on every core; the result is the same samples in the same order whatever the number
 /// of threads.
 pub fn read(block: &str, max_samples: usize) -> Result<Vec<PenSample>, BlockError> {
+    read_with(block, max_samples, Axis::Allowed)
+}
+
+/// Whether a block's samples may carry the needle's axis (format 3) or not (format 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Axis {
+    /// Seven fields or ten.
+    Allowed,
+    /// Seven fields only.
+    Refused,
+}
+
+/// [`read`], refusing the axis fields where `axis` says so (a format 2 block).
+pub fn read_with(
+    block: &str,
+    max_samples: usize,
+    axis: Axis,
+) -> Result<Vec<PenSample>, BlockError> {
     let threads = crate::parallel::threads();
     if block.len() < PARALLEL_BYTES || threads == 1 {
-        return read_lines(block, 0, max_samples).map_err(|e| e.with_lines_before(block));
+        return read_lines(block, 0, max_samples, axis).map_err(|e| e.with_lines_before(block));
     }
     let cuts = cut_at_lines(block, threads);
     let parts = crate::parallel::map_each(cuts.len() - 1, |k| {
-        read_lines(&block[cuts[k]..cuts[k + 1]], cuts[k], max_samples)
+        read_lines(&block[cuts[k]..cuts[k + 1]], cuts[k], max_samples, axis)
     });
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
     for part in parts {
@@ -109,11 +133,16 @@ impl PartError {
     }
 }
 
-fn read_lines(part: &str, start: usize, max_samples: usize) -> Result<Vec<PenSample>, PartError> {
+fn read_lines(
+    part: &str,
+    start: usize,
+    max_samples: usize,
+    axis: Axis,
+) -> Result<Vec<PenSample>, PartError> {
     let mut out = Vec::with_capacity((part.len() / 40).min(max_samples));
     for (i, line) in part.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        match read_line(line) {
+        match read_line(line, axis) {
             Ok(Some(_)) if out.len() == max_samples => {
                 return Err(PartError {
                     start,
@@ -141,7 +170,7 @@ fn read_lines(part: &str, start: usize, max_samples: usize) -> Result<Vec<PenSam
     Ok(out)
 }
 
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 10] = [
     "t_s",
     "x_mm",
     "y_mm",
@@ -149,27 +178,24 @@ const FIELDS: [&str; 7] = [
     "tilt_x_rad",
     "tilt_y_rad",
     "contact",
+    "axis_x",
+    "axis_y",
+    "axis_z",
 ];
 
-/// One line: a sample, `None` for a blank line, or the byte offset and text of the problem.
-fn read_line(line: &str) -> Result<Option<PenSample>, (usize, String)> {
+/// Reads the numbers of `values` from `i` on (field names from `FIELDS[first..]`): where the
+/// next token starts, or the byte offset and text of the problem.
+fn read_numbers(
+    line: &str,
+    mut i: usize,
+    values: &mut [f64],
+    first: usize,
+) -> Result<usize, (usize, String)> {
     let bytes = line.as_bytes();
-    let mut values = [0.0f64; 6];
-    let mut i = 0;
-    let skip_ws = |mut i: usize| {
-        while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
-            i += 1;
-        }
-        i
-    };
-    i = skip_ws(i);
-    if i == bytes.len() {
-        return Ok(None);
-    }
     for (k, value) in values.iter_mut().enumerate() {
         let begin = i;
         if begin == bytes.len() {
-            return Err(missing(line, k));
+            return Err(missing(line, first + k));
         }
         // One pass over the token: plain decimals are read as they are scanned.
         let (fast, end) = scan_decimal(bytes, begin);
@@ -182,12 +208,35 @@ fn read_line(line: &str) -> Result<Option<PenSample>, (usize, String)> {
             _ => parse_number(&line[begin..i]).ok_or_else(|| {
                 (
                     begin,
-                    format!("{}: {:?} is not a number", FIELDS[k], clip(&line[begin..i])),
+                    format!(
+                        "{}: {:?} is not a number",
+                        FIELDS[first + k],
+                        clip(&line[begin..i])
+                    ),
                 )
             })?,
         };
-        i = skip_ws(i);
+        i = skip_ws(bytes, i);
     }
+    Ok(i)
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// One line: a sample, `None` for a blank line, or the byte offset and text of the problem.
+fn read_line(line: &str, axis: Axis) -> Result<Option<PenSample>, (usize, String)> {
+    let bytes = line.as_bytes();
+    let mut values = [0.0f64; 6];
+    let mut i = skip_ws(bytes, 0);
+    if i == bytes.len() {
+        return Ok(None);
+    }
+    i = read_numbers(line, i, &mut values, 0)?;
     if i == bytes.len() {
         return Err(missing(line, 6));
     }
@@ -205,14 +254,27 @@ fn read_line(line: &str) -> Result<Option<PenSample>, (usize, String)> {
             ));
         }
     };
-    let rest = skip_ws(i);
-    if rest < bytes.len() {
+    let rest = skip_ws(bytes, i);
+    let needle_axis = if rest == bytes.len() {
+        None
+    } else if axis == Axis::Refused {
         return Err((
             rest,
-            "more than 7 fields: a sample is t_s x_mm y_mm pressure tilt_x_rad tilt_y_rad contact"
+            "more than 7 fields: a sample is t_s x_mm y_mm pressure tilt_x_rad tilt_y_rad contact (the needle's axis after it needs format_version: 3)"
                 .into(),
         ));
-    }
+    } else {
+        let mut xyz = [0.0f64; 3];
+        let end = read_numbers(line, rest, &mut xyz, 7)?;
+        if end < bytes.len() {
+            return Err((
+                end,
+                "more than 10 fields: a sample is t_s x_mm y_mm pressure tilt_x_rad tilt_y_rad contact, then on a head axis_x axis_y axis_z"
+                    .into(),
+            ));
+        }
+        Some(Vec3::new(xyz[0], xyz[1], xyz[2]))
+    };
     Ok(Some(PenSample {
         t_s: values[0],
         at: Point::new(values[1], values[2]),
@@ -220,17 +282,23 @@ fn read_line(line: &str) -> Result<Option<PenSample>, (usize, String)> {
         tilt_x_rad: values[4],
         tilt_y_rad: values[5],
         contact,
+        axis: needle_axis,
     }))
 }
 
 fn missing(line: &str, count: usize) -> (usize, String) {
-    (
-        line.len(),
+    let message = if count < 7 {
         format!(
             "{count} fields where a sample has 7 (t_s x_mm y_mm pressure tilt_x_rad tilt_y_rad contact): {} is missing",
             FIELDS[count]
-        ),
-    )
+        )
+    } else {
+        format!(
+            "{count} fields where a sample with the needle's axis has 10 (… contact axis_x axis_y axis_z): {} is missing",
+            FIELDS[count]
+        )
+    };
+    (line.len(), message)
 }
 
 /// Reads a plain decimal (`-?digits[.digits]`, at most 15 significant digits and 22 decimals)
@@ -311,6 +379,7 @@ mod tests {
             tilt_x_rad: -0.0605,
             tilt_y_rad: f64::NAN,
             contact,
+            axis: None,
         }
     }
 
@@ -350,8 +419,20 @@ mod tests {
         assert!(e.message.contains("contact is missing"), "{e:?}");
         let e = read("1 2 3 0.5 0 0 true\n", usize::MAX).unwrap_err();
         assert_eq!((e.line, e.column), (1, 15));
-        let e = read("1 2 3 0.5 0 0 1 9\n", usize::MAX).unwrap_err();
+        let e = read_with("1 2 3 0.5 0 0 1 9\n", usize::MAX, Axis::Refused).unwrap_err();
         assert!(e.message.contains("more than 7"), "{e:?}");
+        assert!(e.message.contains("format_version: 3"), "{e:?}");
+        assert_eq!((e.line, e.column), (1, 17));
+        // On a head (format 3) an axis follows the contact: all three of it.
+        let e = read("1 2 3 0.5 0 0 1 9\n", usize::MAX).unwrap_err();
+        assert!(e.message.contains("axis_y is missing"), "{e:?}");
+        let e = read("1 2 3 0.5 0 0 1 0 0 -1 4\n", usize::MAX).unwrap_err();
+        assert!(e.message.contains("more than 10"), "{e:?}");
+        let e = read("1 2 3 0.5 0 0 1 0 z -1\n", usize::MAX).unwrap_err();
+        assert!(e.message.contains("axis_y"), "{e:?}");
+        assert_eq!((e.line, e.column), (1, 19));
+        let s = read("1 2 3 0.5 0 0 1 0.6 0 -0.8\n", usize::MAX).unwrap();
+        assert_eq!(s[0].axis, Some(Vec3::new(0.6, 0.0, -0.8)));
         let e = read("1 2 3 0.5 0 0 1\n\n1 2 3 0.5 0 0 0\n", 1).unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("more than 1 pen samples"), "{e:?}");
@@ -371,7 +452,9 @@ mod tests {
         assert!(text.len() > PARALLEL_BYTES);
         assert!(same(&read(&text, usize::MAX).unwrap(), &samples));
         assert!(same(
-            &read_lines(&text, 0, usize::MAX).ok().unwrap(),
+            &read_lines(&text, 0, usize::MAX, Axis::Refused)
+                .ok()
+                .unwrap(),
             &samples
         ));
         // An error late in the block names its line in the whole block.

@@ -3,6 +3,7 @@
 //! levels' model attempts.
 
 use crate::attempt::{Attempt, Device, FORMAT_VERSION, SessionRecord, ToolKind};
+use crate::geometry::Vec3;
 use crate::geometry::{Point, Rect, bounds_of};
 use crate::levels::Level;
 use crate::needle::Shade;
@@ -12,6 +13,7 @@ use crate::plan::ReferencePlan;
 use crate::progress::{Meter, Quiet};
 use crate::rng::{Purpose, Stream};
 use crate::spatial::GrowingGrid;
+use crate::surface::{Surface, View};
 
 /// How the persona chooses where dots go.
 #[derive(Clone, Copy, PartialEq)]
@@ -60,7 +62,8 @@ fn hand(p: Persona) -> Hand {
         placement: Placement::Natural,
     };
     match p {
-        Persona::Expert => expert,
+        // Their faults are in how they hold the needle and space dots on a head.
+        Persona::Expert | Persona::OneAngle | Persona::MapSpacer => expert,
         Persona::LightHand => Hand {
             aim_depth_mm: |plan| 0.5 * (plan.skin.epidermis_mm + plan.depth_window.min_mm),
             force_sd: 0.18,
@@ -107,7 +110,7 @@ fn hand(p: Persona) -> Hand {
 fn gap_days(p: Persona, plan: &ReferencePlan) -> f64 {
     let (lo, hi) = (plan.min_gap_days, plan.max_gap_days);
     match p {
-        Persona::Expert => (lo + 3.0).min(hi),
+        Persona::Expert | Persona::OneAngle | Persona::MapSpacer => (lo + 3.0).min(hi),
         Persona::Rusher => (0.4 * lo).max(1.0).min(hi),
         Persona::Drifter => (lo + 1.0).min(hi),
         _ => (lo + 2.0).min(hi),
@@ -139,8 +142,18 @@ pub fn simulate_metered(
             .flat_map(|z| z.outline.vertices.iter().copied())
             .collect::<Vec<_>>(),
     );
+    let surface = plan.surface();
+    // On a head the expert fills and spaces by the skin; the map spacer by the map.
+    let by_skin = match (&surface, persona) {
+        (Surface::Head(_), Persona::MapSpacer) | (Surface::Flat { .. }, _) => None,
+        (Surface::Head(_), _) => Some(SkinSpacing::for_zones(&surface, zones_bounds)),
+    };
     let max_density = max_final_density(plan, zones_bounds);
-    let planned_total = plan.planned_impressions();
+    // The map spacer counts the plan's dots by the map's area, not the skin's.
+    let planned_total = match (&surface, persona) {
+        (Surface::Head(_), Persona::MapSpacer) => planned_on_map(plan),
+        _ => plan.planned_impressions(),
+    };
     let mut grid = GrowingGrid::new(plan.canvas_mm, 0.5);
     let mut placed: Vec<Point> = Vec::new();
     let mut sessions = Vec::new();
@@ -170,7 +183,11 @@ pub fn simulate_metered(
                 max_density,
                 &mut grid,
                 &mut rng,
-                persona == Persona::Expert,
+                matches!(
+                    persona,
+                    Persona::Expert | Persona::OneAngle | Persona::MapSpacer
+                ),
+                by_skin.as_ref(),
                 meter,
             ),
             Placement::Grid => lattice(plan, s, count, zones_bounds),
@@ -195,6 +212,7 @@ pub fn simulate_metered(
         let mut samples = Vec::with_capacity(spots.len() * 3);
         let mut t = rng.range(0.5, 2.0);
         let phase = rng.range(0.0, std::f64::consts::TAU);
+        let mut last_view = None;
         for (k, spot) in spots.iter().enumerate() {
             let aim = Point::new(
                 spot.x_mm + rng.gauss(0.0, h.aim_error_mm),
@@ -205,7 +223,24 @@ pub fn simulate_metered(
                 aim.y_mm.clamp(0.0, plan.canvas_mm.1),
             );
             let (tx, ty) = (rng.gauss(0.0, h.tilt_sd), rng.gauss(0.0, h.tilt_sd));
-            let tilt = tx.hypot(ty).min(crate::needle::MAX_TILT_RAD);
+            let wobble_tilt = tx.hypot(ty).min(crate::needle::MAX_TILT_RAD);
+            // On a head: the view the spot is worked from, the needle's axis, the angle the
+            // hand allows for, and the pen's tilt as the tablet would report it.
+            let held = match &surface {
+                Surface::Flat { .. } => None,
+                head => hold_needle(head, at, tx, ty, persona),
+            };
+            if let Some(Held { view, .. }) = held {
+                // Turning the client's head to another view takes a few seconds.
+                if last_view.is_some_and(|v| v != view) {
+                    t += 4.0;
+                }
+                last_view = Some(view);
+            }
+            let (tilt, axis, tx, ty) = match held {
+                None => (wobble_tilt, None, tx, ty),
+                Some(h) => (h.allowed_rad, Some(h.axis), h.pen_tilt.0, h.pen_tilt.1),
+            };
             let drift = 1.0 + h.drift * (phase + k as f64 * 0.09).sin();
             let depth = (h.aim_depth_mm)(plan) * drift * rng.gauss(1.0, h.force_sd).max(0.05);
             let force = (depth / (needle.protrusion_mm * tilt.cos())).clamp(0.0, 1.0);
@@ -228,6 +263,7 @@ pub fn simulate_metered(
                     tilt_x_rad: tx,
                     tilt_y_rad: ty,
                     contact,
+                    axis,
                 }
                 .at_device_precision()
             };
@@ -253,6 +289,98 @@ pub fn simulate_metered(
     let attempt = scored_attempt(level, trainee, date, device, curve, seed, sessions);
     meter.advance(1);
     attempt
+}
+
+/// How a persona holds the needle over one place on a head.
+#[derive(Clone, Copy)]
+struct Held {
+    /// The view it works the place from.
+    view: View,
+    /// The needle's axis, into the skin (head frame).
+    axis: Vec3,
+    /// The needle's angle to the skin the hand allows for when pressing, rad: the true angle
+    /// for those who follow the curvature, only its own wobble for one who does not.
+    allowed_rad: f64,
+    /// The pen's tilt from the screen's normal, (toward the picture's right, toward its top), rad.
+    pen_tilt: (f64, f64),
+}
+
+/// The needle over map place `at` of a head: worked from the view that sees it most squarely,
+/// held along the skin's normal (the one-angle persona: along the view, square to the screen,
+/// whatever the scalp does under it), with the hand's wobble `(tx, ty)` rad on top.
+fn hold_needle(surface: &Surface, at: Point, tx: f64, ty: f64, persona: Persona) -> Option<Held> {
+    let normal = surface.normal(at)?;
+    let view = View::facing(normal);
+    let square = if persona == Persona::OneAngle {
+        view.toward_eye()
+    } else {
+        normal
+    };
+    // The wobble leans the pen's top toward the picture's right and top.
+    let (right, up) = (view.right(), view.up());
+    let e1 = (right - square * square.dot(right)).normalized();
+    let e2 = square.cross(e1);
+    let out = (square + e1 * tx.tan() + e2 * ty.tan()).normalized();
+    let axis = out * -1.0;
+    let true_angle = out.dot(normal).clamp(-1.0, 1.0).acos();
+    let allowed_rad = if persona == Persona::OneAngle {
+        tx.hypot(ty)
+    } else {
+        true_angle
+    }
+    .min(crate::needle::MAX_TILT_RAD);
+    let eye = view.toward_eye();
+    let pen_tilt = (
+        out.dot(right).atan2(out.dot(eye)),
+        out.dot(up).atan2(out.dot(eye)),
+    );
+    Some(Held {
+        view,
+        axis,
+        allowed_rad,
+        pen_tilt,
+    })
+}
+
+/// Filling and spacing by the skin on a head: the skin a map square stands for, and how far
+/// on the map a neighbour closer on the skin may lie.
+struct SkinSpacing {
+    surface: Surface,
+    /// The largest area element over the zones (for sampling by skin area).
+    max_area: f64,
+    /// The least skin length per map mm.
+    min_stretch: f64,
+}
+
+impl SkinSpacing {
+    fn for_zones(surface: &Surface, b: Rect) -> Self {
+        const N: usize = 48;
+        let mut max_area: f64 = 0.0;
+        for k in 0..N * N {
+            let p = Point::new(
+                b.min.x_mm + ((k % N) as f64 + 0.5) / N as f64 * b.width_mm(),
+                b.min.y_mm + ((k / N) as f64 + 0.5) / N as f64 * b.height_mm(),
+            );
+            max_area = max_area.max(surface.local(p).map_or(0.0, |m| m.area_element));
+        }
+        Self {
+            surface: surface.clone(),
+            max_area: 1.05 * max_area.max(0.1),
+            min_stretch: surface.min_stretch(),
+        }
+    }
+
+    /// Whether a dot of `grid` lies closer than `r_mm` to `p` on the skin.
+    fn any_within(&self, grid: &GrowingGrid, p: Point, r_mm: f64) -> bool {
+        let stretch = self
+            .surface
+            .local(p)
+            .map_or(self.min_stretch, |m| 0.9 * m.least_stretch)
+            .max(self.min_stretch);
+        grid.any_near(p, r_mm / stretch, |q| {
+            self.surface.chord_mm(p, q).is_some_and(|d| d < r_mm)
+        })
+    }
 }
 
 /// An attempt at `level` made of `sessions`, with its score computed and stored as a saved
@@ -286,6 +414,24 @@ pub fn scored_attempt(
     attempt
 }
 
+/// The plan's dots at its densities counted as if the map's area were the skin's (what the map
+/// spacer counts), on the 2 mm lattice [`ReferencePlan::planned_impressions`] uses.
+fn planned_on_map(plan: &ReferencePlan) -> f64 {
+    let step = 2.0;
+    let (w, h) = plan.canvas_mm;
+    let mut sum = 0.0;
+    let mut y = step / 2.0;
+    while y < h {
+        let mut x = step / 2.0;
+        while x < w {
+            sum += plan.final_density_at(Point::new(x, y));
+            x += step;
+        }
+        y += step;
+    }
+    sum * step * step / 100.0
+}
+
 fn max_final_density(plan: &ReferencePlan, b: Rect) -> f64 {
     let mut max: f64 = 0.0;
     for i in 0..=40 {
@@ -315,6 +461,7 @@ fn natural(
     grid: &mut GrowingGrid,
     rng: &mut Stream,
     sentinels: bool,
+    by_skin: Option<&SkinSpacing>,
     meter: &dyn Meter,
 ) -> Vec<Point> {
     // Reported in batches: a report per dot would cost more than the dot.
@@ -329,12 +476,27 @@ fn natural(
             rng.range(b.min.y_mm, b.max.y_mm),
         );
         let target = plan.density_at(p, session);
-        if target <= 0.0 || rng.uniform() * max_density > plan.final_density_at(p) {
+        if target <= 0.0 {
+            continue;
+        }
+        // By skin area on a head: a map square stands for more or less skin.
+        let accepted = match by_skin {
+            None => rng.uniform() * max_density <= plan.final_density_at(p),
+            Some(s) => {
+                let area = s.surface.local(p).map_or(0.0, |m| m.area_element);
+                rng.uniform() * max_density * s.max_area <= plan.final_density_at(p) * area
+            }
+        };
+        if !accepted {
             continue;
         }
         // Keep about 0.8 of the mean spacing the cumulative density implies.
         let r = 0.8 * (100.0 / target).sqrt() * 0.5 * 2.0_f64.sqrt();
-        if grid.any_within(p, r) {
+        let crowded = match by_skin {
+            None => grid.any_within(p, r),
+            Some(s) => s.any_within(grid, p, r),
+        };
+        if crowded {
             continue;
         }
         grid.insert(p);

@@ -130,7 +130,7 @@ fn on_results(
 
 /// What the heatmap's colours mean.
 fn heatmap_legend(r: &mut egui::Ui, heatmap: Heatmap, min_spacing_mm: f64) {
-    use smp_core::report::{outcome_rgb, spacing_rgb};
+    use smp_core::palette::{density_rgb, outcome_rgb, spacing_rgb};
     use smp_core::skin::DepthOutcome;
     let swatch = |h: &mut egui::Ui, rgb: [u8; 3], text: &str| {
         let (rect, _) = h.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
@@ -162,10 +162,10 @@ fn heatmap_legend(r: &mut egui::Ui, heatmap: Heatmap, min_spacing_mm: f64) {
             }
         }
         Heatmap::Density => {
-            swatch(h, [26, 77, 242], "sparser than planned");
+            swatch(h, density_rgb(-1.0), "sparser than planned");
             swatch(
                 h,
-                [242, 38, 26],
+                density_rgb(1.0),
                 "denser than planned (dots per cm², the stronger the further off)",
             );
         }

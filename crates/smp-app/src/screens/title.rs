@@ -60,7 +60,7 @@ struct TitleState {
 impl Default for TitleState {
     fn default() -> Self {
         Self {
-            levels: Level::shipped(),
+            levels: Level::shipped().into_iter().filter(crate::draws).collect(),
             selected: 0,
             trainee: std::env::var("USER").unwrap_or_else(|_| "trainee".into()),
             progress: Progress::load(&data_dir()),
@@ -107,6 +107,7 @@ fn open_requested_level(
     }
     if let Some(id) = &options.level {
         match Level::find(id, options.levels_dir.as_deref()) {
+            Ok(level) if !crate::draws(&level) => notice.show(crate::head_not_drawn(id)),
             // Like the Start button: an unfinished attempt is not discarded without asking.
             Ok(level) => {
                 starts.write(StartPractice {
@@ -127,6 +128,8 @@ fn add_custom_levels(levels: &mut Vec<Level>, dir: Option<&std::path::Path>) {
     for d in dir.into_iter().chain(std::iter::once(own.as_path())) {
         for path in smp_core::levels::level_files(d).unwrap_or_default() {
             match Level::load(&path) {
+                // Head levels are for the command line until the window draws heads.
+                Ok(l) if !crate::draws(&l) => {}
                 Ok(l) => match levels.iter_mut().find(|x| x.plan.id == l.plan.id) {
                     Some(x) if x.origin == l.origin => *x = l,
                     Some(_) => {}

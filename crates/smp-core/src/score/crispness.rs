@@ -42,6 +42,11 @@ pub(super) fn judge(f: &Facts) -> Judged {
         reason.push_str(
             " A shaking or moving hand drags the needle: steady the hand and lift straight out.",
         );
+    } else if share > t.smeared.full && f.plan.head().is_some() {
+        // The text of a flat skin stays as it was: stored scores keep their reasons.
+        reason.push_str(
+            " Hold the needle upright to the skin: a slanted entry makes a long, shallow dot. Where the scalp turns away, turn the head (or move around it) so the needle stays square to the skin under it.",
+        );
     } else if share > t.smeared.full {
         reason.push_str(
             " Hold the needle upright to the skin: a slanted entry makes a long, shallow dot.",

@@ -21,6 +21,7 @@ use crate::geometry::Point;
 use crate::parallel;
 use crate::plan::{ReferencePlan, ZoneIndex};
 use crate::replay::Replay;
+use crate::surface::Surface;
 
 /// One square of the density comparison: what the plan wanted there and what was placed.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,7 +45,11 @@ struct Cells {
 }
 
 impl Cells {
+    /// The planned dots per cell: density (per cm² of skin) times the skin each sub-square
+    /// stands for (on a head, its map area times the area element there).
     fn new(plan: &ReferencePlan) -> Self {
+        let surface = plan.surface();
+        let head = matches!(surface, Surface::Head(_));
         let c = plan.thresholds.density_cell_mm;
         let (w, h) = plan.canvas_mm;
         let (cols, rows) = ((w / c).ceil() as usize, (h / c).ceil() as usize);
@@ -61,7 +66,12 @@ impl Cells {
                         x0 + (sx as f64 + 0.5) * c / SUB as f64,
                         y0 + (sy as f64 + 0.5) * c / SUB as f64,
                     );
-                    sum += plan.final_density_at(p);
+                    let density = plan.final_density_at(p);
+                    sum += if head && density > 0.0 {
+                        density * surface.local(p).map_or(0.0, |m| m.area_element)
+                    } else {
+                        density
+                    };
                 }
             }
             sum / (SUB * SUB) as f64 * c * c / 100.0

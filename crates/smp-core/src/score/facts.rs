@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::geometry::Point;
+use crate::geometry::{Point, Vec3};
 use crate::plan::ReferencePlan;
 use crate::replay::Replay;
 use crate::skin::DepthOutcome;
+use crate::surface::Surface;
 
 /// A place on the scalp that cost points.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +102,56 @@ pub(super) struct Placement {
     pub(super) hairline: Option<(f64, f64)>,
 }
 
+/// The skin the impressions lie on, for the measures that depend on it.
+pub(super) enum Skin {
+    /// A flat practice skin: the canvas is the skin.
+    Flat,
+    /// A head: its surface, each impression's place in 3D (mm), and the least skin length a
+    /// map millimetre stands for.
+    Head {
+        surface: Surface,
+        positions: Vec<Vec3>,
+        /// Around each impression, the least skin length a map millimetre stands for (a little
+        /// less, for what changes over a search).
+        stretch: Vec<f64>,
+    },
+}
+
+impl Skin {
+    /// The skin of `plan`, with the 3D places of `points` on a head.
+    pub(super) fn of(plan: &ReferencePlan, points: &[Point]) -> Skin {
+        let Some(head) = plan.head() else {
+            return Skin::Flat;
+        };
+        let surface = Surface::Head(head);
+        let positions = crate::parallel::map(points.len(), |i| {
+            surface.point(points[i]).unwrap_or_default()
+        });
+        let stretch = crate::parallel::map(points.len(), |i| {
+            surface
+                .local(points[i])
+                .map_or(0.05, |m| 0.9 * m.least_stretch)
+        });
+        Skin::Head {
+            surface,
+            positions,
+            stretch,
+        }
+    }
+}
+
+impl Skin {
+    /// The nearest other point to each of `points` (the points this skin was made for).
+    pub(super) fn all_nearest(&self, points: &[Point]) -> Vec<Option<(usize, f64)>> {
+        match self {
+            Skin::Flat => crate::spatial::all_nearest(points),
+            Skin::Head {
+                positions, stretch, ..
+            } => crate::spatial::all_nearest_on_skin(points, positions, stretch),
+        }
+    }
+}
+
 /// What the criteria share: positions, placements and nearest neighbours.
 pub(super) struct Facts<'a> {
     pub(super) plan: &'a ReferencePlan,
@@ -112,11 +163,37 @@ pub(super) struct Facts<'a> {
     pub(super) nearest: Vec<Option<(usize, f64)>>,
     /// The plan's zones, prepared for many containment tests.
     pub(super) zones: crate::plan::ZoneIndex,
+    /// The skin: flat, or a head with the impressions' places in 3D.
+    pub(super) skin: Skin,
 }
 
 impl Facts<'_> {
     /// Whether impression `i` lies in a zone of the plan.
     pub(super) fn inside(&self, i: usize) -> bool {
         self.placement[i].zone.is_some()
+    }
+
+    /// The nearest other impression to each of the impressions `chosen` (indices into the
+    /// attempt), among them only: (position in `chosen`, distance on the skin, mm).
+    pub(super) fn nearest_among(&self, chosen: &[usize]) -> Vec<Option<(usize, f64)>> {
+        let pts: Vec<Point> = chosen.iter().map(|&i| self.points[i]).collect();
+        match &self.skin {
+            Skin::Flat => crate::spatial::all_nearest(&pts),
+            Skin::Head {
+                positions, stretch, ..
+            } => {
+                let pos: Vec<Vec3> = chosen.iter().map(|&i| positions[i]).collect();
+                let st: Vec<f64> = chosen.iter().map(|&i| stretch[i]).collect();
+                crate::spatial::all_nearest_on_skin(&pts, &pos, &st)
+            }
+        }
+    }
+
+    /// Skin area a map square of one mm² at `p` stands for (1 on a flat skin).
+    pub(super) fn area_factor(&self, p: Point) -> f64 {
+        match &self.skin {
+            Skin::Flat => 1.0,
+            Skin::Head { surface, .. } => surface.local(p).map_or(1.0, |m| m.area_element),
+        }
     }
 }

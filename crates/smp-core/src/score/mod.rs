@@ -18,6 +18,7 @@ use crate::geometry::Point;
 use crate::parallel;
 use crate::plan::ReferencePlan;
 use crate::replay::Replay;
+use crate::surface::Surface;
 
 mod card;
 mod crispness;
@@ -39,6 +40,12 @@ pub use verify::{Difference, Verification};
 use card::{combine, round2};
 use facts::{Facts, Placement};
 
+/// Each of `points`' nearest other point on `plan`'s skin (index, mm): on a flat skin the
+/// distance on the canvas, on a head the distance on the skin.
+pub fn nearest_on_skin(plan: &ReferencePlan, points: &[Point]) -> Vec<Option<(usize, f64)>> {
+    facts::Skin::of(plan, points).all_nearest(points)
+}
+
 /// Scores a replayed attempt. Deterministic: the same inputs give the same score bit for bit.
 pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score {
     let points: Vec<Point> = replay.impressions.iter().map(|p| p.impression.at).collect();
@@ -48,13 +55,18 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
         .map(|h| h.line.cumulative_lengths())
         .unwrap_or_default();
     let zones = plan.zone_index();
+    let surface = plan.surface();
     let placement = parallel::map(points.len(), |i| {
         let p = points[i];
         let zone = zones.zone_at(p);
-        let hairline = plan
-            .hairline
-            .as_ref()
-            .map(|h| h.line.closest_with(p, &hairline_lengths));
+        let hairline = plan.hairline.as_ref().map(|h| {
+            let (s, d) = h.line.closest_with(p, &hairline_lengths);
+            // On a head the distance is measured on the skin.
+            match &surface {
+                Surface::Flat { .. } => (s, d),
+                head => (s, crate::plan::hairline_distance_mm(&h.line, p, head)),
+            }
+        });
         let planned_per_cm2 = match (zone, &plan.hairline, hairline) {
             (None, _, _) => 0.0,
             (Some(z), Some(h), Some((_, d))) => plan.zones[z].density.at(p) * h.ramp(d),
@@ -66,7 +78,8 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
             hairline,
         }
     });
-    let nearest = crate::spatial::all_nearest(&points);
+    let skin = facts::Skin::of(plan, &points);
+    let nearest = skin.all_nearest(&points);
     let facts = Facts {
         plan,
         replay,
@@ -74,6 +87,7 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
         placement,
         nearest,
         zones,
+        skin,
     };
 
     let mut outcomes = OutcomeCounts::default();

@@ -68,7 +68,7 @@ pub(super) fn judge(f: &Facts) -> Judged {
     let nearest: Vec<Option<(usize, f64)>> = if inside.len() == f.points.len() {
         f.nearest.clone()
     } else {
-        crate::spatial::all_nearest(&pts)
+        f.nearest_among(&inside)
     };
     // The density the plan expects by now (dots per mm²), per dot.
     let done = f.replay.sessions.len().max(1);
@@ -113,7 +113,21 @@ pub(super) fn judge(f: &Facts) -> Judged {
         hits as f64 / 16.0
     };
     let shares = parallel::map(worked.len(), |k| in_zone_share(worked[k]));
-    let worked_area: f64 = shares.iter().sum::<f64>() * cell * cell;
+    // On a head each square stands for the skin under it (the map's area is not the skin's).
+    let worked_area: f64 = match &f.skin {
+        super::facts::Skin::Flat => shares.iter().sum::<f64>() * cell * cell,
+        super::facts::Skin::Head { .. } => {
+            let skin = parallel::map(worked.len(), |k| {
+                let c = worked[k];
+                let centre = Point::new(
+                    ((c % cols) as f64 + 0.5) * cell,
+                    ((c / cols) as f64 + 0.5) * cell,
+                );
+                shares[k] * f.area_factor(centre)
+            });
+            skin.iter().sum::<f64>() * cell * cell
+        }
+    };
     let zone_area = plan.zone_area_mm2();
     let lambda_worked = inside.len() as f64 / worked_area.max(1e-9);
     let mean_plan = lambda_plan.iter().sum::<f64>() / lambda_plan.len() as f64;
@@ -169,15 +183,17 @@ pub(super) fn judge(f: &Facts) -> Judged {
     if sessions > 1 {
         // Sessions on their own threads; the largest order wins, whatever finishes first.
         let per_session = parallel::map_each(sessions, |s| {
-            let own: Vec<Point> = inside
+            let chosen: Vec<usize> = inside
                 .iter()
-                .filter(|&&i| f.replay.impressions[i].session == s)
-                .map(|&i| f.points[i])
+                .copied()
+                .filter(|&i| f.replay.impressions[i].session == s)
                 .collect();
-            if own.len() < 20 {
+            if chosen.len() < 20 {
                 return 0.0;
             }
-            let own_angles: Vec<f64> = crate::spatial::all_nearest(&own)
+            let own: Vec<Point> = chosen.iter().map(|&i| f.points[i]).collect();
+            let own_angles: Vec<f64> = f
+                .nearest_among(&chosen)
                 .iter()
                 .enumerate()
                 .filter_map(|(k, nn)| nn.map(|(j, _)| (own[j] - own[k]).angle_rad()))

@@ -11,6 +11,7 @@ use crate::geometry::{Point, Polygon, Polyline, Vec3};
 use super::anatomy::{self, Anatomy};
 use super::landmarks::{Landmark, Region};
 use super::map::{self, MeridianTable};
+use super::metric::{LocalMetric, MetricGrid};
 use super::radius::RadiusField;
 use super::shape::{HeadError, HeadForm, HeadShape, SHIPPED_NAMES};
 
@@ -28,6 +29,8 @@ pub struct Head {
     /// A bound on |∇F| outside the skin (dimensionless): a safe step along a ray is F / this.
     pub(super) steepness: f64,
     pub(super) anatomy: Option<Anatomy>,
+    /// The skin's local measures on a grid, sampled when first asked for.
+    pub(super) metric: std::sync::OnceLock<MetricGrid>,
 }
 
 impl fmt::Debug for Head {
@@ -53,6 +56,23 @@ pub(super) fn unit(v: Vec3) -> Option<Vec3> {
 }
 
 impl Head {
+    /// The skin's local measures at the map place `at`, read from a grid sampled once per head
+    /// (see [`MetricGrid`]): within a fraction of a per cent of the exact ones, much faster.
+    pub fn local(&self, at: Point) -> Option<LocalMetric> {
+        self.metric
+            .get_or_init(|| MetricGrid::of(self.map_size_mm(), |p| self.local_exact(p)))
+            .at(at, |p| self.local_exact(p))
+    }
+
+    /// The skin's local measures at the map place `at`, from the analytic form.
+    pub fn local_exact(&self, at: Point) -> Option<LocalMetric> {
+        Some(LocalMetric::from_parts(
+            self.tangents(at)?,
+            self.area_element(at)?,
+            self.normal_at_map(at)?,
+        ))
+    }
+
     /// The head described by `shape`, checked first (see [`HeadShape::problem`]).
     pub fn new(shape: HeadShape) -> Result<Head, HeadError> {
         if let Some(e) = shape.problem() {
@@ -91,6 +111,7 @@ impl Head {
             reach_mm,
             steepness,
             anatomy,
+            metric: std::sync::OnceLock::new(),
         })
     }
 
@@ -183,9 +204,14 @@ impl Head {
         Some((theta, alpha))
     }
 
-    /// Whether the map place `at` lies on the map's domain (on the skin).
+    /// Whether the map place `at` lies on the map's domain (on the skin). Only the map's edge in
+    /// that direction is looked up: replay asks this of every pen sample.
     pub fn contains(&self, at: Point) -> bool {
-        self.map_angles(at).is_some()
+        if !at.is_finite() {
+            return false;
+        }
+        let (s, alpha) = map::from_plane(at, self.half_map_mm);
+        s.is_finite() && s >= 0.0 && s <= self.table.edge(alpha.rem_euclid(std::f64::consts::TAU))
     }
 
     /// The skin's point at the map place `at`, mm.

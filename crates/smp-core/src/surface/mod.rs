@@ -20,8 +20,10 @@ mod landmarks;
 mod locate;
 mod map;
 mod mesh;
+mod metric;
 mod radius;
 mod shape;
+mod view;
 
 use std::sync::Arc;
 
@@ -31,7 +33,9 @@ pub use head::Head;
 pub use landmarks::{Landmark, Region, UnknownLandmark};
 pub use map::{AZIMUTH_STEP_DEG, POLAR_LIMIT_DEG, THETA_STEP_DEG};
 pub use mesh::{HeadMesh, MAX_MESH_DETAIL};
+pub use metric::{LocalMetric, METRIC_STEP_MM, MetricGrid};
 pub use shape::{HeadError, HeadForm, HeadShape, HumanProportions};
+pub use view::{UnknownView, View};
 
 /// The skin an attempt is tattooed on. Cheap to clone (a head is shared).
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +50,53 @@ pub enum Surface {
 }
 
 impl Surface {
+    /// The least skin length a map millimetre stands for over a head's scalp (the smaller
+    /// singular value of the map's Jacobian, sampled on a 64 × 64 grid over the scalp and less
+    /// 10% for what falls between), found once per head and kept; 1 on a flat skin. Searches
+    /// for neighbours on the map use it to know how far they must look.
+    pub fn min_stretch(&self) -> f64 {
+        let surface = self;
+        use std::collections::BTreeMap;
+        use std::sync::Mutex;
+        static FOUND: Mutex<BTreeMap<String, f64>> = Mutex::new(BTreeMap::new());
+        let Surface::Head(head) = surface else {
+            return 1.0;
+        };
+        let key = head.name().to_string();
+        if let Some(v) = FOUND.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return *v;
+        }
+        let (w, h) = surface.canvas_mm();
+        const N: usize = 64;
+        let least = (0..N * N)
+            .filter_map(|k| {
+                let p = Point::new(
+                    (k % N) as f64 / N as f64 * w + w / (2 * N) as f64,
+                    (k / N) as f64 / N as f64 * h + h / (2 * N) as f64,
+                );
+                if head.region(p) != Some(Region::Scalp) {
+                    return None;
+                }
+                let (tx, ty) = surface.tangents(p)?;
+                // Singular values of [tx ty]: from the Gram matrix's eigenvalues.
+                let (a, b, c) = (tx.dot(tx), tx.dot(ty), ty.dot(ty));
+                let mean = 0.5 * (a + c);
+                let spread = (0.25 * (a - c) * (a - c) + b * b).sqrt();
+                Some((mean - spread).max(0.0).sqrt())
+            })
+            .fold(f64::INFINITY, f64::min);
+        let v = if least.is_finite() {
+            (0.9 * least).clamp(0.05, 1.0)
+        } else {
+            0.05
+        };
+        FOUND
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, v);
+        v
+    }
+
     /// A flat skin with a canvas of `width_mm` × `height_mm`.
     pub fn flat(width_mm: f64, height_mm: f64) -> Surface {
         Surface::Flat {
@@ -100,6 +151,15 @@ impl Surface {
                 .contains(at)
                 .then_some((Vec3::new(1.0, 0.0, 0.0), Vec3::new(0.0, 1.0, 0.0))),
             Surface::Head(head) => head.tangents(at),
+        }
+    }
+
+    /// The skin's local measures at `at`, from the head's grid (see [`Head::local`]); a flat
+    /// skin's ([`LocalMetric::FLAT`]) on its canvas. `None` off the skin.
+    pub fn local(&self, at: Point) -> Option<LocalMetric> {
+        match self {
+            Surface::Flat { .. } => self.contains(at).then_some(LocalMetric::FLAT),
+            Surface::Head(head) => head.local(at),
         }
     }
 

@@ -4,6 +4,7 @@ mod determinism;
 mod faults;
 mod fixtures;
 mod fuzz;
+mod head;
 mod hostile_files;
 mod live;
 mod monotonic;

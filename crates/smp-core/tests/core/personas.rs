@@ -31,6 +31,11 @@ fn fault(p: Persona) -> (&'static [CriterionKind], &'static [&'static str]) {
             &[Hairline, Timing, ShadeNeedle, Crispness],
             &["outside", "healed", "darker", "dragged"],
         ),
+        // On a head: a needle square to the screen goes in at a slant where the scalp turns.
+        Persona::OneAngle => (&[Crispness, Depth], &["slant", "shallow"]),
+        // On a head: spaced and counted by the map, the dots crowd where the map shows more
+        // than the skin.
+        Persona::MapSpacer => (&[Spacing, Density], &["closer than", "dense", "beyond"]),
     }
 }
 
@@ -43,7 +48,21 @@ fn check_level(level: &Level, seeds: &[u64]) {
             "{id} seed {seed}: the expert fails: {}",
             expert.verdict()
         );
-        for persona in Persona::ALL.into_iter().filter(|p| *p != Persona::Expert) {
+        let faults: &[Persona] = if level.plan.head().is_some() {
+            &Persona::HEAD_FAULTS
+        } else {
+            &Persona::FLAT_FAULTS
+        };
+        // A level whose zones the map barely distorts cannot teach spacing by the map (and
+        // `levels check` says so): there the map spacer is an expert.
+        let teaches = |p: Persona| {
+            p != Persona::MapSpacer
+                || level
+                    .plan
+                    .map_distortion_share()
+                    .is_some_and(|s| s >= smp_core::plan::MIN_DISTORTED_SHARE)
+        };
+        for &persona in faults.iter().filter(|&&p| teaches(p)) {
             let s = scored(level, persona, seed);
             assert!(
                 expert.total >= s.total + CLEAR_MARGIN,
@@ -99,9 +118,27 @@ fn every_level_but_the_full_head_grades_every_persona_as_an_instructor_would() {
         smp_core::levels::SHIPPED.len(),
         "every shipped level parses"
     );
-    for level in levels.iter().filter(|l| l.plan.id != "full-head") {
+    for level in levels
+        .iter()
+        .filter(|l| l.plan.head().is_none() && l.plan.id != "full-head")
+    {
         check_level(level, &[3, 5, 8]);
     }
+}
+
+#[test]
+fn every_head_level_but_the_full_head_grades_every_persona_as_an_instructor_would() {
+    for level in Level::shipped()
+        .iter()
+        .filter(|l| l.plan.head().is_some() && l.plan.id != "head-full")
+    {
+        check_level(level, &[3, 5]);
+    }
+}
+
+#[test]
+fn the_full_head_on_the_head_grades_every_persona_as_an_instructor_would() {
+    check_level(&Level::find("head-full", None).unwrap(), &[5]);
 }
 
 #[test]

@@ -1,74 +1,17 @@
-//! The CPU compositor: draws the skin (tone, pores, existing stubble, scars) and every
-//! impression as it looks on a given day, into RGBA pixels. Any pixel rectangle can be drawn on
-//! its own, so a viewer can redraw only the area an impression touched.
+//! The compositor: the skin and its dots, drawn into pixels of the canvas.
 
-use crate::geometry::{Point, PolygonIndex, Rect, Vec2};
-use crate::healing::Appearance;
+use crate::geometry::{Point, PolygonIndex, Rect};
 use crate::limits::MAX_SIDE_PX;
 use crate::plan::ReferencePlan;
 use crate::progress::{Meter, Quiet};
-use crate::replay::Replay;
 use crate::rng::{Purpose, Stream};
 
-/// Why an image cannot be drawn.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum RenderError {
-    /// The requested image is empty or too large.
-    #[error(
-        "an image of {width} × {height} px is outside 1–{MAX_SIDE_PX} px per side: choose another --px-per-mm"
-    )]
-    Size {
-        /// Width, px.
-        width: f64,
-        /// Height, px.
-        height: f64,
-    },
-    /// The PNG encoder failed.
-    #[error("could not encode the picture as PNG: {0}")]
-    Encode(String),
-}
-
-/// One impression ready to draw: where and how it looks on the chosen day.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Dot {
-    /// Centre, mm.
-    pub at: Point,
-    /// Look on the day.
-    pub look: Appearance,
-    /// Length over width of the dot (oblique entry).
-    pub elongation: f64,
-    /// Direction of the long axis, rad.
-    pub direction_rad: f64,
-    /// Drag tail vector, mm.
-    pub tail: Vec2,
-}
-
-impl Dot {
-    /// How `p` looks `age_days` days after it was made.
-    pub fn of(p: &crate::replay::PlacedImpression, age_days: f64) -> Dot {
-        Dot {
-            at: p.impression.at,
-            look: p.healing.appearance(age_days.max(0.0)),
-            elongation: p.impression.elongation,
-            direction_rad: p.impression.tilt_direction_rad,
-            tail: p.impression.tail,
-        }
-    }
-}
-
-/// Every impression of `replay` as it looks `days_after` days after the last session.
-pub fn dots_on_day(replay: &Replay, days_after: f64) -> Vec<Dot> {
-    let last = replay.last_session_day();
-    replay
-        .impressions
-        .iter()
-        .map(|p| Dot::of(p, last - p.made_on_day + days_after))
-        .collect()
-}
+use super::dot::{Dot, reach_mm};
+use super::picture::{PixelRect, RenderError};
 
 /// A small mark of the skin itself (pore or hair stubble).
 #[derive(Clone, Copy)]
-struct Mark {
+pub(super) struct Mark {
     at: Point,
     diameter_mm: f64,
     rgb: [f32; 3],
@@ -83,7 +26,7 @@ pub struct Compositor {
     canvas_mm: (f64, f64),
     skin_rgb: [f32; 3],
     scars: Vec<(PolygonIndex, Rect)>,
-    marks: Vec<Mark>,
+    pub(super) marks: Vec<Mark>,
     noise_seed: u64,
 }
 
@@ -232,6 +175,11 @@ impl Compositor {
             marks,
             noise_seed,
         }
+    }
+
+    /// The skin's own colour, linear RGB 0..1 (where nothing is drawn on it).
+    pub fn skin_linear(&self) -> [f32; 3] {
+        self.skin_rgb
     }
 
     /// Image size in px for a scale, or why it cannot be drawn.
@@ -596,30 +544,6 @@ impl Bands {
     }
 }
 
-/// A rectangle of pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PixelRect {
-    /// Left column, px.
-    pub x: u32,
-    /// Top row, px.
-    pub y: u32,
-    /// Width, px.
-    pub width: u32,
-    /// Height, px.
-    pub height: u32,
-}
-
-/// How far from its centre a dot can colour pixels, mm (redness halo and tail included).
-pub fn reach_mm(d: &Dot) -> f64 {
-    let r = 0.5 * d.look.diameter_mm * d.elongation * (1.0 + d.look.softness);
-    let halo = if d.look.redness > 0.01 {
-        1.5 * d.look.diameter_mm
-    } else {
-        0.0
-    };
-    r.max(halo) + d.tail.length() + 0.05
-}
-
 fn draw_dot(buf: &mut [[f32; 3]], rect: PixelRect, px_per_mm: f64, d: &Dot) {
     let look = &d.look;
     let r = 0.5 * look.diameter_mm;
@@ -731,343 +655,5 @@ fn splat(
                 }
             }
         }
-    }
-}
-
-/// A canvas drawn as square tiles of pixels that is kept up to date one dot at a time: adding a
-/// dot redraws only the pixels it reaches, from the dots of the tiles involved, so the cost of
-/// one more impression does not grow with the number already made.
-pub struct TileCanvas {
-    /// Scale, px per mm.
-    pub px_per_mm: f64,
-    /// Side of a tile, px.
-    pub tile_px: u32,
-    /// Tiles across.
-    pub cols: u32,
-    /// Tiles down.
-    pub rows: u32,
-    /// Whole canvas size, px.
-    pub size_px: (u32, u32),
-    /// RGBA8 pixels of each tile, row-major tiles; edge tiles are full size (the part beyond the
-    /// canvas is plain background).
-    pub tiles: Vec<Vec<u8>>,
-    /// Tiles changed since [`TileCanvas::take_dirty`] was last called.
-    dirty: Vec<bool>,
-    dots: Vec<Dot>,
-    /// Indices of the dots that reach each small cell of [`CELL_PX`] pixels, in drawing order:
-    /// a redraw considers only the dots near the pixels it redraws.
-    per_cell: Vec<Vec<u32>>,
-    cell_cols: u32,
-}
-
-/// Side of the cells that index dots for redrawing, px.
-const CELL_PX: u32 = 32;
-
-impl TileCanvas {
-    /// A canvas with no dots yet, `tile_px` square tiles at `px_per_mm`.
-    pub fn new(compositor: &Compositor, px_per_mm: f64, tile_px: u32) -> Result<Self, RenderError> {
-        let size_px = compositor.size_px(px_per_mm)?;
-        let tile_px = tile_px.max(16);
-        let tile_px = tile_px.div_ceil(CELL_PX) * CELL_PX;
-        let (cols, rows) = (size_px.0.div_ceil(tile_px), size_px.1.div_ceil(tile_px));
-        let n = (cols * rows) as usize;
-        let cell_cols = cols * tile_px / CELL_PX;
-        let cell_rows = rows * tile_px / CELL_PX;
-        let mut canvas = Self {
-            px_per_mm,
-            tile_px,
-            cols,
-            rows,
-            size_px,
-            tiles: vec![vec![0; (tile_px * tile_px * 4) as usize]; n],
-            dirty: vec![true; n],
-            dots: Vec::new(),
-            per_cell: vec![Vec::new(); (cell_cols * cell_rows) as usize],
-            cell_cols,
-        };
-        canvas.redraw_all(compositor);
-        Ok(canvas)
-    }
-
-    /// Replaces every dot (e.g. to show another day) and redraws all tiles.
-    pub fn set_dots(&mut self, compositor: &Compositor, dots: Vec<Dot>) {
-        self.dots = dots;
-        self.per_cell.iter_mut().for_each(Vec::clear);
-        for i in 0..self.dots.len() {
-            self.index_dot(i as u32);
-        }
-        self.redraw_all(compositor);
-    }
-
-    fn index_dot(&mut self, i: u32) {
-        let (x0, y0, x1, y1) = self.pixel_span(&self.dots[i as usize]);
-        for cy in y0 / CELL_PX..=y1 / CELL_PX {
-            for cx in x0 / CELL_PX..=x1 / CELL_PX {
-                self.per_cell[(cy * self.cell_cols + cx) as usize].push(i);
-            }
-        }
-    }
-
-    /// The dots that may touch `rect`, in drawing order, each once.
-    fn candidates(&self, rect: PixelRect) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        for cy in rect.y / CELL_PX..=(rect.y + rect.height - 1) / CELL_PX {
-            for cx in rect.x / CELL_PX..=(rect.x + rect.width - 1) / CELL_PX {
-                out.extend(
-                    self.per_cell[(cy * self.cell_cols + cx) as usize]
-                        .iter()
-                        .map(|&i| i as usize),
-                );
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    fn redraw_all(&mut self, compositor: &Compositor) {
-        let rects: Vec<PixelRect> = (0..self.cols * self.rows)
-            .map(|t| self.tile_rect(t))
-            .collect();
-        let this = &*self;
-        let drawn = crate::parallel::map(rects.len(), |t| {
-            let mut px = vec![0u8; (rects[t].width * rects[t].height * 4) as usize];
-            compositor.render_rect(
-                &this.dots,
-                this.candidates(rects[t]).into_iter(),
-                this.px_per_mm,
-                rects[t],
-                &mut px,
-            );
-            px
-        });
-        self.tiles = drawn;
-        self.dirty.iter_mut().for_each(|d| *d = true);
-    }
-
-    fn tile_rect(&self, t: u32) -> PixelRect {
-        PixelRect {
-            x: (t % self.cols) * self.tile_px,
-            y: (t / self.cols) * self.tile_px,
-            width: self.tile_px,
-            height: self.tile_px,
-        }
-    }
-
-    /// Pixel bounds (x0, y0, x1, y1), inclusive, that a dot can colour, clamped to the canvas.
-    fn pixel_span(&self, d: &Dot) -> (u32, u32, u32, u32) {
-        let r = reach_mm(d) * self.px_per_mm + 2.0;
-        let (cx, cy) = (d.at.x_mm * self.px_per_mm, d.at.y_mm * self.px_per_mm);
-        let max_x = (self.cols * self.tile_px - 1) as f64;
-        let max_y = (self.rows * self.tile_px - 1) as f64;
-        let c = |v: f64, m: f64| v.clamp(0.0, m) as u32;
-        (
-            c((cx - r).floor(), max_x),
-            c((cy - r).floor(), max_y),
-            c((cx + r).ceil(), max_x),
-            c((cy + r).ceil(), max_y),
-        )
-    }
-
-    /// Adds a dot and redraws only the pixels it reaches.
-    pub fn add_dot(&mut self, compositor: &Compositor, dot: Dot) {
-        let index = self.dots.len() as u32;
-        self.dots.push(dot);
-        self.index_dot(index);
-        let (px0, py0, px1, py1) = self.pixel_span(&dot);
-        for ty in py0 / self.tile_px..=py1 / self.tile_px {
-            for tx in px0 / self.tile_px..=px1 / self.tile_px {
-                let t = (ty * self.cols + tx) as usize;
-                let tile = self.tile_rect(t as u32);
-                // The part of the dot's reach inside this tile.
-                let x0 = px0.max(tile.x);
-                let y0 = py0.max(tile.y);
-                let x1 = px1.min(tile.x + tile.width - 1);
-                let y1 = py1.min(tile.y + tile.height - 1);
-                let rect = PixelRect {
-                    x: x0,
-                    y: y0,
-                    width: x1 - x0 + 1,
-                    height: y1 - y0 + 1,
-                };
-                let mut px = vec![0u8; (rect.width * rect.height * 4) as usize];
-                compositor.render_rect(
-                    &self.dots,
-                    self.candidates(rect).into_iter(),
-                    self.px_per_mm,
-                    rect,
-                    &mut px,
-                );
-                let stride = (self.tile_px * 4) as usize;
-                for row in 0..rect.height as usize {
-                    let dst = (rect.y - tile.y) as usize + row;
-                    let start = dst * stride + ((rect.x - tile.x) * 4) as usize;
-                    self.tiles[t][start..start + (rect.width * 4) as usize].copy_from_slice(
-                        &px[row * (rect.width * 4) as usize..(row + 1) * (rect.width * 4) as usize],
-                    );
-                }
-                self.dirty[t] = true;
-            }
-        }
-    }
-
-    /// The tiles changed since the last call (and forgets them).
-    pub fn take_dirty(&mut self) -> Vec<usize> {
-        let out: Vec<usize> = self
-            .dirty
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| **d)
-            .map(|(i, _)| i)
-            .collect();
-        self.dirty.iter_mut().for_each(|d| *d = false);
-        out
-    }
-
-    /// Dots drawn so far.
-    pub fn dot_count(&self) -> usize {
-        self.dots.len()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::healing::Appearance;
-    use crate::levels::Level;
-
-    fn dot(at: Point, diameter_mm: f64, opacity: f64) -> Dot {
-        Dot {
-            at,
-            look: Appearance {
-                diameter_mm,
-                opacity,
-                rgb: [0.02, 0.02, 0.02],
-                softness: 0.1,
-                redness: 0.0,
-            },
-            elongation: 1.0,
-            direction_rad: 0.0,
-            tail: Vec2::ZERO,
-        }
-    }
-
-    fn pixel(px: &[u8], w: u32, x: u32, y: u32) -> [u8; 3] {
-        let i = ((y * w + x) * 4) as usize;
-        [px[i], px[i + 1], px[i + 2]]
-    }
-
-    #[test]
-    fn a_dot_darkens_its_pixels_and_nothing_far_away() {
-        let level = Level::find("depth-drill", None).unwrap();
-        let c = Compositor::new(&level.plan);
-        let ppm = 10.0;
-        let (w, h, bare) = c.render(&[], ppm).unwrap();
-        assert_eq!((w, h), (400, 300));
-        let d = dot(Point::new(20.05, 15.05), 0.5, 0.95);
-        let (_, _, inked) = c.render(&[d], ppm).unwrap();
-        let lum = |p: [u8; 3]| p.iter().map(|&v| v as u32).sum::<u32>();
-        assert!(lum(pixel(&inked, w, 200, 150)) < lum(pixel(&bare, w, 200, 150)) / 2);
-        assert_eq!(pixel(&inked, w, 100, 50), pixel(&bare, w, 100, 50));
-        // Every pixel changed lies within the dot's reach.
-        let reach_px = reach_mm(&d) * ppm + 2.0;
-        for y in 0..h {
-            for x in 0..w {
-                if pixel(&inked, w, x, y) != pixel(&bare, w, x, y) {
-                    let dx = x as f64 + 0.5 - 200.5;
-                    let dy = y as f64 + 0.5 - 150.5;
-                    assert!(dx.hypot(dy) <= reach_px, "({x}, {y})");
-                }
-            }
-        }
-    }
-
-    /// Issue 10, item 5: 64 full-canvas hair regions at 400 per cm² took 41 s and 7.5 GB to
-    /// render; with 2,000-vertex regions, minutes. The skin now holds no more marks than the
-    /// level's hairs (which levels bound) and its pores, whatever the regions' shapes.
-    #[test]
-    fn existing_hair_costs_what_the_level_holds() {
-        let text = include_str!("../../../tests/fixtures/hostile/05-hairy/hairy.ron");
-        let hairy = Level::parse("hairy.ron".as_ref(), text).unwrap();
-        let hairs: f64 = hairy
-            .plan
-            .skin
-            .hair
-            .iter()
-            .map(|h| h.outline.area_mm2() / 100.0 * h.density_per_cm2)
-            .sum();
-        let pores = 40.0 * 40.0 * 30.0 / 100.0;
-        let marks = Compositor::new(&hairy.plan).marks.len() as f64;
-        assert!(
-            marks <= hairs + pores + 1.0,
-            "{marks} marks for {hairs} hairs"
-        );
-        assert!(
-            marks > 0.9 * hairs,
-            "the hair is drawn: {marks} marks for {hairs} hairs"
-        );
-        // The same hair in 2,000-vertex rings: found by the polygon index, not vertex by vertex.
-        let ring: Vec<String> = (0..2000)
-            .map(|k| {
-                let a = std::f64::consts::TAU * k as f64 / 2000.0;
-                format!(
-                    "({:.4}, {:.4})",
-                    20.0 + 15.0 * a.cos(),
-                    15.0 + 14.0 * a.sin()
-                )
-            })
-            .collect();
-        let rings = text.replace(
-            "[(0.0, 0.0), (40.0, 0.0), (40.0, 30.0), (0.0, 30.0)]",
-            &format!("[{}]", ring.join(", ")),
-        );
-        let ringed = Level::parse("rings.ron".as_ref(), &rings).unwrap();
-        let c = Compositor::new(&ringed.plan);
-        assert!(c.marks.len() as f64 <= hairs + pores);
-        assert!(c.render(&[], 10.0).is_ok());
-    }
-
-    #[test]
-    fn a_tiny_dot_keeps_its_ink_and_sizes_are_checked() {
-        let level = Level::find("depth-drill", None).unwrap();
-        let c = Compositor::new(&level.plan);
-        // A 0.12 mm healed dot at 10 px/mm is about one pixel, drawn crisp rather than lost.
-        let (w, _, bare) = c.render(&[], 10.0).unwrap();
-        let (_, _, inked) = c
-            .render(&[dot(Point::new(20.05, 15.05), 0.12, 0.9)], 10.0)
-            .unwrap();
-        let changed = bare
-            .chunks(4)
-            .zip(inked.chunks(4))
-            .filter(|(a, b)| a != b)
-            .count();
-        // An area-true square just over a pixel wide: at most the 3 × 3 pixels around it.
-        assert!((1..=9).contains(&changed), "{changed} pixels");
-        assert!(pixel(&inked, w, 200, 150)[0] < pixel(&bare, w, 200, 150)[0]);
-        assert!(c.size_px(0.0).is_err());
-        assert!(c.size_px(1e6).is_err());
-        assert!(c.size_px(f64::NAN).is_err());
-    }
-
-    #[test]
-    fn the_png_holds_the_rendered_pixels_whatever_the_threads() {
-        let level = Level::find("strip-scar", None).unwrap();
-        let c = Compositor::new(&level.plan);
-        let dots = [
-            dot(Point::new(20.05, 15.05), 0.3, 0.9),
-            dot(Point::new(5.0, 25.0), 0.4, 0.7),
-        ];
-        let (w, h, rgba) = c.render(&dots, 6.0).unwrap();
-        let png = c.render_png(&dots, 6.0).unwrap();
-        crate::parallel::limit_threads(1);
-        let one_thread = c.render_png(&dots, 6.0);
-        crate::parallel::limit_threads(0);
-        assert_eq!(one_thread.unwrap(), png);
-        let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
-        assert_eq!(decoded.color(), image::ColorType::Rgb8, "no alpha channel");
-        let rgb = decoded.to_rgb8();
-        assert_eq!((rgb.width(), rgb.height()), (w, h));
-        let want: Vec<u8> = rgba.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-        assert_eq!(rgb.into_raw(), want);
     }
 }
