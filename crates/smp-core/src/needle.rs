@@ -262,7 +262,10 @@ pub fn axis_over_map(
 /// normal at map place `at`, and the direction on the map the needle leans towards, rad; `None`
 /// when the axis does not point into the skin (or the place is off the surface).
 pub fn entry_angle(surface: &Surface, at: Point, axis: Vec3) -> Option<(f64, f64)> {
-    let normal = surface.normal(at)?;
+    // The skin's normal and axes from the head's grid (within a small fraction of a degree of
+    // the analytic ones): replay asks this of every impression.
+    let local = surface.local(at)?;
+    let normal = local.normal;
     let into = axis.normalized();
     // The pen's top leans along the outward axis.
     let out = into * -1.0;
@@ -274,8 +277,7 @@ pub fn entry_angle(surface: &Surface, at: Point, axis: Vec3) -> Option<(f64, f64
     // The lean on the skin (the outward axis less its normal part), as a map direction: solve
     // lean = a·∂P/∂x + b·∂P/∂y in the least-squares sense.
     let lean = out - normal * cos;
-    // The lean's direction on the map needs only the map's local axes: the grid's serve.
-    let (tx, ty) = surface.local(at)?.tangents;
+    let (tx, ty) = local.tangents;
     let (gxx, gxy, gyy) = (tx.dot(tx), tx.dot(ty), ty.dot(ty));
     let det = gxx * gyy - gxy * gxy;
     let (px, py) = (lean.dot(tx), lean.dot(ty));

@@ -449,14 +449,21 @@ pub fn hairline_distance_mm(line: &Polyline, p: Point, surface: &Surface) -> f64
     }
 }
 
-/// [`hairline_distance_mm`] on `head`.
+/// [`hairline_distance_mm`] on `head`: the map's step from the line's nearest place to `p`,
+/// measured on the skin through the map's local stretch halfway between them (the skin is
+/// nearly flat over the few millimetres that matter).
 fn hairline_distance_on(line: &Polyline, p: Point, head: &Head) -> f64 {
     let on_map = line.distance(p);
     if on_map > HAIRLINE_REACH_MM {
         return on_map;
     }
     let q = nearest_on_line(line, p);
-    head.chord_mm(p, q).unwrap_or(on_map)
+    let Some(local) = head.local(q.lerp(p, 0.5)) else {
+        return on_map;
+    };
+    let step = p - q;
+    let (tx, ty) = local.tangents;
+    (tx * step.x_mm + ty * step.y_mm).length()
 }
 
 /// The place on `line` nearest to `p` on the map.
