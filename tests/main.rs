@@ -8,6 +8,8 @@ mod architecture;
 mod cli;
 mod editor;
 mod head;
+#[cfg(feature = "gui")]
+mod head_trainer;
 mod hostile;
 #[cfg(feature = "gui")]
 mod instrument;

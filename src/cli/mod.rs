@@ -374,8 +374,6 @@ pub fn run() -> ExitCode {
                 )))
             } else if let Err(e) = smp_core::Attempt::load(&replay) {
                 Err(Failure::input(e))
-            } else if let Some(id) = on_a_head(&replay, level.as_deref(), levels.as_deref()) {
-                Err(Failure::input(smp_app::head_not_drawn(&id)))
             } else {
                 return open_window(smp_app::Options {
                     level,
@@ -402,8 +400,8 @@ pub fn run() -> ExitCode {
                 smp_core::review::ReviewedAttempt::open_trusting(&file, levels.as_deref(), t)
             }) {
             Err(e) => Err(Failure::input(e)),
-            Ok(opened) if !smp_app::draws(&opened.level) => Err(Failure::input(
-                smp_app::head_not_drawn(&opened.level.plan.id),
+            Ok(opened) if !smp_app::reviews(&opened.level) => Err(Failure::input(
+                smp_app::head_not_reviewed(&opened.level.plan.id),
             )),
             Ok(opened) => {
                 warn_unverified(&file, &opened);
@@ -440,9 +438,9 @@ pub fn run() -> ExitCode {
                 Err(Failure::input(e))
             } else if let Some(Ok(l)) = found
                 .as_ref()
-                .filter(|l| l.as_ref().is_ok_and(|l| !smp_app::draws(l)))
+                .filter(|l| l.as_ref().is_ok_and(|l| !smp_app::reviews(l)))
             {
-                Err(Failure::input(smp_app::head_not_drawn(&l.plan.id)))
+                Err(Failure::input(smp_app::head_not_reviewed(&l.plan.id)))
             } else {
                 return open_window(smp_app::Options {
                     levels_dir: levels,
@@ -581,24 +579,6 @@ fn report(
     Ok(0)
 }
 
-/// The id of the head level a replay would need (given by `--level` or named in the attempt),
-/// if it is one: the window cannot draw it yet.
-#[cfg(feature = "gui")]
-fn on_a_head(
-    attempt: &std::path::Path,
-    level: Option<&str>,
-    levels: Option<&std::path::Path>,
-) -> Option<String> {
-    let found = match level {
-        Some(id) => smp_core::Level::find(id, levels).ok()?,
-        None => {
-            let a = smp_core::Attempt::load(attempt).ok()?;
-            smp_core::Level::for_attempt(attempt, &a, levels).ok()?
-        }
-    };
-    (!smp_app::draws(&found)).then(|| found.plan.id.clone())
-}
-
 /// Says on stderr when an attempt's stored score does not match its samples.
 fn warn_unverified(file: &std::path::Path, opened: &smp_core::review::ReviewedAttempt) {
     if opened.verification.is_contradicted() {
@@ -623,10 +603,7 @@ fn open_window(options: smp_app::Options) -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_trainer(level: Option<String>, levels_dir: Option<PathBuf>) -> Result<u8, Failure> {
     if let Some(id) = &level {
-        let found = smp_core::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
-        if !smp_app::draws(&found) {
-            return Err(Failure::input(smp_app::head_not_drawn(&found.plan.id)));
-        }
+        smp_core::Level::find(id, levels_dir.as_deref()).map_err(Failure::input)?;
     }
     no_display_check()?;
     // With an unfinished attempt waiting, open the title screen, which offers to resume it.

@@ -5,6 +5,7 @@ use bevy::prelude::*;
 use smp_core::geometry::Point;
 
 pub(crate) fn plugin(app: &mut App) {
+    app.init_resource::<PanelsPx>();
     app.add_systems(Startup, spawn);
     // Before input: the pen reads window positions through this frame's view.
     app.add_systems(PreUpdate, follow_camera);
@@ -69,4 +70,46 @@ pub fn to_canvas(camera: &(&Camera, &GlobalTransform), window_pos: Vec2) -> Opti
 /// A canvas point (mm, y down) in world units (mm, y up).
 pub fn world(p: Point) -> Vec2 {
     Vec2::new(p.x_mm as f32, -p.y_mm as f32)
+}
+
+/// Width of the side panel the scalp is fitted beside, logical px.
+pub const SIDE_PANEL_PX: f32 = 460.0;
+/// Height of the top bar the scalp is fitted below, logical px.
+pub const TOP_BAR_PX: f32 = 30.0;
+
+/// How much of the window the current screen's panels take (logical px): the right-hand panel's
+/// width and the top bar's height. Each screen's panel writes what egui laid out, so the head
+/// fills exactly the part left free.
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct PanelsPx {
+    /// Width of the right-hand panel, logical px.
+    pub right: f32,
+    /// Height of the top bar, logical px.
+    pub top: f32,
+}
+
+impl Default for PanelsPx {
+    fn default() -> Self {
+        PanelsPx {
+            right: SIDE_PANEL_PX,
+            top: TOP_BAR_PX,
+        }
+    }
+}
+
+impl PanelsPx {
+    /// Records a right-hand panel `width` px wide (changing the resource only when it differs,
+    /// so an idle screen stays idle).
+    pub fn set_right(this: &mut ResMut<PanelsPx>, width: f32) {
+        if width.is_finite() && width > 0.0 && (this.right - width).abs() > 0.5 {
+            this.right = width;
+        }
+    }
+
+    /// Records a top bar `height` px high (0 for none).
+    pub fn set_top(this: &mut ResMut<PanelsPx>, height: f32) {
+        if height.is_finite() && height >= 0.0 && (this.top - height).abs() > 0.5 {
+            this.top = height;
+        }
+    }
 }

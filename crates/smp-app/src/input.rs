@@ -1,15 +1,19 @@
 //! The input path: pen samples from a tablet (octotablet), from the mouse when no tablet can
 //! serve, or from a replayed attempt, all as [`PenInput`] messages in canvas millimetres. Every
-//! pose the device reports becomes one sample: none dropped, none merged.
+//! pose the device reports becomes one sample: none dropped, none merged. On a head, a window
+//! position reaches the skin along the head camera's ray ([`PointerToHead`]): the sample is the
+//! place on the scalp map and the needle's axis; a pen in contact that slides off the head lifts
+//! there.
 
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, RawHandleWrapper, WindowEvent};
-use smp_core::geometry::Point;
+use smp_core::geometry::{Point, Vec3 as SkinVec3};
 use smp_core::pen::PenSample;
 
 use crate::AppSystems;
 use crate::camera::{PointerToCanvas, ScalpCamera, to_canvas};
 use crate::clock::{ClockRunning, SessionClock};
+use crate::head_view::pick::PointerToHead;
 use crate::screen::Screen;
 use crate::wake::Wake;
 
@@ -82,6 +86,33 @@ pub struct PenHover {
     pub contact: bool,
     /// Whether a tablet pen (not the mouse) reported it.
     pub from_tablet: bool,
+    /// On a head: the needle's axis, into the skin (unit, head frame).
+    pub axis: Option<SkinVec3>,
+}
+
+/// Where a window position lands this frame: on the flat canvas, or through the head camera on a
+/// head (only while tattooing: calibration and the panels read the flat mapping).
+enum Pointing<'a> {
+    Flat(&'a PointerToCanvas),
+    Head(&'a PointerToHead),
+}
+
+impl Pointing<'_> {
+    /// The place under window position `pos` (logical px) and, on a head, the needle's axis
+    /// leaned by the pen's tilt (rad); `None` where the head is not.
+    fn place(
+        &self,
+        pos: Vec2,
+        tilt_x_rad: f64,
+        tilt_y_rad: f64,
+    ) -> Option<(Point, Option<SkinVec3>)> {
+        match self {
+            Pointing::Flat(view) => Some((view.at(pos), None)),
+            Pointing::Head(view) => view
+                .hit(pos, tilt_x_rad, tilt_y_rad)
+                .map(|hit| (hit.at, Some(hit.axis))),
+        }
+    }
 }
 
 pub(crate) fn plugin(app: &mut App) {
@@ -134,6 +165,8 @@ struct Tablet {
     contact: bool,
     last: Option<(Vec2, f64, f64, f64)>,
     in_proximity: bool,
+    /// The last place the pen was over the skin (on a head: with the needle's axis).
+    last_on_skin: Option<(Point, Option<SkinVec3>)>,
 }
 
 fn choose_backend(world: &mut World) {
@@ -159,6 +192,7 @@ fn choose_backend(world: &mut World) {
                 contact: false,
                 last: None,
                 in_proximity: false,
+                last_on_skin: None,
             });
             PenBackend::Tablet {
                 name,
@@ -188,6 +222,7 @@ fn choose_backend(world: &mut World) {
 fn pump_tablet(
     tablet: Option<NonSendMut<Tablet>>,
     cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
+    on_head: Option<Res<PointerToHead>>,
     clock: Res<SessionClock>,
     mut running: ResMut<ClockRunning>,
     over_ui: Res<PointerOverUi>,
@@ -204,6 +239,7 @@ fn pump_tablet(
         contact,
         last,
         in_proximity,
+        last_on_skin,
     } = &mut *tablet;
     let events = match manager.pump() {
         Ok(e) => e,
@@ -214,15 +250,41 @@ fn pump_tablet(
     };
     // Samples go to the skin while tattooing, and to the calibration while calibrating.
     let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
+    let on_head = on_head.filter(|_| state.get() == &Screen::Practice);
     let mut emit = |pos: Vec2, pressure: f64, tx: f64, ty: f64, touching: bool| {
-        let Some(at) = to_canvas(&camera, pos) else {
+        let place = match &on_head {
+            Some(view) => Pointing::Head(view).place(pos, tx, ty),
+            None => to_canvas(&camera, pos).map(|at| (at, None)),
+        };
+        let Some((at, axis)) = place else {
+            // Off the head: a pen in contact lifts where it last touched the skin.
+            hover.at = None;
+            if hover.contact
+                && let Some(at) = *last_on_skin
+            {
+                hover.contact = false;
+                out.write(PenInput {
+                    sample: PenSample {
+                        t_s: clock.0,
+                        at: at.0,
+                        pressure: 0.0,
+                        tilt_x_rad: tx,
+                        tilt_y_rad: ty,
+                        contact: false,
+                        axis: at.1,
+                    },
+                    over_ui: over_ui.0,
+                });
+            }
             return;
         };
+        *last_on_skin = Some((at, axis));
         *hover = PenHover {
             at: Some(at),
             pressure,
             contact: touching,
             from_tablet: true,
+            axis,
         };
         if touching && practising && state.get() == &Screen::Practice {
             // The first touch of a session starts its clock.
@@ -236,7 +298,7 @@ fn pump_tablet(
                 tilt_x_rad: tx,
                 tilt_y_rad: ty,
                 contact: touching,
-                axis: None,
+                axis,
             };
             out.write(PenInput {
                 sample,
@@ -300,6 +362,10 @@ pub struct MouseContact {
     pub down: bool,
     /// Last cursor position in the window, logical px.
     pub at: Option<Vec2>,
+    /// Whether the last sample sent touched the skin (on a head the button may be down off it).
+    pub touching: bool,
+    /// The last place the cursor was over the skin (on a head: with the needle's axis).
+    pub on_skin: Option<(Point, Option<SkinVec3>)>,
 }
 
 /// The mouse as a pen, from the window's own event stream: every cursor move and every press and
@@ -311,7 +377,7 @@ pub struct MouseContact {
 fn mouse_pen(
     tablet: Option<NonSend<Tablet>>,
     mut events: MessageReader<WindowEvent>,
-    view: Option<Res<PointerToCanvas>>,
+    (view, on_head): (Option<Res<PointerToCanvas>>, Option<Res<PointerToHead>>),
     time: Res<Time<Real>>,
     (mut clock, mut running): (ResMut<SessionClock>, ResMut<ClockRunning>),
     over_ui: Res<PointerOverUi>,
@@ -339,9 +405,13 @@ fn mouse_pen(
     if tablet.as_ref().is_some_and(|t| t.in_proximity) {
         return;
     }
-    let Some(view) = view else { return };
     // Samples go to the skin while tattooing, and to the calibration while calibrating.
     let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
+    let pointing = match (&on_head, &view) {
+        (Some(head), _) if state.get() == &Screen::Practice => Pointing::Head(head),
+        (_, Some(flat)) => Pointing::Flat(flat),
+        _ => return,
+    };
     let n = moves.len();
     // The loop sleeps until input: a frame woken by a tap may follow seconds of quiet, yet its
     // events are only just in. They are spread over at most the last tenth of a second.
@@ -363,13 +433,37 @@ fn mouse_pen(
         let t_s = span.map_or(clock.0, |(from, to, first)| {
             from + (to - from) * (i + 1 - first) as f64 / (n - first) as f64
         });
-        let at = view.at(pos);
+        let Some((at, axis)) = pointing.place(pos, 0.0, 0.0) else {
+            // Off the head: a needle in the skin lifts where it last touched it.
+            hover.at = None;
+            if let (true, Some((at, axis))) = (mouse.touching, mouse.on_skin) {
+                mouse.touching = false;
+                if practising {
+                    out.write(PenInput {
+                        sample: PenSample {
+                            t_s,
+                            at,
+                            pressure: 0.0,
+                            tilt_x_rad: 0.0,
+                            tilt_y_rad: 0.0,
+                            contact: false,
+                            axis,
+                        },
+                        over_ui: over_ui.0,
+                    });
+                }
+            }
+            continue;
+        };
+        mouse.on_skin = Some((at, axis));
+        mouse.touching = mouse.down;
         let pressure = if mouse.down { hand.0 } else { 0.0 };
         *hover = PenHover {
             at: Some(at),
             pressure: hand.0,
             contact: mouse.down,
             from_tablet: false,
+            axis,
         };
         if practising {
             out.write(PenInput {
@@ -380,7 +474,7 @@ fn mouse_pen(
                     tilt_x_rad: 0.0,
                     tilt_y_rad: 0.0,
                     contact: mouse.down,
-                    axis: None,
+                    axis,
                 },
                 over_ui: over_ui.0,
             });

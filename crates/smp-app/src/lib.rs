@@ -20,6 +20,7 @@ pub mod clock;
 #[cfg(feature = "dev")]
 mod dev;
 pub mod editor;
+pub mod head_view;
 pub mod input;
 pub mod loading;
 pub mod notice;
@@ -38,17 +39,17 @@ pub use bevy;
 pub use scalp::Heatmap;
 pub use screens::Screen;
 
-/// Whether the trainer's window draws `level`: flat practice skins. A head level needs the
-/// head in 3D, which the window does not have yet; the command line simulates, scores, draws
-/// and reports head levels.
-pub fn draws(level: &smp_core::Level) -> bool {
+/// Whether the trainer's review and level editor draw `level`: flat practice skins. A head
+/// level is tattooed and its results shown on the head in 3D; its review and editing are not in
+/// the window yet (the command line scores, renders and reports head attempts).
+pub fn reviews(level: &smp_core::Level) -> bool {
     level.plan.head().is_none()
 }
 
-/// What the trainer says of a head level it cannot draw yet.
-pub fn head_not_drawn(id: &str) -> String {
+/// What the trainer says of a head level it cannot review or edit in the window yet.
+pub fn head_not_reviewed(id: &str) -> String {
     format!(
-        "level {id:?} is on a head: the trainer's window draws flat practice skins only for now; simulate, score, render and report it from the command line (`smp-trainer render ATTEMPT --view front`)"
+        "level {id:?} is on a head: the window tattoos it, but reviews and edits flat practice skins only for now; score, render and report a head attempt from the command line (`smp-trainer render ATTEMPT --view front`)"
     )
 }
 
@@ -120,6 +121,7 @@ pub fn plugin(app: &mut App) {
     app.add_plugins((
         camera::plugin,
         editor::plugin,
+        head_view::plugin,
         input::pen_backends_plugin,
         scalp::plugin,
         screens::plugin,

@@ -224,9 +224,9 @@ fn open_requested(
     let levels_dir = options.as_ref().and_then(|o| o.levels_dir.clone());
     let trusted_keys = options.as_ref().and_then(|o| o.trusted_keys.clone());
     match Review::open(&path, levels_dir.as_deref(), trusted_keys.as_deref()) {
-        // The window cannot draw a head yet: say so, as for a file it cannot read.
-        Ok(review) if !crate::draws(&review.opened.level) => {
-            let why = crate::head_not_drawn(&review.opened.level.plan.id);
+        // The window cannot review a head yet: say so, as for a file it cannot read.
+        Ok(review) if !crate::reviews(&review.opened.level) => {
+            let why = crate::head_not_reviewed(&review.opened.level.plan.id);
             error!("{why}");
             commands.insert_resource(ReviewOpenFailed(why));
         }

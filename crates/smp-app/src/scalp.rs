@@ -1,16 +1,23 @@
 //! The virtual scalp: the core's compositor drawn into tiles of texture that are updated only
 //! where an impression lands, a camera in millimetres with pan and zoom (a loupe), the plan
-//! overlay and the needle cursor.
+//! overlay and the needle cursor. On a head the same tiles texture the head's meshes (see
+//! [`crate::head_view`]), each dot reshaped so that it is round on the skin.
+
+use std::sync::Arc;
 
 use bevy::asset::RenderAssetUsages;
+use bevy::camera::ClearColorConfig;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use smp_core::geometry::Point;
-use smp_core::render::{Compositor, Dot, TileCanvas};
+use smp_core::geometry::{Point, Vec3 as SkinVec3};
+use smp_core::render::{Compositor, Dot, TileCanvas, dot_round_on_skin, round_on_skin};
 use smp_core::skin::DepthOutcome;
+use smp_core::surface::{Head, MeshPiece};
 
 use crate::AppSystems;
-use crate::camera::{ScalpCamera, world};
+use crate::camera::{SIDE_PANEL_PX, ScalpCamera, TOP_BAR_PX, world};
+use crate::head_view::camera::HeadScene;
+use crate::head_view::orbit::Orbit;
 use crate::input::{HandPressure, PenHover, PointerOverUi};
 use crate::screen::Screen;
 use crate::session::Practice;
@@ -23,6 +30,7 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Title), |mut commands: Commands| {
         commands.remove_resource::<ScalpView>();
         commands.remove_resource::<Practice>();
+        commands.remove_resource::<Orbit>();
     });
     app.add_systems(
         Update,
@@ -32,7 +40,7 @@ pub(crate) fn plugin(app: &mut App) {
             redraw_for_day,
             upload_dirty_tiles,
             refit_on_resize,
-            camera_controls,
+            camera_controls.run_if(not(resource_exists::<Orbit>)),
             draw_overlay.run_if(not(in_state(Screen::Title))),
             draw_cursor.run_if(in_state(Screen::Practice)),
         )
@@ -71,6 +79,8 @@ pub struct ScalpView {
     canvas_mm: (f32, f32),
     images: Vec<Handle<Image>>,
     level_hash: String,
+    /// The head the scalp is on (dots are reshaped to be round on its skin), if any.
+    head: Option<Arc<Head>>,
     shown: Option<f64>,
     /// The attempt-timeline day the drawn dots show (a new session moves it on).
     drawn_day: f64,
@@ -160,13 +170,25 @@ fn scale_for(canvas_mm: (f64, f64)) -> f64 {
     (4096.0 / canvas_mm.0.max(canvas_mm.1)).min(40.0)
 }
 
-/// Every impression as it looks on `day` of the attempt's timeline.
+/// The side of a texture tile, px.
+const TILE_PX: u32 = 256;
+
+/// How finely the head's meshes follow its shape (the core's subdivision level: some 80,000
+/// triangles).
+const HEAD_MESH_DETAIL: u32 = 6;
+
+/// Every impression as it looks on `day` of the attempt's timeline (on a head, reshaped to be
+/// round on the skin).
 fn dots_on(practice: &Practice, day: f64) -> Vec<Dot> {
-    practice
+    let dots: Vec<Dot> = practice
         .impressions
         .iter()
         .map(|p| Dot::of(p, day - p.made_on_day))
-        .collect()
+        .collect();
+    match practice.level.plan.head() {
+        Some(head) => round_on_skin(&head, &dots),
+        None => dots,
+    }
 }
 
 /// The day on the attempt's timeline the scalp is seen on.
@@ -195,6 +217,8 @@ pub struct ScalpPixels {
     day: f64,
     level_hash: String,
     impressions: usize,
+    /// On a head: its meshes, cut by the canvas's tiles.
+    pieces: Vec<MeshPiece>,
 }
 
 impl PreparedScalp {
@@ -203,17 +227,22 @@ impl PreparedScalp {
     pub fn paint(practice: &Practice) -> Self {
         let plan = &practice.level.plan;
         let compositor = Compositor::new(plan);
-        let Ok(mut canvas) = TileCanvas::new(&compositor, scale_for(plan.canvas_mm), 256) else {
+        let Ok(mut canvas) = TileCanvas::new(&compositor, scale_for(plan.canvas_mm), TILE_PX)
+        else {
             return Self(None);
         };
         let day = viewing_day(practice, &ShownDay(None));
         canvas.set_dots(&compositor, dots_on(practice, day));
+        let pieces = plan.head().map_or_else(Vec::new, |head| {
+            head.mesh_by_tiles(HEAD_MESH_DETAIL, f64::from(TILE_PX) / canvas.px_per_mm)
+        });
         Self(Some(ScalpPixels {
             compositor,
             canvas,
             day,
             level_hash: practice.level.hash.clone(),
             impressions: practice.impressions.len(),
+            pieces,
         }))
     }
 }
@@ -224,9 +253,13 @@ fn build_view(
     practice: Option<ResMut<Practice>>,
     view: Option<ResMut<ScalpView>>,
     prepared: Option<ResMut<PreparedScalp>>,
-    tiles: Query<Entity, With<ScalpTile>>,
+    tiles: Query<Entity, Or<(With<ScalpTile>, With<HeadScene>)>>,
     mut images: ResMut<Assets<Image>>,
-    mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
+    (mut meshes, mut materials): (ResMut<Assets<Mesh>>, ResMut<Assets<StandardMaterial>>),
+    mut cameras: Query<
+        (&mut Transform, &mut Projection, &mut Camera, &mut Msaa),
+        With<ScalpCamera>,
+    >,
     windows: Query<&Window>,
 ) {
     let Some(mut practice) = practice else { return };
@@ -251,11 +284,13 @@ fn build_view(
         compositor,
         mut canvas,
         day,
+        pieces,
         ..
     }) = ready.or_else(|| PreparedScalp::paint(&practice).0)
     else {
         return;
     };
+    let head = practice.level.plan.head();
     // Every impression so far is on the canvas: only later ones are drawn as they come.
     practice.drawn = practice.impressions.len();
     let plan = &practice.level.plan;
@@ -276,6 +311,11 @@ fn build_view(
         );
         image.data = Some(canvas.tiles[t as usize].clone());
         let handle = images.add(image);
+        handles.push(handle.clone());
+        if head.is_some() {
+            // On a head the tiles texture its meshes, spawned below.
+            continue;
+        }
         // Edge tiles show only the part that lies on the canvas.
         let (x0, y0) = (
             (t % canvas.cols) * canvas.tile_px,
@@ -301,12 +341,35 @@ fn build_view(
                 0.0,
             ),
         ));
-        handles.push(handle);
     }
     canvas.take_dirty();
     let canvas_mm = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
-    if let (Ok((mut tf, mut projection)), Ok(window)) = (cameras.single_mut(), windows.single()) {
+    if let (Ok((mut tf, mut projection, mut camera, mut msaa)), Ok(window)) =
+        (cameras.single_mut(), windows.single())
+    {
         fit_view(canvas_mm, window, &mut tf, &mut projection);
+        // On a head the head's camera clears the window and draws first; the panels go over it,
+        // sampled as the head was (cameras sharing a window must agree, or the later one loads
+        // an empty multisampled picture).
+        (camera.clear_color, *msaa) = if head.is_some() {
+            (ClearColorConfig::None, crate::head_view::camera::HEAD_MSAA)
+        } else {
+            (ClearColorConfig::Default, Msaa::default())
+        };
+    }
+    if head.is_some() {
+        crate::head_view::camera::spawn_scene(&mut commands);
+        crate::head_view::meshes::spawn_meshes(
+            &mut commands,
+            &mut meshes,
+            &mut materials,
+            &pieces,
+            &handles,
+            (canvas.cols, canvas.rows),
+            compositor.skin_linear(),
+        );
+    } else {
+        commands.remove_resource::<Orbit>();
     }
     // Drawn as while tattooing; another shown day is redrawn by `redraw_for_day`.
     commands.insert_resource(ScalpView {
@@ -315,6 +378,7 @@ fn build_view(
         canvas_mm,
         images: handles,
         level_hash: practice.level.hash.clone(),
+        head,
         shown: None,
         drawn_day: day,
     });
@@ -329,7 +393,7 @@ fn fit_view(
     projection: &mut Projection,
 ) {
     let (w, h) = canvas_mm;
-    let (panel, bar) = (460.0, 30.0);
+    let (panel, bar) = (SIDE_PANEL_PX, TOP_BAR_PX);
     let (free_w, free_h) = (
         (window.width() - panel).max(200.0),
         (window.height() - bar).max(200.0),
@@ -377,7 +441,12 @@ fn draw_new_impressions(
     let start = practice.drawn.min(practice.impressions.len());
     for p in &practice.impressions[start..] {
         // A new impression is fresh: it is made today.
-        view.canvas.add_dot(&view.compositor, Dot::of(p, 0.0));
+        let dot = Dot::of(p, 0.0);
+        let dot = match &view.head {
+            Some(head) => dot_round_on_skin(head, dot),
+            None => dot,
+        };
+        view.canvas.add_dot(&view.compositor, dot);
     }
     practice.drawn = practice.impressions.len();
 }
@@ -474,6 +543,10 @@ fn camera_controls(
 fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<Practice>>) {
     let Some(practice) = practice else { return };
     let plan = &practice.level.plan;
+    // A head's plan lies on the head (see `head_view::overlay`).
+    if plan.head().is_some() {
+        return;
+    }
     let (w, h) = (plan.canvas_mm.0 as f32, plan.canvas_mm.1 as f32);
     // The canvas edge, always.
     gizmos.rect_2d(
@@ -496,30 +569,67 @@ fn draw_overlay(mut gizmos: Gizmos, overlay: Res<Overlay>, practice: Option<Res<
             hl.line.vertices.iter().map(|p| world(*p)),
             Color::srgb(0.9, 0.3, 0.1),
         );
-        // The back edge of the transition band: the line moved by its depth towards the zones.
-        let band: Vec<Vec2> = hl
-            .line
-            .vertices
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let v = &hl.line.vertices;
-                let (a, b) = (v[i.saturating_sub(1)], v[(i + 1).min(v.len() - 1)]);
-                let (dx, dy) = (b.x_mm - a.x_mm, b.y_mm - a.y_mm);
-                let len = dx.hypot(dy).max(1e-9);
-                let n = Point::new(-dy / len, dx / len);
-                let t = hl.transition_mm;
-                let fwd = Point::new(p.x_mm + n.x_mm * t, p.y_mm + n.y_mm * t);
-                let back = Point::new(p.x_mm - n.x_mm * t, p.y_mm - n.y_mm * t);
-                if plan.zone_at(fwd).is_some() {
-                    world(fwd)
-                } else {
-                    world(back)
-                }
-            })
-            .collect();
-        gizmos.linestrip_2d(band, Color::srgba(0.9, 0.5, 0.1, 0.7));
+        gizmos.linestrip_2d(
+            hairline_band(plan).into_iter().map(world),
+            Color::srgba(0.9, 0.5, 0.1, 0.7),
+        );
     }
+}
+
+/// The back edge of the hairline's transition band, on the plan's canvas: the line moved by the
+/// band's depth toward the zones (empty without a hairline).
+pub fn hairline_band(plan: &smp_core::plan::ReferencePlan) -> Vec<Point> {
+    let Some(hl) = &plan.hairline else {
+        return Vec::new();
+    };
+    let v = &hl.line.vertices;
+    v.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (a, b) = (v[i.saturating_sub(1)], v[(i + 1).min(v.len() - 1)]);
+            let (dx, dy) = (b.x_mm - a.x_mm, b.y_mm - a.y_mm);
+            let len = dx.hypot(dy).max(1e-9);
+            let n = Point::new(-dy / len, dx / len);
+            let t = hl.transition_mm;
+            let fwd = Point::new(p.x_mm + n.x_mm * t, p.y_mm + n.y_mm * t);
+            let back = Point::new(p.x_mm - n.x_mm * t, p.y_mm - n.y_mm * t);
+            if plan.zone_at(fwd).is_some() {
+                fwd
+            } else {
+                back
+            }
+        })
+        .collect()
+}
+
+/// Depth (mm) and outcome the session's needle would give at raw `pressure` at `at`: on a head
+/// along `axis` (the needle's, into the skin), at its angle to the skin there; square to the skin
+/// otherwise.
+pub fn predicted_on(
+    practice: &Practice,
+    pressure: f64,
+    at: Point,
+    axis: Option<SkinVec3>,
+) -> (f64, DepthOutcome) {
+    let plan = &practice.level.plan;
+    let angle = axis
+        .filter(|_| plan.head().is_some())
+        .and_then(|axis| smp_core::needle::entry_angle(&plan.surface(), at, axis))
+        .map(|(angle, _)| angle);
+    let Some(angle) = angle else {
+        return predicted(practice, pressure);
+    };
+    let needle = practice
+        .live
+        .as_ref()
+        .map_or(practice.next_needle, |l| l.record.needle);
+    smp_core::live::predicted_depth(
+        plan,
+        &practice.attempt.pressure_curve,
+        &needle,
+        pressure,
+        angle,
+    )
 }
 
 /// Outcome a straight needle would give at raw `pressure` with the session's needle.
@@ -549,7 +659,7 @@ fn draw_cursor(
     let (Some(practice), Some(at)) = (practice, hover.at) else {
         return;
     };
-    if over_ui.0 {
+    if over_ui.0 || practice.level.plan.head().is_some() {
         return;
     }
     // Hovering pens report no pressure: show what the hand pressure would do.

@@ -145,6 +145,29 @@ impl LiveSession {
     }
 }
 
+/// What the needle would do before it goes in, for the trainer's depth gauge: the depth (mm)
+/// `needle` would reach at raw `pressure` through the trainee's `curve` with the needle at
+/// `angle_rad` to the skin's normal (0 square to it), and the outcome that depth has on `plan`'s
+/// skin. The tissue's own variation and inflamed skin are left out: they are not known before.
+pub fn predicted_depth(
+    plan: &ReferencePlan,
+    curve: &PressureCurve,
+    needle: &Needle,
+    pressure: f64,
+    angle_rad: f64,
+) -> (f64, crate::skin::DepthOutcome) {
+    let angle = if angle_rad.is_finite() {
+        angle_rad.clamp(0.0, crate::needle::MAX_TILT_RAD)
+    } else {
+        0.0
+    };
+    let depth = needle.protrusion_mm * curve.apply(pressure) * angle.cos();
+    (
+        depth,
+        crate::skin::DepthOutcome::classify(depth, &plan.depth_window, &plan.skin),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use crate::autosave::Autosave;
 use crate::clock::{ClockRunning, SessionClock};
 use crate::input::{HandPressure, KeyboardOverUi, PenBackend, PenHover};
 use crate::notice::{HelpShown, Notice};
-use crate::scalp::{Overlay, predicted};
+use crate::scalp::{Overlay, predicted, predicted_on};
 use crate::screen::{Screen, ScreenSystems};
 use crate::session::Practice;
 use crate::theme;
@@ -77,6 +77,7 @@ fn practice_hud(
     mut next: ResMut<NextState<Screen>>,
     frame_rate: Res<crate::wake::FrameRate>,
     running: Res<ClockRunning>,
+    mut panels: ResMut<crate::camera::PanelsPx>,
 ) -> Result {
     let Some(mut practice) = practice else {
         return Ok(());
@@ -89,7 +90,7 @@ fn practice_hud(
         .map_or((practice.next_needle, practice.next_shade), |l| {
             (l.record.needle, l.record.shade)
         });
-    egui::Panel::top("hud").show(&mut root, |h| {
+    let hud = egui::Panel::top("hud").show(&mut root, |h| {
         h.horizontal_wrapped(|h| {
             h.strong(&practice.level.plan.title);
             h.separator();
@@ -140,10 +141,16 @@ fn practice_hud(
                     "Target depth {:.2}–{:.2} mm. The plan's zones and hairline are outlined (O hides them).",
                     plan.depth_window.min_mm, plan.depth_window.max_mm
                 ));
+                if plan.head().is_some() {
+                    w.label(
+                        "The needle goes in along your line of sight: turn the head to face the skin you work on \
+                         (right-drag or the arrow keys; 1 front, 2 left, 3 right, 4 top, 5 back; Ctrl + wheel or + − to come closer).",
+                    );
+                }
                 w.strong("The clock starts with your first impression.");
             });
     }
-    egui::Panel::right("gauge")
+    let gauge = egui::Panel::right("gauge")
         .exact_size(230.0)
         .show(&mut root, |g| {
             g.heading("Depth gauge");
@@ -154,8 +161,26 @@ fn practice_hud(
             } else {
                 hand.0
             };
-            let (depth, outcome) = predicted(&practice, pressure);
+            let on_head = practice.level.plan.head().is_some();
+            let (depth, outcome) = match hover.at {
+                Some(at) if on_head => predicted_on(&practice, pressure, at, hover.axis),
+                _ => predicted(&practice, pressure),
+            };
             theme::depth_gauge(g, &practice.level.plan, depth, outcome);
+            // On a head the angle to the skin matters as much as the pressure.
+            if on_head {
+                let plan = &practice.level.plan;
+                let angle = hover.at.zip(hover.axis).and_then(|(at, axis)| {
+                    smp_core::needle::entry_angle(&plan.surface(), at, axis)
+                });
+                g.label(match (hover.at, angle) {
+                    (None, _) => "Needle: off the skin".to_string(),
+                    (Some(_), None) => "Needle: grazing the skin, it cannot go in".to_string(),
+                    (Some(_), Some((a, _))) => {
+                        format!("Needle at {:.0}° from square to the skin", a.to_degrees())
+                    }
+                });
+            }
             g.label(format!(
                 "At this pressure: {depth:.2} mm, {}",
                 outcome.name()
@@ -203,5 +228,7 @@ fn practice_hud(
             g.separator();
             g.small(PenBackend::label(backend.as_deref()));
         });
+    crate::camera::PanelsPx::set_right(&mut panels, gauge.response.rect.width());
+    crate::camera::PanelsPx::set_top(&mut panels, hud.response.rect.height());
     Ok(())
 }

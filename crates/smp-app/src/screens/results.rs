@@ -184,6 +184,11 @@ fn results_screen(
     mut notice: ResMut<Notice>,
     mut commands: Commands,
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
+    (orbit, mut head_gizmos, mut panels): (
+        Option<ResMut<crate::head_view::orbit::Orbit>>,
+        Gizmos<crate::head_view::overlay::HeadGizmos>,
+        ResMut<crate::camera::PanelsPx>,
+    ),
 ) -> Result {
     let mut keep_model = false;
     let Some(practice) = practice else {
@@ -195,7 +200,7 @@ fn results_screen(
     let mut root = theme::screen_ui(&mut contexts)?;
     let plan = &practice.level.plan;
     let mut go_to = None;
-    egui::Panel::right("results")
+    let panel = egui::Panel::right("results")
         .exact_size(440.0)
         .show(&mut root, |r| {
             egui::ScrollArea::vertical().show(r, |r| {
@@ -310,14 +315,20 @@ fn results_screen(
                         d => format!("{:.1} years after the last session", d / 365.25),
                     }
                 ));
-                r.horizontal(|h| {
-                    h.label("Heatmap:");
-                    h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
-                    h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
-                    h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
-                    h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
-                });
-                heatmap_legend(r, ui.heatmap, plan.min_spacing_mm);
+                if plan.head().is_some() {
+                    // The heatmaps are drawn on the flat canvas only so far.
+                    ui.heatmap = Heatmap::None;
+                    r.small("Heatmaps: in the attempt's report on a head (smp-trainer report).");
+                } else {
+                    r.horizontal(|h| {
+                        h.label("Heatmap:");
+                        h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
+                        h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
+                        h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
+                        h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
+                    });
+                    heatmap_legend(r, ui.heatmap, plan.min_spacing_mm);
+                }
                 r.separator();
                 r.horizontal(|h| {
                     h.label("Save a copy to:");
@@ -352,9 +363,34 @@ fn results_screen(
                 }
             });
         });
+    crate::camera::PanelsPx::set_right(&mut panels, panel.response.rect.width());
+    // No top bar here.
+    crate::camera::PanelsPx::set_top(&mut panels, 0.0);
     if keep_model {
         commands.remove_resource::<RecordingModel>();
         next.set(Screen::Editor);
+    }
+    // On a head: the chosen place faced from close by, ringed on the skin.
+    if let Some(head) = plan.head() {
+        if let (Some(at), Some(mut orbit)) = (go_to, orbit)
+            && let Some(p) = head.point_at(at)
+        {
+            *orbit = crate::head_view::orbit::orbit_facing(
+                Vec3::new(p.x as f32, p.y as f32, p.z as f32),
+                crate::head_view::orbit::MIN_DISTANCE_MM,
+            );
+        }
+        if let Some(at) = ui.highlight
+            && let (Some(p), Some(n)) = (head.point_at(at), head.normal_at_map(at))
+        {
+            let normal = Vec3::new(n.x as f32, n.y as f32, n.z as f32);
+            let centre = Vec3::new(p.x as f32, p.y as f32, p.z as f32) + normal * 0.6;
+            let flat = Isometry3d::new(centre, Quat::from_rotation_arc(Vec3::Z, normal));
+            for r in [1.2, 1.5] {
+                head_gizmos.circle(flat, r, Color::srgb(0.9, 0.0, 0.8));
+            }
+        }
+        return Ok(());
     }
     // A chosen place: centred, close enough to see single dots, ringed.
     if let Some(at) = go_to

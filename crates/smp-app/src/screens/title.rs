@@ -60,7 +60,7 @@ struct TitleState {
 impl Default for TitleState {
     fn default() -> Self {
         Self {
-            levels: Level::shipped().into_iter().filter(crate::draws).collect(),
+            levels: Level::shipped(),
             selected: 0,
             trainee: std::env::var("USER").unwrap_or_else(|_| "trainee".into()),
             progress: Progress::load(&data_dir()),
@@ -107,7 +107,6 @@ fn open_requested_level(
     }
     if let Some(id) = &options.level {
         match Level::find(id, options.levels_dir.as_deref()) {
-            Ok(level) if !crate::draws(&level) => notice.show(crate::head_not_drawn(id)),
             // Like the Start button: an unfinished attempt is not discarded without asking.
             Ok(level) => {
                 starts.write(StartPractice {
@@ -128,8 +127,6 @@ fn add_custom_levels(levels: &mut Vec<Level>, dir: Option<&std::path::Path>) {
     for d in dir.into_iter().chain(std::iter::once(own.as_path())) {
         for path in smp_core::levels::level_files(d).unwrap_or_default() {
             match Level::load(&path) {
-                // Head levels are for the command line until the window draws heads.
-                Ok(l) if !crate::draws(&l) => {}
                 Ok(l) => match levels.iter_mut().find(|x| x.plan.id == l.plan.id) {
                     Some(x) if x.origin == l.origin => *x = l,
                     Some(_) => {}
@@ -278,7 +275,13 @@ fn title_screen(
             c.colored_label(egui::Color32::from_rgb(200, 50, 50), &f.0);
         }
         c.horizontal(|h| {
-            if h.button("Edit a copy of this level").clicked() {
+            // The editor draws flat skins: a head level is edited as a file for now.
+            let editable = ui.levels.get(ui.selected).is_none_or(crate::reviews);
+            if h
+                .add_enabled(editable, egui::Button::new("Edit a copy of this level"))
+                .on_disabled_hover_text("A head level is edited as a file for now (docs/formats.md, \"Levels on a head\").")
+                .clicked()
+            {
                 edit = Some(ui.levels.get(ui.selected).cloned());
             }
             if h.button("New level").clicked() {

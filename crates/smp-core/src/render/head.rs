@@ -293,62 +293,64 @@ fn rasterize(
 /// Each dot reshaped on the map so that it is round on the skin: the map stretches the skin
 /// unevenly, so a round dot of the skin is an ellipse on the map (and a slanted dot's ellipse
 /// turns with it).
-fn round_on_skin(head: &Head, dots: &[Dot]) -> Vec<Dot> {
-    crate::parallel::map(dots.len(), |i| {
-        let d = dots[i];
-        let Some(local) = head.local(d.at) else {
-            return d;
-        };
-        let ((tx, ty), n) = (local.tangents, local.normal);
-        let e1 = tx.normalized();
-        let e2 = n.cross(e1);
-        // Map → skin (in the skin frame e1, e2), and its inverse.
-        let j = [[e1.dot(tx), e1.dot(ty)], [e2.dot(tx), e2.dot(ty)]];
-        let det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
-        if det.abs() < 1e-9 {
-            return d;
-        }
-        let inv = [
-            [j[1][1] / det, -j[0][1] / det],
-            [-j[1][0] / det, j[0][0] / det],
-        ];
-        // The dot on the skin: a circle stretched `elongation` times along its direction, given
-        // on the map: that direction on the skin.
-        let (c, s) = (d.direction_rad.cos(), d.direction_rad.sin());
-        let along = [j[0][0] * c + j[0][1] * s, j[1][0] * c + j[1][1] * s];
-        let len = along[0].hypot(along[1]);
-        let (u, v) = if len > 0.0 {
-            (along[0] / len, along[1] / len)
-        } else {
-            (1.0, 0.0)
-        };
-        // Skin shape S = [u -v; v u] diag(e, 1); map shape M = inv S.
-        let e = d.elongation.max(1.0);
-        let s_mat = [[u * e, -v], [v * e, u]];
-        let m = [
-            [
-                inv[0][0] * s_mat[0][0] + inv[0][1] * s_mat[1][0],
-                inv[0][0] * s_mat[0][1] + inv[0][1] * s_mat[1][1],
-            ],
-            [
-                inv[1][0] * s_mat[0][0] + inv[1][1] * s_mat[1][0],
-                inv[1][0] * s_mat[0][1] + inv[1][1] * s_mat[1][1],
-            ],
-        ];
-        // Its semi-axes and the long one's direction (singular values of M).
-        let (big, small, angle) = singular(m);
-        if !(small > 0.0 && big.is_finite()) {
-            return d;
-        }
-        let mut look = d.look;
-        look.diameter_mm *= small;
-        Dot {
-            look,
-            elongation: big / small,
-            direction_rad: angle,
-            ..d
-        }
-    })
+pub fn round_on_skin(head: &Head, dots: &[Dot]) -> Vec<Dot> {
+    crate::parallel::map(dots.len(), |i| dot_round_on_skin(head, dots[i]))
+}
+
+/// One dot reshaped on the map so that it is round on the skin (see [`round_on_skin`]).
+pub fn dot_round_on_skin(head: &Head, d: Dot) -> Dot {
+    let Some(local) = head.local(d.at) else {
+        return d;
+    };
+    let ((tx, ty), n) = (local.tangents, local.normal);
+    let e1 = tx.normalized();
+    let e2 = n.cross(e1);
+    // Map → skin (in the skin frame e1, e2), and its inverse.
+    let j = [[e1.dot(tx), e1.dot(ty)], [e2.dot(tx), e2.dot(ty)]];
+    let det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
+    if det.abs() < 1e-9 {
+        return d;
+    }
+    let inv = [
+        [j[1][1] / det, -j[0][1] / det],
+        [-j[1][0] / det, j[0][0] / det],
+    ];
+    // The dot on the skin: a circle stretched `elongation` times along its direction, given
+    // on the map: that direction on the skin.
+    let (c, s) = (d.direction_rad.cos(), d.direction_rad.sin());
+    let along = [j[0][0] * c + j[0][1] * s, j[1][0] * c + j[1][1] * s];
+    let len = along[0].hypot(along[1]);
+    let (u, v) = if len > 0.0 {
+        (along[0] / len, along[1] / len)
+    } else {
+        (1.0, 0.0)
+    };
+    // Skin shape S = [u -v; v u] diag(e, 1); map shape M = inv S.
+    let e = d.elongation.max(1.0);
+    let s_mat = [[u * e, -v], [v * e, u]];
+    let m = [
+        [
+            inv[0][0] * s_mat[0][0] + inv[0][1] * s_mat[1][0],
+            inv[0][0] * s_mat[0][1] + inv[0][1] * s_mat[1][1],
+        ],
+        [
+            inv[1][0] * s_mat[0][0] + inv[1][1] * s_mat[1][0],
+            inv[1][0] * s_mat[0][1] + inv[1][1] * s_mat[1][1],
+        ],
+    ];
+    // Its semi-axes and the long one's direction (singular values of M).
+    let (big, small, angle) = singular(m);
+    if !(small > 0.0 && big.is_finite()) {
+        return d;
+    }
+    let mut look = d.look;
+    look.diameter_mm *= small;
+    Dot {
+        look,
+        elongation: big / small,
+        direction_rad: angle,
+        ..d
+    }
 }
 
 /// The singular values of a 2 × 2 matrix (larger, smaller) and the direction of the larger's

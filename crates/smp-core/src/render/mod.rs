@@ -13,7 +13,7 @@ mod tiles;
 
 pub use compositor::Compositor;
 pub use dot::{Dot, dots_on_day, reach_mm};
-pub use head::{Camera, draw_head};
+pub use head::{Camera, dot_round_on_skin, draw_head, round_on_skin};
 pub use map::draw_map;
 pub use picture::{Picture, PixelRect, RenderError};
 pub use tiles::TileCanvas;

@@ -32,7 +32,7 @@ use crate::geometry::{Point, Polygon, Vec3};
 pub use head::Head;
 pub use landmarks::{Landmark, Region, UnknownLandmark};
 pub use map::{AZIMUTH_STEP_DEG, POLAR_LIMIT_DEG, THETA_STEP_DEG};
-pub use mesh::{HeadMesh, MAX_MESH_DETAIL};
+pub use mesh::{HeadMesh, MAX_MESH_DETAIL, MeshPiece};
 pub use metric::{LocalMetric, METRIC_STEP_MM, MetricGrid};
 pub use shape::{HeadError, HeadForm, HeadShape, HumanProportions};
 pub use view::{UnknownView, View};

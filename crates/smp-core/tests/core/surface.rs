@@ -1453,3 +1453,59 @@ fn building_a_head_twice_gives_the_same_head_bit_for_bit() {
     }
     assert_eq!(again.scalp_outline(), FEMALE.scalp_outline());
 }
+
+#[test]
+fn the_mesh_cut_by_tiles_covers_the_head_and_each_piece_stays_in_its_tile() {
+    let head = &*MALE;
+    // The detail the trainer draws at.
+    let detail = 6;
+    let whole = head.mesh(detail);
+    let area = |p: &[Vec3], tris: &[[u32; 3]]| -> f64 {
+        tris.iter()
+            .map(|t| {
+                let [a, b, c] = t.map(|i| p[i as usize]);
+                0.5 * (b - a).cross(c - a).length()
+            })
+            .sum()
+    };
+    let total = area(&whole.positions, &whole.triangles);
+    let tile = 40.0;
+    let pieces = head.mesh_by_tiles(detail, tile);
+    let cut: f64 = pieces
+        .iter()
+        .map(|p| area(&p.positions, &p.triangles))
+        .sum();
+    assert!((cut - total).abs() < 0.01 * total, "{cut} vs {total}");
+    assert_eq!(
+        pieces.last().map(|p| p.tile),
+        Some(None),
+        "the part off the map last"
+    );
+    for piece in &pieces {
+        let Some((tx, ty)) = piece.tile else { continue };
+        for (pos, uv) in piece.positions.iter().zip(&piece.uvs) {
+            assert!((0.0..=1.0).contains(&uv[0]) && (0.0..=1.0).contains(&uv[1]));
+            // Every vertex maps back into its tile, where its texture coordinate says, within
+            // the flat triangles' own departure from the curved map (a cut corner lies in its
+            // triangle).
+            let m = head.to_map(*pos).expect("on the map");
+            let expected = Point::new(
+                (f64::from(tx) + uv[0]) * tile,
+                (f64::from(ty) + uv[1]) * tile,
+            );
+            assert!(m.distance(expected) < 0.25, "{m:?} vs {expected:?}");
+        }
+        // Faces keep their outward winding.
+        for t in &piece.triangles {
+            let [a, b, c] = t.map(|i| piece.positions[i as usize]);
+            let n = piece.normals[t[0] as usize];
+            let face = (b - a).cross(c - a);
+            assert!(
+                face.length() < 1e-9 || face.dot(n) > 0.0,
+                "{:?} {:?}",
+                piece.tile,
+                [a, b, c]
+            );
+        }
+    }
+}

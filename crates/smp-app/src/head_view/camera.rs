@@ -1,0 +1,234 @@
+//! The camera around the head: it orbits the head's centre on the right or middle button (never
+//! the left, which is the needle, and never while a stroke is down), zooms with Ctrl + wheel or
+//! `+`/`-` down to a few millimetres of skin, and jumps to the five views on the keys 1–5 or the
+//! HUD's buttons. Written here rather than taken from a crate: a few dozen lines, and the rules
+//! of what may move it belong to the trainer.
+
+use bevy::camera::Viewport;
+use bevy::camera::visibility::RenderLayers;
+use bevy::core_pipeline::tonemapping::Tonemapping;
+use bevy::input::ButtonState;
+use bevy::input::keyboard::KeyboardInput;
+use bevy::input::mouse::{MouseMotion, MouseWheel};
+use bevy::prelude::*;
+use smp_core::surface::View;
+
+use super::orbit::{FOV_RAD, HEAD_LAYER, HeadCamera, MAX_DISTANCE_MM, MIN_DISTANCE_MM, Orbit};
+use super::pick::{PointerToHead, head_viewport};
+use crate::input::{KeyboardOverUi, MouseContact, PointerOverUi, ctrl_held};
+use crate::screen::Screen;
+use crate::wake::Wake;
+
+pub(crate) fn plugin(app: &mut App) {
+    // Before input: the pen reads window positions through this frame's view.
+    app.add_systems(PreUpdate, follow_head_camera);
+    app.add_systems(
+        Update,
+        (orbit_controls, place_camera)
+            .chain()
+            .in_set(crate::AppSystems::View),
+    );
+}
+
+/// The head camera's multisampling: four samples keep the silhouette and the plan's lines
+/// smooth.
+pub const HEAD_MSAA: Msaa = Msaa::Sample4;
+
+/// Marks what exists only while a head is shown: its camera, lights and meshes.
+#[derive(Component)]
+pub struct HeadScene;
+
+/// The camera and the studio's lights for a head, seeing only the head's render layer (its meshes
+/// and lines). Drawn before the flat skin's camera, which then draws its panels over the head
+/// without clearing it.
+pub(crate) fn spawn_scene(commands: &mut Commands) {
+    commands.insert_resource(Orbit::default());
+    commands.spawn((
+        Camera3d::default(),
+        // Drawn first; the flat scalp's camera and the panels draw over it.
+        Camera {
+            order: -1,
+            ..default()
+        },
+        Projection::Perspective(PerspectiveProjection {
+            fov: FOV_RAD,
+            near: 5.0,
+            far: 5000.0,
+            ..default()
+        }),
+        // Colours as lit, no film curve: no tables to load.
+        Tonemapping::None,
+        HEAD_MSAA,
+        Orbit::default().transform(),
+        HeadCamera,
+        HeadScene,
+        RenderLayers::layer(HEAD_LAYER),
+        DespawnOnEnter(Screen::Title),
+    ));
+    // A studio: a warm key light above front-left, a cool fill from the right, a rim behind.
+    for (dir, lux, colour) in [
+        (
+            Vec3::new(-0.5, 0.75, 0.6),
+            1000.0,
+            Color::srgb(1.0, 0.96, 0.9),
+        ),
+        (Vec3::new(0.8, 0.3, 0.1), 350.0, Color::srgb(0.85, 0.9, 1.0)),
+        (Vec3::new(0.2, -0.8, 0.55), 450.0, Color::WHITE),
+    ] {
+        commands.spawn((
+            DirectionalLight {
+                illuminance: lux,
+                color: colour,
+                ..default()
+            },
+            Transform::from_translation(dir * 100.0).looking_at(Vec3::ZERO, Vec3::Z),
+            HeadScene,
+            RenderLayers::layer(HEAD_LAYER),
+            DespawnOnEnter(Screen::Title),
+        ));
+    }
+}
+
+/// A key for each view: 1 front, 2 left, 3 right, 4 top, 5 back.
+pub const PRESET_KEYS: [(KeyCode, View); 5] = [
+    (KeyCode::Digit1, View::Front),
+    (KeyCode::Digit2, View::Left),
+    (KeyCode::Digit3, View::Right),
+    (KeyCode::Digit4, View::Top),
+    (KeyCode::Digit5, View::Back),
+];
+
+#[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
+fn orbit_controls(
+    keys: Res<ButtonInput<KeyCode>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    mut motion: MessageReader<MouseMotion>,
+    mut wheel: MessageReader<MouseWheel>,
+    mut key_events: MessageReader<KeyboardInput>,
+    over_ui: Res<PointerOverUi>,
+    typing: Res<KeyboardOverUi>,
+    mouse: Res<MouseContact>,
+    orbit: Option<ResMut<Orbit>>,
+    mut wake: ResMut<Wake>,
+) {
+    let Some(mut orbit) = orbit else { return };
+    let free = !typing.0;
+    for (key, view) in PRESET_KEYS {
+        if free && keys.just_pressed(key) {
+            let distance = orbit.distance;
+            *orbit = Orbit {
+                distance,
+                ..Orbit::of_view(view)
+            };
+        }
+    }
+    // Every press counts, even several between two frames of a slow renderer.
+    let mut zoom = 1.0f32;
+    for k in key_events.read() {
+        if !free || k.state != ButtonState::Pressed || k.repeat {
+            continue;
+        }
+        match k.key_code {
+            KeyCode::Equal | KeyCode::NumpadAdd => zoom /= 1.4,
+            KeyCode::Minus | KeyCode::NumpadSubtract => zoom *= 1.4,
+            _ => {}
+        }
+    }
+    let ctrl = ctrl_held(&keys);
+    for w in wheel.read() {
+        if ctrl && !over_ui.0 {
+            zoom *= if w.y > 0.0 { 1.0 / 1.15 } else { 1.15 };
+        }
+    }
+    if zoom != 1.0 {
+        orbit.distance = (orbit.distance * zoom).clamp(MIN_DISTANCE_MM, MAX_DISTANCE_MM);
+    }
+    // Orbit on the right or middle button only, and never while the needle is in.
+    let dragging = buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle);
+    if dragging && !mouse.down {
+        // Slower when close: a loupe turns by a hair.
+        let rate = 0.005 * (orbit.distance / 560.0).clamp(0.05, 1.5);
+        for m in motion.read() {
+            orbit.yaw += m.delta.x * rate;
+            orbit.pitch = (orbit.pitch + m.delta.y * rate).clamp(-1.2, 1.55);
+        }
+    } else {
+        motion.clear();
+    }
+    // Arrow keys turn the head too; a held key glides.
+    let step = 1.2 * (orbit.distance / 560.0).clamp(0.05, 1.5) / 60.0;
+    for (key, dyaw, dpitch) in [
+        (KeyCode::ArrowLeft, -1.0, 0.0),
+        (KeyCode::ArrowRight, 1.0, 0.0),
+        (KeyCode::ArrowUp, 0.0, 1.0),
+        (KeyCode::ArrowDown, 0.0, -1.0),
+    ] {
+        if free && keys.pressed(key) {
+            orbit.yaw += dyaw * step;
+            orbit.pitch = (orbit.pitch + dpitch * step).clamp(-1.2, 1.55);
+            wake.next_frame();
+        }
+    }
+}
+
+/// Puts the camera where the orbit says, drawing into the part of the window the panels leave.
+fn place_camera(
+    orbit: Option<Res<Orbit>>,
+    mut cameras: Query<(&mut Transform, &mut Camera), With<HeadCamera>>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    panels: Res<crate::camera::PanelsPx>,
+) {
+    let (Some(orbit), Ok(window)) = (orbit, windows.single()) else {
+        return;
+    };
+    let area = head_viewport(window, &panels);
+    let scale = window.scale_factor();
+    let viewport = Viewport {
+        physical_position: (area.min * scale).as_uvec2(),
+        physical_size: (area.size() * scale).as_uvec2().max(UVec2::ONE),
+        ..default()
+    };
+    for (mut tf, mut camera) in &mut cameras {
+        if orbit.is_changed() {
+            *tf = orbit.transform();
+        }
+        let same = camera.viewport.as_ref().is_some_and(|v| {
+            v.physical_position == viewport.physical_position
+                && v.physical_size == viewport.physical_size
+        });
+        if !same {
+            camera.viewport = Some(viewport.clone());
+        }
+    }
+}
+
+/// Keeps [`PointerToHead`] in step with the camera and the window.
+fn follow_head_camera(
+    mut commands: Commands,
+    orbit: Option<Res<Orbit>>,
+    cameras: Query<&Camera, With<HeadCamera>>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    panels: Res<crate::camera::PanelsPx>,
+    current: Option<Res<PointerToHead>>,
+    practice: Option<Res<crate::session::Practice>>,
+) {
+    let head = practice.as_ref().and_then(|p| p.level.plan.head());
+    let (Some(orbit), Some(head), Ok(window), false) =
+        (orbit, head, windows.single(), cameras.is_empty())
+    else {
+        if current.is_some() {
+            commands.remove_resource::<PointerToHead>();
+        }
+        return;
+    };
+    let mapping = PointerToHead::new(head, &orbit, head_viewport(window, &panels));
+    let same = current.is_some_and(|c| {
+        std::sync::Arc::ptr_eq(&c.head, &mapping.head)
+            && c.eye == mapping.eye
+            && c.forward == mapping.forward
+            && c.viewport == mapping.viewport
+    });
+    if !same {
+        commands.insert_resource(mapping);
+    }
+}
