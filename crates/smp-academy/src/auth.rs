@@ -275,20 +275,23 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if let Some(token) = bearer(&parts.headers) {
-            return user_by_token(state, token)
-                .await?
-                .map(ApiUser)
-                .ok_or(AppError::Unauthorized);
-        }
-        if let Some(value) = cookie(&parts.headers, SESSION_COOKIE) {
-            return user_by_session(state, &value)
-                .await?
-                .map(ApiUser)
-                .ok_or(AppError::Unauthorized);
-        }
-        Err(AppError::Unauthorized)
+        api_user(state, &parts.headers).await.map(ApiUser)
     }
+}
+
+/// The account behind a request's device token or session cookie; anything else is a 401.
+pub async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, AppError> {
+    if let Some(token) = bearer(headers) {
+        return user_by_token(state, token)
+            .await?
+            .ok_or(AppError::Unauthorized);
+    }
+    if let Some(value) = cookie(headers, SESSION_COOKIE) {
+        return user_by_session(state, &value)
+            .await?
+            .ok_or(AppError::Unauthorized);
+    }
+    Err(AppError::Unauthorized)
 }
 
 #[cfg(test)]

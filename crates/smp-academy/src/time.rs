@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn dates_round_trip() {
         assert_eq!(date(0), "1970-01-01");
-        assert_eq!(minute(1_795_000_000), "2026-11-18 10:26");
+        assert_eq!(minute(1_795_000_000), "2026-11-18 11:06");
         for t in [0, 951_782_400, 1_709_164_800, 4_102_444_800] {
             let d = date(t);
             assert_eq!(parse_due(&d), Some(t - t.rem_euclid(86_400) + 86_399), "{d}");

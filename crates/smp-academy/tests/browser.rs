@@ -1,1 +1,1 @@
-
+//! Browser tests in real headless Chromium: see the module's body.

@@ -106,10 +106,18 @@ fn wants_page(user: &User, headers: &HeaderMap) -> bool {
 /// browser form is sent on to the attempt's page.
 pub async fn upload(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
     Query(q): Query<UploadQuery>,
     request: Request,
 ) -> Response {
+    // Refusals before the body is read still read it (within bounds), so that the client
+    // hears the answer instead of a connection closed in the middle of its upload.
+    let user = match crate::auth::api_user(&state, request.headers()).await {
+        Ok(u) => u,
+        Err(e) => {
+            drain(&mut request.into_body().into_data_stream()).await;
+            return e.into_response();
+        }
+    };
     let page = wants_page(&user, request.headers());
     match receive_and_submit(&state, &user, q, request).await {
         Ok(s) if page => Redirect::to(&s.url).into_response(),
@@ -132,7 +140,10 @@ async fn receive_and_submit(
     q: UploadQuery,
     request: Request,
 ) -> Result<ingest::Submission, AppError> {
-    user.require(&[Role::Trainee])?;
+    if let Err(e) = user.require(&[Role::Trainee]) {
+        drain(&mut request.into_body().into_data_stream()).await;
+        return Err(e);
+    }
     let limit = state.settings.upload_limit;
     let declared = request
         .headers()
@@ -155,8 +166,11 @@ async fn receive_and_submit(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        user.check_csrf(proof.as_deref())?;
         let mut body = request.into_body().into_data_stream();
+        if let Err(e) = user.check_csrf(proof.as_deref()) {
+            drain(&mut body).await;
+            return Err(e);
+        }
         if declared.is_some_and(|n| n > limit) {
             if !expects_continue {
                 drain(&mut body).await;

@@ -35,7 +35,7 @@ fn start(data: &std::path::Path, database: Option<&str>) -> Server {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(at) = line.find("listening on http://") {
-                let addr = line[at + "listening on ".len()..].split_whitespace().next().unwrap_or("").to_string();
+                let addr = line[at + "listening on http://".len()..].split_whitespace().next().unwrap_or("").to_string();
                 let _ = tx.send(addr);
             }
             let mut l = log2.lock().unwrap();

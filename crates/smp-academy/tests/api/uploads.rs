@@ -52,13 +52,14 @@ async fn the_stored_score_is_compared_never_trusted(app: TestApp) {
     let original = parse(ana_depth());
     // An edited total: the server's own total stands, and the file is flagged.
     let mut edited = original.clone();
-    edited.score.as_mut().unwrap().total = 100.0;
+    // (The expert's true total is 100: claim less, so that the edit shows.)
+    edited.score.as_mut().unwrap().total = 42.0;
     edited.seed = 2; // other bytes than the original's
     let (s, v) = app.upload(&a.ana, edited.to_ron(), "").await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(v["verification"], "mismatch");
+    assert_eq!(v["verification"], "mismatch", "{v}");
     assert_eq!(v["flags"], serde_json::json!(["mismatch"]));
-    assert_ne!(v["total"].as_f64().unwrap(), 100.0);
+    assert_eq!(v["total"].as_f64().unwrap(), 100.0, "the server's total, not the file's 42");
     // Scored by older rules, made by a program, another name on it, another level file.
     let mut older = original.clone();
     older.score.as_mut().unwrap().scoring_version = 1;
@@ -90,7 +91,7 @@ async fn refusals_are_clear_and_store_nothing(app: TestApp) {
     };
     // Not an attempt: the file's line and column.
     let (s, v) = app.upload(&a.ana, "(\n  format_version: 2,\n  level_id: 5,\n)".to_string(), "?name=x.ron").await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "x.ron:3:13");
+    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "x.ron:3:12: Expected string");
     let (s, v) = app.upload(&a.ana, vec![0xffu8, 0xfe, 0x00], "?name=bin.ron").await;
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "bin.ron:1:1: not UTF-8");
     let (s, v) = app.upload(&a.ana, String::new(), "").await;
@@ -98,7 +99,7 @@ async fn refusals_are_clear_and_store_nothing(app: TestApp) {
     // An unknown level, and a level not assigned to this trainee: where the file names it.
     let unknown = ana_depth().replacen("level_id: \"depth-drill\"", "level_id: \"no-such-level\"", 1);
     let (s, v) = app.upload(&a.ana, unknown, "?name=u.ron").await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "u.ron:3:15: no level with id \"no-such-level\" among the academy's levels");
+    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "u.ron:3:5: no level with id \"no-such-level\" among the academy's levels");
     let hairline = attempt_file("soft-hairline", Persona::Expert, 1, "Ana", ToolKind::Pen);
     let (s, v) = app.upload(&a.ana, hairline, "").await;
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "is not assigned in any of your courses");
