@@ -7,8 +7,8 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
 //! test says so and passes, unless `SMP_ACADEMY_BROWSER_TESTS=require` (as `.ci/run` sets).
 //! `SMP_ACADEMY_CHROMIUM` and `SMP_ACADEMY_CHROMEDRIVER` name other binaries;
-//! `SMP_ACADEMY_SCREENSHOTS=DIR` keeps screenshots of the gradebook, the attempt's review page
-//! and the trainee's page.
+//! `SMP_ACADEMY_SCREENSHOTS=DIR` keeps screenshots of the gradebook, the attempt's review page,
+//! the trainee's page and the released feedback as the trainee sees it.
 
 #[allow(dead_code, reason = "the API tests' helpers, of which this binary uses a few")]
 #[path = "api/helpers.rs"]
@@ -226,6 +226,7 @@ async fn review_and_release(c: &Client, app: &TestApp) {
         .unwrap();
     let comments = text_of(c, "#comments").await;
     assert!(comments.contains(note) && comments.contains("[signed by Marta Costa]"), "{comments}");
+    screenshot(c, "feedback").await;
     sign_out(c).await;
 }
 
