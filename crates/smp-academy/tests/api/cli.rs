@@ -51,6 +51,10 @@ fn an_academy_is_set_up_from_nothing_by_a_script() {
     assert!(out.contains("until passed"), "{out}");
     let token = ok(&["admin", "token", "--user", "ana", "--label", "Ana's tablet"], None);
     assert!(token.trim().starts_with("smpd_") && token.trim().len() == 5 + 64);
+    let out = ok(&["admin", "revoke-tokens", "--user", "ana"], None);
+    assert!(out.contains("1 token(s) of ana revoked"), "{out}");
+    let out = ok(&["admin", "set-password", "--username", "bo", "--password-stdin"], Some("bo-password-1\n"));
+    assert!(out.contains("password of bo set"), "{out}");
     let keys = ok(&["admin", "trusted-keys"], None);
     assert!(keys.contains("Marta Costa") && keys.contains("ed25519:"));
     smp_core::signing::TrustedKeys::load(&d.join("trusted-keys.ron")).unwrap();

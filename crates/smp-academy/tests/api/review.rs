@@ -213,9 +213,65 @@ async fn rescore_restores_the_servers_numbers(app: TestApp) {
     assert_eq!((again.attempts, again.changed.len()), (1, 0));
 }
 
+async fn instructors_list_their_courses_work_only(app: TestApp) {
+    let a = app.academy().await;
+    let (_, v) = app.upload(&a.ana, ana_depth().to_string(), "").await;
+    let id = v["id"].as_i64().unwrap();
+    let cy = attempt_file("depth-drill", Persona::Expert, 4, "Cy", ToolKind::Pen);
+    let (s, _) = app.upload(&a.cy, cy, "").await;
+    assert_eq!(s, StatusCode::CREATED);
+    let get = |path: String| {
+        let req = app.client.get(app.url(&path)).bearer_auth(&a.marta_token);
+        async move {
+            let r = req.send().await.unwrap();
+            let status = r.status();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    // Marta's course: Ana's attempt; Ines's course: not found; no course: a clear 400.
+    let (s, v) = get(format!("/api/attempts?course={}", a.course)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let list = v["attempts"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0]["id"].as_i64(), list[0]["trainee"].as_str()), (Some(id), Some("ana")));
+    let (s, _) = get(format!("/api/attempts?course={}", a.course + 1)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = get("/api/attempts".into()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("?course=ID"));
+    let (_, v) = get("/api/assignments".into()).await;
+    let courses: Vec<&str> = v["assignments"].as_array().unwrap().iter().map(|x| x["course"].as_str().unwrap()).collect();
+    assert_eq!(courses, ["SMP-1", "SMP-1"], "only the courses Marta teaches");
+    // A comment pinned to a moment; a session out of range is refused.
+    let marta = app.sign_in("marta").await;
+    let r = app
+        .post_form(&marta, &format!("/attempts/{id}/notes"), &[("text", "Slow down here."), ("pin", "moment"), ("session", "1"), ("t_s", "12.5")], true)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(&marta, &format!("/attempts/{id}/notes"), &[("text", "x"), ("pin", "moment"), ("session", "9"), ("t_s", "1")], true)
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (_, html) = app.get_as(&marta, &format!("/attempts/{id}")).await;
+    assert!(html.contains("Slow down here.") && html.contains("[signed by Marta Costa]"));
+    assert_eq!(html.matches("class=\"note-text\"").count(), 1, "the refused note is not stored");
+    // A new password ends the account's sessions.
+    smp_academy::admin::set_password(
+        &app.state,
+        &smp_academy::domain::Username::parse("marta").unwrap(),
+        smp_academy::domain::Password::new("another-long-password".into()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let r = app.client.get(app.url("/courses")).header("cookie", &marta.cookie).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(r.headers()["location"], "/");
+}
+
 crate::on_both!(
     a_signed_note_is_seen_once_released,
     the_gradebook_shows_best_latest_flags_and_late,
     the_csv_is_formula_safe,
     rescore_restores_the_servers_numbers,
+    instructors_list_their_courses_work_only,
 );
