@@ -11,6 +11,8 @@
 //!
 //! `cargo bench -p smp-academy`; figures in the README's Performance section.
 
+#![allow(missing_docs, reason = "criterion_group! makes an undocumented public function")]
+
 #[allow(dead_code, reason = "the API tests' helpers, of which the benchmarks use a few")]
 #[path = "../tests/api/helpers.rs"]
 mod helpers;
