@@ -199,6 +199,30 @@ async fn receive_and_submit(
     let mut form = Multipart::from_request(request, state)
         .await
         .map_err(|e| AppError::BadRequest(format!("not a form: {e}")))?;
+    match read_form(state, user, &mut form, &q).await {
+        Ok((received, name, assignment)) => {
+            ingest::submit(state, user, received, &name, assignment, "browser").await
+        }
+        Err(e) => {
+            // The rest of the form is still read (within bounds), so that the browser hears
+            // the refusal instead of a connection closed in the middle of its upload.
+            while let Ok(Some(mut f)) = form.next_field().await {
+                drain(&mut f).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Reads the upload form's parts up to its file, received whole into a temporary file: the
+/// file, its name and the assignment asked for. A refusal leaves the rest of the form unread.
+async fn read_form(
+    state: &AppState,
+    user: &User,
+    form: &mut Multipart,
+    q: &UploadQuery,
+) -> Result<(crate::store::Received, String, Option<i64>), AppError> {
+    let limit = state.settings.upload_limit;
     let mut csrf_ok = user.csrf.is_none();
     let mut assignment = q.assignment;
     loop {
@@ -227,24 +251,19 @@ async fn receive_and_submit(
             }
             "file" => {
                 if !csrf_ok {
+                    drain(&mut field).await;
                     return Err(AppError::Csrf);
                 }
                 let name = safe_name(field.file_name().or(q.name.as_deref()));
-                let received = match state.store.receive(&mut field, limit).await {
-                    Ok(r) => r,
+                return match state.store.receive(&mut field, limit).await {
+                    Ok(received) => Ok((received, name, assignment)),
                     Err(e) => {
                         if matches!(e, AppError::TooLarge { .. }) {
                             drain(&mut field).await;
-                            drop(field);
-                            while let Ok(Some(mut f)) = form.next_field().await {
-                                drain(&mut f).await;
-                            }
                         }
-                        return Err(e);
+                        Err(e)
                     }
                 };
-                drop(field);
-                return ingest::submit(state, user, received, &name, assignment, "browser").await;
             }
             _ => {
                 small_text(&mut field).await?;
