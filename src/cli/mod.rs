@@ -15,6 +15,7 @@ mod progress;
 mod render;
 mod score;
 mod simulate;
+mod submit;
 
 use out::{esay, say};
 
@@ -233,6 +234,21 @@ enum Command {
         /// The name to put on the line (default: $USER).
         #[arg(long)]
         name: Option<String>,
+    },
+    /// Send an attempt to the academy's server (smp-academy), which rescores and files it.
+    Submit {
+        /// The attempt file.
+        file: PathBuf,
+        /// The academy, http://HOST:PORT (default: $SMP_ACADEMY_SERVER, else academy.ron in
+        /// the data folder).
+        #[arg(long)]
+        server: Option<String>,
+        /// This device's token (default: $SMP_ACADEMY_TOKEN, else academy.ron).
+        #[arg(long)]
+        token: Option<String>,
+        /// The assignment, when the level is assigned more than once.
+        #[arg(long)]
+        assignment: Option<u64>,
     },
     /// List or check levels.
     Levels {
@@ -524,6 +540,12 @@ pub fn run() -> ExitCode {
             levels,
         }) => grade::progress(&trainee, dir.as_deref(), levels.as_deref()),
         Some(Command::Keys { name }) => keys(name),
+        Some(Command::Submit {
+            file,
+            server,
+            token,
+            assignment,
+        }) => submit::run(&file, server, token, assignment),
         Some(Command::Head { name, at, json }) => head::run(&name, &at, json),
         Some(Command::ScoringTable) => {
             out::raw(&smp_core::scoring_table::markdown());
