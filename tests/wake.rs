@@ -254,6 +254,22 @@ fn run_untouched(
     )
 }
 
+/// The fraction of a screenshot's pixels that are skin-coloured (warm and light: red well
+/// above blue), against the trainer's dark grey background and panels.
+fn skin_fraction(path: &Path) -> f64 {
+    let picture = image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgb8();
+    let warm = picture
+        .pixels()
+        .filter(|p| {
+            let [r, g, b] = p.0.map(i32::from);
+            r > 70 && r > b + 25 && g > b
+        })
+        .count();
+    warm as f64 / f64::from(picture.width() * picture.height()).max(1.0)
+}
+
 fn is_png(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|b| b.starts_with(b"\x89PNG\r\n\x1a\n") && b.len() > 1000)
 }
@@ -323,6 +339,54 @@ fn scripted_runs_finish_in_a_real_window_with_no_input() {
     let status = status.unwrap_or_else(|| panic!("review never exited without input:\n{log}"));
     assert!(status.success(), "review: {status}\n{log}");
     assert!(is_png(&review), "the review screenshot\n{log}");
+    // The pictures show the skin, not an empty window: the practice skin fills much of the
+    // window beside the panel.
+    for shot in [dir.join("shot-practice.png"), review] {
+        let warm = skin_fraction(&shot);
+        assert!(
+            warm > 0.15,
+            "{}: only {warm:.3} of it is skin",
+            shot.display()
+        );
+    }
+
+    // A head level in the same window: the head is drawn, lit, in the middle of the view.
+    let on_head = dir.join("head.ron");
+    let o = smp(&[
+        "simulate",
+        "--level",
+        "head-crown",
+        "--persona",
+        "expert",
+        "--seed",
+        "2",
+        "--out",
+        on_head.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let head_shot = dir.join("head.png");
+    let (status, log) = run_untouched(
+        &x.display,
+        &dir,
+        &[
+            "play",
+            "--replay",
+            on_head.to_str().unwrap(),
+            "--speed",
+            "5000",
+            "--screenshot",
+            head_shot.to_str().unwrap(),
+            "--exit-when-done",
+        ],
+        Duration::from_secs(400),
+    );
+    let status = status.unwrap_or_else(|| panic!("play on a head never exited:\n{log}"));
+    assert!(status.success(), "play on a head: {status}\n{log}");
+    let warm = skin_fraction(&dir.join("head-practice.png"));
+    assert!(
+        warm > 0.08,
+        "the head covers only {warm:.3} of the window\n{log}"
+    );
     drop(x);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -58,7 +58,15 @@ fn follow_camera(
 pub struct ScalpCamera;
 
 fn spawn(mut commands: Commands) {
-    commands.spawn((Camera2d, ScalpCamera, Transform::default()));
+    commands.spawn((
+        Camera2d,
+        // Colours as painted: the canvas is already the skin's colour, and with Bevy's 3D
+        // features on, a film curve would ask for tables we do not ship (the tiles then vanish).
+        bevy::core_pipeline::tonemapping::Tonemapping::None,
+        Msaa::Off,
+        ScalpCamera,
+        Transform::default(),
+    ));
 }
 
 /// Window position (logical px) to canvas mm, through the scalp camera.

@@ -17,6 +17,7 @@ pub mod autosave;
 pub mod calibration;
 pub mod camera;
 pub mod clock;
+pub mod cross_section;
 #[cfg(feature = "dev")]
 mod dev;
 pub mod editor;

@@ -350,11 +350,12 @@ fn build_view(
         fit_view(canvas_mm, window, &mut tf, &mut projection);
         // On a head the head's camera clears the window and draws first; the panels go over it,
         // sampled as the head was (cameras sharing a window must agree, or the later one loads
-        // an empty multisampled picture).
+        // an empty multisampled picture). A flat skin's tiles are square to the window and need
+        // no multisampling (with it, Mesa's software renderer drops the 2D lines).
         (camera.clear_color, *msaa) = if head.is_some() {
             (ClearColorConfig::None, crate::head_view::camera::HEAD_MSAA)
         } else {
-            (ClearColorConfig::Default, Msaa::default())
+            (ClearColorConfig::Default, Msaa::Off)
         };
     }
     if head.is_some() {

@@ -8,6 +8,17 @@ use crate::skin::{DepthOutcome, SkinType};
 pub const SETTLED_DAY: f64 = 42.0;
 /// Days in a year.
 pub const DAYS_PER_YEAR: f64 = 365.25;
+/// The days worth showing a trainee or an instructor, named: fresh, the scabs, healed, one and
+/// five years on (days after the work).
+pub const SHOWN_DAYS: [(&str, f64); 5] = [
+    ("fresh", 0.0),
+    ("scabs", 7.0),
+    ("healed", SETTLED_DAY),
+    ("1 year", 365.0),
+    ("5 years", LAST_SHOWN_DAY),
+];
+/// The furthest the trainer looks ahead: five years, days.
+pub const LAST_SHOWN_DAY: f64 = 1826.0;
 /// Fading per year of a crisp dot on covered, normal skin (fraction of opacity, as a rate).
 pub const BASE_FADE_PER_YEAR: f64 = 0.05;
 

@@ -12,6 +12,7 @@
 //! instructor's tools (review, reports, grading, the level editor) on top.
 
 pub mod attempt;
+pub mod cross_section;
 pub mod curve;
 pub mod editor;
 pub mod files;

@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 use smp_core::files::data_dir;
+use smp_core::healing::{DAYS_PER_YEAR, LAST_SHOWN_DAY, SETTLED_DAY, SHOWN_DAYS};
 
 use crate::AppSystems;
 use crate::autosave::{Autosave, Progress, save_attempt};
@@ -41,7 +42,7 @@ struct ResultsState {
 impl Default for ResultsState {
     fn default() -> Self {
         Self {
-            result_day: 42.0,
+            result_day: SETTLED_DAY,
             heatmap: Heatmap::None,
             highlight: None,
             results: None,
@@ -81,7 +82,7 @@ fn on_results(
     if practice.score.is_none() {
         practice.compute_score();
     }
-    ui.result_day = 42.0;
+    ui.result_day = SETTLED_DAY;
     // Computed once: 100,000 neighbour searches every frame would stall the screen.
     let points: Vec<smp_core::geometry::Point> = practice
         .impressions
@@ -110,7 +111,7 @@ fn on_results(
             .collect();
         ui.copy_to = format!("{}-{who}.ron", practice.attempt.level_id);
     }
-    shown.0 = Some(42.0);
+    shown.0 = Some(SETTLED_DAY);
     // A replay is not the trainee's own work: it is not saved again nor counted as progress.
     if driver.is_some() {
         return;
@@ -257,6 +258,29 @@ fn results_screen(
                         }
                     });
                 }
+                // The impression at the chosen place, cut through: where its pigment went.
+                let chosen = ui.highlight.and_then(|at| {
+                    practice
+                        .impressions
+                        .iter()
+                        .map(|p| (p.impression.at.distance(at), p))
+                        .filter(|(d, _)| *d < 2.0)
+                        .min_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, p)| p)
+                });
+                if let Some(p) = chosen {
+                    r.separator();
+                    r.strong(format!(
+                        "Impression {}: where the pigment went",
+                        p.index + 1
+                    ));
+                    let last_day = practice.impressions.last().map_or(0.0, |l| l.made_on_day);
+                    let later = ui.result_day + (last_day - p.made_on_day);
+                    crate::cross_section::show(
+                        r,
+                        &smp_core::cross_section::CrossSection::of(plan, p, later),
+                    );
+                }
                 if let Some(data) = &ui.results {
                     r.separator();
                     r.label("Depth of every impression (mm), target window marked:");
@@ -285,7 +309,7 @@ fn results_screen(
                 r.label("Healing and fading:");
                 let mut day = ui.result_day;
                 let resp = r.add(
-                    egui::Slider::new(&mut day, 0.0..=1826.0)
+                    egui::Slider::new(&mut day, 0.0..=LAST_SHOWN_DAY)
                         .logarithmic(true)
                         .text("days after the last session"),
                 );
@@ -294,13 +318,7 @@ fn results_screen(
                     shown.0 = Some(day);
                 }
                 r.horizontal(|h| {
-                    for (label, d) in [
-                        ("fresh", 0.0),
-                        ("scabs", 7.0),
-                        ("healed", 42.0),
-                        ("1 year", 365.0),
-                        ("5 years", 1826.0),
-                    ] {
+                    for (label, d) in SHOWN_DAYS {
                         if h.button(label).clicked() {
                             ui.result_day = d;
                             shown.0 = Some(d);
@@ -312,7 +330,7 @@ fn results_screen(
                     match ui.result_day {
                         d if d < 0.5 => "fresh, as just tattooed".to_string(),
                         d if d < 365.0 => format!("{d:.0} days after the last session"),
-                        d => format!("{:.1} years after the last session", d / 365.25),
+                        d => format!("{:.1} years after the last session", d / DAYS_PER_YEAR),
                     }
                 ));
                 if plan.head().is_some() {

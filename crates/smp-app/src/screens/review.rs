@@ -340,7 +340,8 @@ fn review_panel(
                     if h.selectable_label(review.healed_days.is_none(), "as it was then").clicked() {
                         review.healed_days = None;
                     }
-                    for (label, d) in [("healed 6 wk", 42.0), ("1 year", 365.0), ("5 years", 1826.0)] {
+                    // Every named day but the fresh one, which "as it was then" already shows.
+                    for (label, d) in smp_core::healing::SHOWN_DAYS.into_iter().skip(1) {
                         if h.selectable_label(review.healed_days == Some(d), label).clicked() {
                             review.healed_days = Some(d);
                             review.player.playing = false;
@@ -349,7 +350,7 @@ fn review_panel(
                 });
                 let mut days = review.healed_days.unwrap_or(0.0);
                 let resp = r.add(
-                    egui::Slider::new(&mut days, 0.0..=1826.0)
+                    egui::Slider::new(&mut days, 0.0..=smp_core::healing::LAST_SHOWN_DAY)
                         .logarithmic(true)
                         .max_decimals(0)
                         .text("days of healing after this moment"),
@@ -431,6 +432,20 @@ fn review_panel(
                             } else {
                                 r.colored_label(green, format!("✔ {text}"));
                             }
+                        }
+                        if let Some(p) = o.replay.impressions.get(f.index) {
+                            r.label("Where the pigment went:");
+                            let later = review
+                                .healed_days
+                                .unwrap_or(smp_core::healing::SETTLED_DAY);
+                            crate::cross_section::show(
+                                r,
+                                &smp_core::cross_section::CrossSection::of(
+                                    &o.level.plan,
+                                    p,
+                                    later,
+                                ),
+                            );
                         }
                         if r.small_button("go to this moment").clicked() {
                             let t = tl.times_s[f.index];

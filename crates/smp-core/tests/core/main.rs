@@ -1,5 +1,6 @@
 //! The core's integration tests: one binary with modules, built without any engine.
 
+mod cross_section;
 mod determinism;
 mod faults;
 mod fixtures;
