@@ -104,9 +104,7 @@ fn click_scalp(
     mut contexts: EguiContexts,
 ) {
     let Some(mut review) = review else { return };
-    // A click on a panel is for the panel, even in the frame the pointer arrived there.
-    let over_panel = contexts.ctx_mut().is_ok_and(|c| c.is_pointer_over_egui());
-    if !buttons.just_pressed(MouseButton::Left) || over_ui.0 || over_panel {
+    if !buttons.just_pressed(MouseButton::Left) || over_ui.0 {
         return;
     }
     let (Ok(window), Ok(camera)) = (windows.single(), cameras.single()) else {
@@ -116,12 +114,15 @@ fn click_scalp(
         return;
     };
     // egui learns the pointer is over a panel a frame late; the panels' own rectangles say it
-    // at once (a click on "Add comment" must not become a place).
+    // at once (a click on "Add comment" must not become a place). The screen's own layer is
+    // the background and covers the whole window: only a window floating above it (help, a
+    // dialog) takes the click.
     let pos = egui::pos2(cursor.x, cursor.y);
     if panel.scalp_rect.is_some_and(|r| !r.contains(pos))
-        || contexts
-            .ctx_mut()
-            .is_ok_and(|c| c.layer_id_at(pos).is_some())
+        || contexts.ctx_mut().is_ok_and(|c| {
+            c.layer_id_at(pos)
+                .is_some_and(|l| l.order != egui::Order::Background)
+        })
     {
         return;
     }
