@@ -224,7 +224,9 @@ pub fn run(
         ))
     })?;
     if token.contains(|c: char| c.is_control() || c == ' ') {
-        return Err(Failure::input("the token holds spaces or control characters"));
+        return Err(Failure::input(
+            "the token holds spaces or control characters",
+        ));
     }
     let server = parse_server(&server).map_err(Failure::input)?;
     let name = file
@@ -263,7 +265,11 @@ pub fn run(
             "stored"
         },
         v["total"].as_f64().unwrap_or(f64::NAN),
-        if v["passed"] == true { "passed" } else { "failed" },
+        if v["passed"] == true {
+            "passed"
+        } else {
+            "failed"
+        },
         v["verification"].as_str().unwrap_or("?"),
         if flags.is_empty() {
             String::new()
@@ -310,7 +316,10 @@ mod tests {
         assert_eq!(parse_response(plain).unwrap(), (201, b"{\"a\":1}".to_vec()));
         let chunked =
             b"HTTP/1.1 413 Payload Too Large\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
-        assert_eq!(parse_response(chunked).unwrap(), (413, b"{\"a\":1}".to_vec()));
+        assert_eq!(
+            parse_response(chunked).unwrap(),
+            (413, b"{\"a\":1}".to_vec())
+        );
         assert!(parse_response(b"garbage").is_err());
         assert_eq!(encode("a b/é.ron"), "a%20b%2F%C3%A9.ron");
     }

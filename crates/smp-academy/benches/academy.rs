@@ -11,9 +11,15 @@
 //!
 //! `cargo bench -p smp-academy`; figures in the README's Performance section.
 
-#![allow(missing_docs, reason = "criterion_group! makes an undocumented public function")]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! makes an undocumented public function"
+)]
 
-#[allow(dead_code, reason = "the API tests' helpers, of which the benchmarks use a few")]
+#[allow(
+    dead_code,
+    reason = "the API tests' helpers, of which the benchmarks use a few"
+)]
 #[path = "../tests/api/helpers.rs"]
 mod helpers;
 
@@ -36,14 +42,22 @@ async fn big_course(app: &TestApp) -> i64 {
     let code = CourseCode::parse("SMP-1").unwrap();
     let due = smp_academy::time::parse_due("2099-12-31").unwrap();
     for i in 0..8 {
-        let level = if i % 2 == 0 { "depth-drill" } else { "spacing-drill" };
+        let level = if i % 2 == 0 {
+            "depth-drill"
+        } else {
+            "spacing-drill"
+        };
         let title = ShownName::parse(&format!("Drill {}", i + 3)).unwrap();
-        admin::assign(s, &code, level, Some(&title), due, Policy::AtMost(5)).await.unwrap();
+        admin::assign(s, &code, level, Some(&title), due, Policy::AtMost(5))
+            .await
+            .unwrap();
     }
     for i in 0..198 {
         let u = Username::parse(&format!("trainee{i:03}")).unwrap();
         let n = ShownName::parse(&format!("Trainee {i:03}")).unwrap();
-        admin::add_user(s, Role::Trainee, &u, &n, None).await.unwrap();
+        admin::add_user(s, Role::Trainee, &u, &n, None)
+            .await
+            .unwrap();
         admin::enroll(s, &code, &u).await.unwrap();
     }
     let mut tx = s.db.begin_write().await.unwrap();
@@ -53,16 +67,18 @@ async fn big_course(app: &TestApp) -> i64 {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let assignments: Vec<(i64, String)> = sqlx::query_as("SELECT id, level_id FROM assignments WHERE course_id = $1")
-        .bind(a.course)
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
-    let trainees: Vec<(i64,)> = sqlx::query_as("SELECT user_id FROM enrollments WHERE course_id = $1")
-        .bind(a.course)
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let assignments: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, level_id FROM assignments WHERE course_id = $1")
+            .bind(a.course)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    let trainees: Vec<(i64,)> =
+        sqlx::query_as("SELECT user_id FROM enrollments WHERE course_id = $1")
+            .bind(a.course)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
     assert_eq!((assignments.len(), trainees.len()), (10, 200));
     let mut n = 0i64;
     for (t,) in &trainees {
@@ -112,7 +128,11 @@ fn benches(c: &mut Criterion) {
     let path = format!("/courses/{course}");
     let (status, html) = rt.block_on(app.get_as(&marta, &path));
     assert_eq!(status, reqwest::StatusCode::OK);
-    assert_eq!(html.matches("attempt(s)").count(), 2000, "every cell filled");
+    assert_eq!(
+        html.matches("attempt(s)").count(),
+        2000,
+        "every cell filled"
+    );
     let mut group = c.benchmark_group("academy");
     group.sample_size(30);
     group.bench_function("gradebook_200x10", |b| {
@@ -128,17 +148,31 @@ fn benches(c: &mut Criterion) {
         let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
         let s = &app.state;
         let code = CourseCode::parse("HEAD").unwrap();
-        admin::add_course(s, &code, &ShownName::parse("Heads").unwrap()).await.unwrap();
+        admin::add_course(s, &code, &ShownName::parse("Heads").unwrap())
+            .await
+            .unwrap();
         let due = smp_academy::time::parse_due("2099-12-31").unwrap();
-        admin::assign(s, &code, "full-head", None, due, Policy::AtMost(1000)).await.unwrap();
+        admin::assign(s, &code, "full-head", None, due, Policy::AtMost(1000))
+            .await
+            .unwrap();
         let mut tokens = Vec::new();
         for i in 0..4 {
             let u = Username::parse(&format!("head{i}")).unwrap();
-            admin::add_user(s, Role::Trainee, &u, &ShownName::parse("Ana").unwrap(), None).await.unwrap();
+            admin::add_user(
+                s,
+                Role::Trainee,
+                &u,
+                &ShownName::parse("Ana").unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
             admin::enroll(s, &code, &u).await.unwrap();
             tokens.push(admin::make_token(s, &u, "bench").await.unwrap());
         }
-        let head = tokio::task::spawn_blocking(|| helpers::full_head().to_string()).await.unwrap();
+        let head = tokio::task::spawn_blocking(|| helpers::full_head().to_string())
+            .await
+            .unwrap();
         (app, tokens, head)
     });
     println!("full-head attempt file: {:.1} MB", head.len() as f64 / 1e6);
@@ -162,29 +196,56 @@ fn benches(c: &mut Criterion) {
         let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
         let s = &app.state;
         let code = CourseCode::parse("LOAD").unwrap();
-        admin::add_course(s, &code, &ShownName::parse("Load").unwrap()).await.unwrap();
+        admin::add_course(s, &code, &ShownName::parse("Load").unwrap())
+            .await
+            .unwrap();
         let due = smp_academy::time::parse_due("2099-12-31").unwrap();
         for level in ["depth-drill", "spacing-drill", "full-head"] {
-            admin::assign(s, &code, level, None, due, Policy::AtMost(1000)).await.unwrap();
+            admin::assign(s, &code, level, None, due, Policy::AtMost(1000))
+                .await
+                .unwrap();
         }
         let mut tokens = Vec::new();
         for i in 0..50 {
             let u = Username::parse(&format!("load{i:02}")).unwrap();
-            admin::add_user(s, Role::Trainee, &u, &ShownName::parse(&format!("T{i}")).unwrap(), None)
-                .await
-                .unwrap();
+            admin::add_user(
+                s,
+                Role::Trainee,
+                &u,
+                &ShownName::parse(&format!("T{i}")).unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
             admin::enroll(s, &code, &u).await.unwrap();
             tokens.push(admin::make_token(s, &u, "bench").await.unwrap());
         }
         let files = tokio::task::spawn_blocking(|| {
-            let personas = [Persona::Expert, Persona::HeavyHand, Persona::LightHand, Persona::Clumper, Persona::Gridder, Persona::Drifter];
+            let personas = [
+                Persona::Expert,
+                Persona::HeavyHand,
+                Persona::LightHand,
+                Persona::Clumper,
+                Persona::Gridder,
+                Persona::Drifter,
+            ];
             (0..50usize)
                 .map(|i| {
                     if i % 16 == 5 {
                         helpers::full_head().to_string()
                     } else {
-                        let level = if i % 2 == 0 { "depth-drill" } else { "spacing-drill" };
-                        helpers::attempt_file(level, personas[i % personas.len()], i as u64, &format!("T{i}"), ToolKind::Pen)
+                        let level = if i % 2 == 0 {
+                            "depth-drill"
+                        } else {
+                            "spacing-drill"
+                        };
+                        helpers::attempt_file(
+                            level,
+                            personas[i % personas.len()],
+                            i as u64,
+                            &format!("T{i}"),
+                            ToolKind::Pen,
+                        )
                     }
                 })
                 .collect::<Vec<_>>()

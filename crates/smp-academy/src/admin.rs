@@ -10,7 +10,11 @@ use crate::domain::{CourseCode, Password, Policy, Role, ShownName, Username};
 use crate::error::AppError;
 use crate::startup::AppState;
 
-async fn user_id(state: &AppState, username: &Username, role: Option<Role>) -> Result<i64, AppError> {
+async fn user_id(
+    state: &AppState,
+    username: &Username,
+    role: Option<Role>,
+) -> Result<i64, AppError> {
     let row = sqlx::query("SELECT id, role FROM users WHERE username = $1")
         .bind(username.as_str())
         .fetch_optional(&state.db.pool)
@@ -62,7 +66,9 @@ pub async fn add_user(
         .await?
         .is_some()
     {
-        return Err(AppError::Conflict(format!("{username} already has an account")));
+        return Err(AppError::Conflict(format!(
+            "{username} already has an account"
+        )));
     }
     let id: i64 = sqlx::query(
         "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -95,14 +101,19 @@ pub async fn init(
         .try_get("n")?;
     if admins > 0 {
         return Err(AppError::Conflict(
-            "the academy has an admin already: add accounts with add-instructor, add-trainee".into(),
+            "the academy has an admin already: add accounts with add-instructor, add-trainee"
+                .into(),
         ));
     }
     add_user(state, Role::Admin, username, name, Some(password)).await
 }
 
 /// Sets (or replaces) an account's password; its sessions end.
-pub async fn set_password(state: &AppState, username: &Username, password: Password) -> Result<(), AppError> {
+pub async fn set_password(
+    state: &AppState,
+    username: &Username,
+    password: Password,
+) -> Result<(), AppError> {
     let id = user_id(state, username, None).await?;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
@@ -122,7 +133,11 @@ pub async fn set_password(state: &AppState, username: &Username, password: Passw
 }
 
 /// Adds a course.
-pub async fn add_course(state: &AppState, code: &CourseCode, title: &ShownName) -> Result<i64, AppError> {
+pub async fn add_course(
+    state: &AppState,
+    code: &CourseCode,
+    title: &ShownName,
+) -> Result<i64, AppError> {
     let mut tx = state.db.begin_write().await?;
     if sqlx::query("SELECT id FROM courses WHERE code = $1")
         .bind(code.as_str())
@@ -130,28 +145,41 @@ pub async fn add_course(state: &AppState, code: &CourseCode, title: &ShownName) 
         .await?
         .is_some()
     {
-        return Err(AppError::Conflict(format!("course {} exists already", code.as_str())));
+        return Err(AppError::Conflict(format!(
+            "course {} exists already",
+            code.as_str()
+        )));
     }
-    let id: i64 = sqlx::query("INSERT INTO courses (code, title, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(code.as_str())
-        .bind(title.as_str())
-        .bind(crate::time::now())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO courses (code, title, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(code.as_str())
+    .bind(title.as_str())
+    .bind(crate::time::now())
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// An instructor teaches a course (again is no change).
-pub async fn teach(state: &AppState, code: &CourseCode, instructor: &Username) -> Result<(), AppError> {
+pub async fn teach(
+    state: &AppState,
+    code: &CourseCode,
+    instructor: &Username,
+) -> Result<(), AppError> {
     let c = course_id(state, code).await?;
     let u = user_id(state, instructor, Some(Role::Instructor)).await?;
     link(state, "course_instructors", c, u).await
 }
 
 /// A trainee is enrolled in a course (again is no change).
-pub async fn enroll(state: &AppState, code: &CourseCode, trainee: &Username) -> Result<(), AppError> {
+pub async fn enroll(
+    state: &AppState,
+    code: &CourseCode,
+    trainee: &Username,
+) -> Result<(), AppError> {
     let c = course_id(state, code).await?;
     let u = user_id(state, trainee, Some(Role::Trainee)).await?;
     link(state, "enrollments", c, u).await
@@ -167,7 +195,11 @@ async fn link(state: &AppState, table: &str, course: i64, user: i64) -> Result<(
             "INSERT INTO course_instructors (course_id, user_id) VALUES ($1, $2) ON CONFLICT (course_id, user_id) DO NOTHING"
         }
     };
-    sqlx::query(q).bind(course).bind(user).execute(&mut *tx).await?;
+    sqlx::query(q)
+        .bind(course)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -207,7 +239,11 @@ pub async fn assign(
 }
 
 /// A new device token for an account: the secret, shown once (only its hash is stored).
-pub async fn make_token(state: &AppState, username: &Username, label: &str) -> Result<String, AppError> {
+pub async fn make_token(
+    state: &AppState,
+    username: &Username,
+    label: &str,
+) -> Result<String, AppError> {
     let u = user_id(state, username, None).await?;
     let (token, hash) = auth::new_token()?;
     let mut tx = state.db.begin_write().await?;
@@ -226,11 +262,13 @@ pub async fn make_token(state: &AppState, username: &Username, label: &str) -> R
 pub async fn revoke_tokens(state: &AppState, username: &Username) -> Result<u64, AppError> {
     let u = user_id(state, username, None).await?;
     let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query("UPDATE device_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(crate::time::now())
-        .bind(u)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE device_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(crate::time::now())
+    .bind(u)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(done.rows_affected())
 }
@@ -238,9 +276,10 @@ pub async fn revoke_tokens(state: &AppState, username: &Username) -> Result<u64,
 /// Makes every instructor's key (when missing) and writes the academy's trusted-keys file:
 /// their public keys under their names, as `smp-trainer grade --trusted-keys` reads it.
 pub async fn write_trusted_keys(state: &AppState) -> Result<String, AppError> {
-    let rows = sqlx::query("SELECT id, display_name FROM users WHERE role = 'instructor' ORDER BY id")
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, display_name FROM users WHERE role = 'instructor' ORDER BY id")
+            .fetch_all(&state.db.pool)
+            .await?;
     let mut keys = smp_core::signing::TrustedKeys::default();
     for r in rows {
         let id: i64 = r.try_get("id")?;
@@ -250,9 +289,13 @@ pub async fn write_trusted_keys(state: &AppState) -> Result<String, AppError> {
             key: key.public(),
         });
     }
-    let body = ron::ser::to_string_pretty(&keys, ron::ser::PrettyConfig::new().indentor("    ".to_string()))
-        .map_err(AppError::internal)?;
-    let text = format!("// The academy's trusted instructor keys, written by smp-academy.\n{body}\n");
+    let body = ron::ser::to_string_pretty(
+        &keys,
+        ron::ser::PrettyConfig::new().indentor("    ".to_string()),
+    )
+    .map_err(AppError::internal)?;
+    let text =
+        format!("// The academy's trusted instructor keys, written by smp-academy.\n{body}\n");
     smp_core::files::write_atomically(&state.settings.trusted_keys_path(), text.as_bytes())
         .map_err(AppError::internal)?;
     Ok(text)
@@ -284,7 +327,10 @@ pub struct RescoreReport {
 
 /// Rescores every stored attempt (of one course, when given) from its kept file, with the
 /// academy's levels and today's rules, and stores the new results.
-pub async fn rescore(state: &AppState, course: Option<&CourseCode>) -> Result<RescoreReport, AppError> {
+pub async fn rescore(
+    state: &AppState,
+    course: Option<&CourseCode>,
+) -> Result<RescoreReport, AppError> {
     let course = match course {
         Some(c) => Some(course_id(state, c).await?),
         None => None,
@@ -313,13 +359,18 @@ pub async fn rescore(state: &AppState, course: Option<&CourseCode>) -> Result<Re
             csrf: None,
         };
         let st = state.clone();
-        let outcome = tokio::task::spawn_blocking(move || -> Result<crate::ingest::Scored, AppError> {
-            let bytes = st.store.read(&hash)?;
-            let checked = crate::ingest::check(std::path::Path::new(&name), bytes, &st.levels)?;
-            Ok(crate::ingest::score(&checked.level, &checked.attempt, Some(&account)))
-        })
-        .await
-        .map_err(AppError::internal)?;
+        let outcome =
+            tokio::task::spawn_blocking(move || -> Result<crate::ingest::Scored, AppError> {
+                let bytes = st.store.read(&hash)?;
+                let checked = crate::ingest::check(std::path::Path::new(&name), bytes, &st.levels)?;
+                Ok(crate::ingest::score(
+                    &checked.level,
+                    &checked.attempt,
+                    Some(&account),
+                ))
+            })
+            .await
+            .map_err(AppError::internal)?;
         report.attempts += 1;
         let scored = match outcome {
             Ok(s) => s,

@@ -168,7 +168,10 @@ fn user_from_row(row: &sqlx::any::AnyRow, csrf: Option<String>) -> Result<User, 
 }
 
 /// The account behind a session cookie's value, if the session is alive.
-pub async fn user_by_session(state: &AppState, cookie_value: &str) -> Result<Option<User>, AppError> {
+pub async fn user_by_session(
+    state: &AppState,
+    cookie_value: &str,
+) -> Result<Option<User>, AppError> {
     let row = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
     )
@@ -304,7 +307,10 @@ mod tests {
         let h = hash_password(&p).unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password(&p, Some(&h)));
-        assert!(!verify_password(&Password::typed("wrong horse".into()), Some(&h)));
+        assert!(!verify_password(
+            &Password::typed("wrong horse".into()),
+            Some(&h)
+        ));
         assert!(!verify_password(&p, None));
         assert!(!verify_password(&p, Some("not a hash")));
     }

@@ -49,7 +49,8 @@ impl Username {
     pub fn parse(s: &str) -> Result<Username, Invalid> {
         let s = s.trim().to_ascii_lowercase();
         let ok = (1..=64).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
             && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
         if ok {
             Ok(Username(s))
@@ -109,7 +110,8 @@ impl CourseCode {
     pub fn parse(s: &str) -> Result<CourseCode, Invalid> {
         let s = s.trim();
         let ok = (1..=32).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if ok {
             Ok(CourseCode(s.to_string()))
         } else {
@@ -301,7 +303,11 @@ impl Flag {
 
     /// A comma list of flags.
     pub fn to_list(flags: &[Flag]) -> String {
-        flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
+        flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -319,16 +325,27 @@ mod tests {
         assert!(CourseCode::parse("a/b").is_err());
         assert!(ShownName::parse("Marta \u{1b}[31mCosta").is_err());
         assert!(Password::new("short".into()).is_err());
-        assert_eq!(format!("{:?}", Password::new("secret-pass".into()).unwrap()), "Password(…)");
+        assert_eq!(
+            format!("{:?}", Password::new("secret-pass".into()).unwrap()),
+            "Password(…)"
+        );
     }
 
     #[test]
     fn policies_refuse_what_they_should() {
         assert!(Policy::AtMost(2).refusal(1, false).is_none());
-        assert!(Policy::AtMost(2).refusal(2, false).unwrap().contains("at most 2"));
+        assert!(
+            Policy::AtMost(2)
+                .refusal(2, false)
+                .unwrap()
+                .contains("at most 2")
+        );
         assert!(Policy::UntilPassed.refusal(9, false).is_none());
         assert!(Policy::UntilPassed.refusal(1, true).is_some());
-        assert_eq!(Policy::from_column(Policy::AtMost(3).to_column()), Policy::AtMost(3));
+        assert_eq!(
+            Policy::from_column(Policy::AtMost(3).to_column()),
+            Policy::AtMost(3)
+        );
         assert_eq!(Policy::from_column(None), Policy::UntilPassed);
     }
 

@@ -162,7 +162,8 @@ pub fn check(
     bytes: Vec<u8>,
     levels: &crate::levels::LevelCatalog,
 ) -> Result<Checked, AppError> {
-    let refuse = |e: FileError| AppError::Unprocessable(smp_core::text::for_terminal(&e.to_string()));
+    let refuse =
+        |e: FileError| AppError::Unprocessable(smp_core::text::for_terminal(&e.to_string()));
     let text = smp_core::files::text_from_bytes(name, bytes).map_err(refuse)?;
     let attempt = Attempt::parse(name, &text).map_err(refuse)?;
     let level_at = locate_field(&text, "level_id").to_string();
@@ -443,7 +444,10 @@ pub async fn load_submission(state: &AppState, id: i64) -> Result<Submission, Ap
         scoring_version: u32::try_from(version).unwrap_or(0),
         verification: r.try_get("verification")?,
         verification_detail: r.try_get("verification_detail")?,
-        flags: Flag::parse_list(&flags).iter().map(|f| f.as_str()).collect(),
+        flags: Flag::parse_list(&flags)
+            .iter()
+            .map(|f| f.as_str())
+            .collect(),
         late: late != 0,
         state: MarkingState::parse(&state_).as_str(),
         duplicate: false,

@@ -26,7 +26,12 @@ struct Cli {
     /// The database: postgres://USER@HOST/DB for PostgreSQL, or sqlite://FILE (default:
     /// academy.db in the data folder). Better given in the environment than on the command
     /// line, where other users can see a password.
-    #[arg(long, global = true, env = "SMP_ACADEMY_DATABASE", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "SMP_ACADEMY_DATABASE",
+        hide_env_values = true
+    )]
     database: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -213,7 +218,9 @@ async fn admin_action(state: &AppState, action: AdminAction) -> Result<(), AppEr
             password_stdin,
         } => {
             let p = password(password_stdin)?.ok_or_else(|| {
-                AppError::BadRequest("give the password: --password-stdin or SMP_ACADEMY_PASSWORD".into())
+                AppError::BadRequest(
+                    "give the password: --password-stdin or SMP_ACADEMY_PASSWORD".into(),
+                )
             })?;
             let u = Username::parse(&username).map_err(bad)?;
             admin::set_password(state, &u, p).await?;
@@ -284,7 +291,13 @@ async fn admin_action(state: &AppState, action: AdminAction) -> Result<(), AppEr
     Ok(())
 }
 
-async fn add(state: &AppState, role: Role, username: &str, name: &str, stdin: bool) -> Result<(), AppError> {
+async fn add(
+    state: &AppState,
+    role: Role,
+    username: &str,
+    name: &str,
+    stdin: bool,
+) -> Result<(), AppError> {
     let u = Username::parse(username).map_err(bad)?;
     let n = ShownName::parse(name).map_err(bad)?;
     let p = password(stdin)?;

@@ -7,7 +7,14 @@ use std::fmt::Write as _;
 use smp_core::text::html as esc;
 
 /// A histogram of `values` over `lo..hi` in `bins` bars, with `marks` (targets) as green lines.
-pub fn histogram(values: &[f64], lo: f64, hi: f64, marks: &[f64], unit: &str, label: &str) -> String {
+pub fn histogram(
+    values: &[f64],
+    lo: f64,
+    hi: f64,
+    marks: &[f64],
+    unit: &str,
+    label: &str,
+) -> String {
     let bins = 40;
     let counts = smp_core::report::bin_counts(values, lo, hi, bins);
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
@@ -226,7 +233,12 @@ mod tests {
         let s = histogram(&[0.1, 0.2, 0.3], 0.0, 1.0, &[0.2], "<mm>", "a \"b\"");
         assert!(s.contains("&lt;mm&gt;") && !s.contains("<mm>"));
         let p = progress(
-            &[ProgressPoint { at: 0, total: 50.0, passed: false, series: 0 }],
+            &[ProgressPoint {
+                at: 0,
+                total: 50.0,
+                passed: false,
+                series: 0,
+            }],
             &["<script>".into()],
             Some(70.0),
         );

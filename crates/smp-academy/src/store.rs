@@ -58,7 +58,11 @@ impl BlobStore {
     /// `sha256:`, nothing that could make a path.
     pub fn path_of(&self, hash: &str) -> Option<PathBuf> {
         let hex = hash.strip_prefix("sha256:")?;
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if hex.len() != 64
+            || !hex
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
             return None;
         }
         Some(self.root.join(&hex[..2]).join(format!("{hex}.ron")))
@@ -83,9 +87,8 @@ impl BlobStore {
         let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
         let mut hasher = Sha256::new();
         while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| {
-                AppError::BadRequest(format!("the upload broke off: {e}"))
-            })?;
+            let chunk =
+                chunk.map_err(|e| AppError::BadRequest(format!("the upload broke off: {e}")))?;
             received.size += chunk.len() as u64;
             if received.size > limit {
                 return Err(AppError::TooLarge { limit });
@@ -94,7 +97,9 @@ impl BlobStore {
             // Small writes into the buffer; the disk is written a quarter MiB at a time.
             writer.write_all(&chunk).map_err(AppError::internal)?;
         }
-        let file = writer.into_inner().map_err(|e| AppError::internal(e.error()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| AppError::internal(e.error()))?;
         let synced = tokio::task::spawn_blocking(move || file.sync_all())
             .await
             .map_err(AppError::internal)?;

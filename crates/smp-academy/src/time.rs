@@ -87,9 +87,16 @@ mod tests {
         assert_eq!(minute(1_795_000_000), "2026-11-18 11:06");
         for t in [0, 951_782_400, 1_709_164_800, 4_102_444_800] {
             let d = date(t);
-            assert_eq!(parse_due(&d), Some(t - t.rem_euclid(86_400) + 86_399), "{d}");
+            assert_eq!(
+                parse_due(&d),
+                Some(t - t.rem_euclid(86_400) + 86_399),
+                "{d}"
+            );
         }
-        assert_eq!(parse_due("2026-12-01T09:30"), parse_due("2026-12-01").map(|t| t - 86_399 + 9 * 3600 + 1800));
+        assert_eq!(
+            parse_due("2026-12-01T09:30"),
+            parse_due("2026-12-01").map(|t| t - 86_399 + 9 * 3600 + 1800)
+        );
         assert_eq!(parse_due("2026-02-30"), None);
         assert_eq!(parse_due("tomorrow"), None);
         assert_eq!(parse_due("2026-12-01T25:00"), None);

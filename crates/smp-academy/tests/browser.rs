@@ -10,7 +10,10 @@
 //! `SMP_ACADEMY_SCREENSHOTS=DIR` keeps screenshots of the gradebook, the attempt's review page,
 //! the trainee's page and the released feedback as the trainee sees it.
 
-#[allow(dead_code, reason = "the API tests' helpers, of which this binary uses a few")]
+#[allow(
+    dead_code,
+    reason = "the API tests' helpers, of which this binary uses a few"
+)]
 #[path = "api/helpers.rs"]
 mod helpers;
 
@@ -71,7 +74,10 @@ async fn start_driver(chromedriver: &Path) -> Driver {
         {
             return driver;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "chromedriver answers within 30 s");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "chromedriver answers within 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -122,9 +128,24 @@ async fn page_text(c: &Client) -> String {
 /// Signs in through the form; the page it lands on is waited for with `then`.
 async fn sign_in(c: &Client, base: &str, username: &str, password: &str, then: &str) {
     c.goto(&format!("{base}/")).await.unwrap();
-    c.find(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
-    c.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
-    c.find(Locator::Css("#sign-in")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Css(then))
@@ -134,8 +155,17 @@ async fn sign_in(c: &Client, base: &str, username: &str, password: &str, then: &
 
 /// Signs out with the header's button, and waits for the sign-in page.
 async fn sign_out(c: &Client) {
-    c.find(Locator::Css("form.signout button")).await.unwrap().click().await.unwrap();
-    c.wait().at_most(WAIT).for_element(Locator::Css("#sign-in")).await.unwrap();
+    c.find(Locator::Css("form.signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#sign-in"))
+        .await
+        .unwrap();
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -150,7 +180,9 @@ async fn screenshot(c: &Client, name: &str) {
 async fn review_and_release(c: &Client, app: &TestApp) {
     let base = app.base.as_str();
     let a = app.academy().await;
-    let (s, ana) = app.upload(&a.ana, helpers::ana_depth().to_string(), "").await;
+    let (s, ana) = app
+        .upload(&a.ana, helpers::ana_depth().to_string(), "")
+        .await;
     assert_eq!(s, reqwest::StatusCode::CREATED, "{ana}");
     let ana_id = ana["id"].as_i64().unwrap();
     let bo_file = helpers::attempt_file("depth-drill", Persona::HeavyHand, 3, "Bo", ToolKind::Pen);
@@ -168,47 +200,85 @@ async fn review_and_release(c: &Client, app: &TestApp) {
         .await
         .unwrap();
     let book = text_of(c, "#gradebook").await;
-    assert!(book.contains("Ana") && book.contains("Bo") && book.contains("submitted"), "{book}");
+    assert!(
+        book.contains("Ana") && book.contains("Bo") && book.contains("submitted"),
+        "{book}"
+    );
     screenshot(c, "gradebook").await;
-    c.find(Locator::Css(&format!("#gradebook a[href='/attempts/{ana_id}']")))
+    c.find(Locator::Css(&format!(
+        "#gradebook a[href='/attempts/{ana_id}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let criteria = text_of(c, "#criteria").await;
+    assert!(
+        criteria.contains("depth") && criteria.contains("spacing"),
+        "{criteria}"
+    );
+    assert_eq!(text_of(c, "#state").await, "submitted");
+    assert!(text_of(c, "#no-notes").await.contains("No comments yet"));
+    let note = "Keep the needle square to the skin at the temples.";
+    c.find(Locator::Css("#note-text"))
+        .await
+        .unwrap()
+        .send_keys(note)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#add-note"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    let criteria = text_of(c, "#criteria").await;
-    assert!(criteria.contains("depth") && criteria.contains("spacing"), "{criteria}");
-    assert_eq!(text_of(c, "#state").await, "submitted");
-    assert!(text_of(c, "#no-notes").await.contains("No comments yet"));
-    let note = "Keep the needle square to the skin at the temples.";
-    c.find(Locator::Css("#note-text")).await.unwrap().send_keys(note).await.unwrap();
-    c.find(Locator::Css("#add-note")).await.unwrap().click().await.unwrap();
     let comments = text_of(c, "#comments").await;
     assert!(comments.contains(note), "{comments}");
-    assert!(comments.contains("[signed by Marta Costa]"), "the note is signed: {comments}");
-    assert_eq!(text_of(c, "#state").await, "in review", "writing a note starts the review");
+    assert!(
+        comments.contains("[signed by Marta Costa]"),
+        "the note is signed: {comments}"
+    );
+    assert_eq!(
+        text_of(c, "#state").await,
+        "in review",
+        "writing a note starts the review"
+    );
     sign_out(c).await;
     // The trainee, before the release: the attempt, no note; another's attempt, nothing.
     sign_in(c, base, "ana", PASSWORD, "#attempts").await;
     c.goto(&format!("{base}/attempts/{ana_id}")).await.unwrap();
-    assert!(text_of(c, "#not-released").await.contains("once it is released"));
+    assert!(
+        text_of(c, "#not-released")
+            .await
+            .contains("once it is released")
+    );
     let text = page_text(c).await;
     assert!(!text.contains(note), "no feedback before the release");
     c.goto(&format!("{base}/attempts/{bo_id}")).await.unwrap();
     let text = page_text(c).await;
     assert!(text.contains("404 Not Found"), "{text}");
     assert!(!text.contains("Bo") && c.find(Locator::Css("#criteria")).await.is_err());
-    c.goto(&format!("{base}/attempts/{bo_id}/file")).await.unwrap();
+    c.goto(&format!("{base}/attempts/{bo_id}/file"))
+        .await
+        .unwrap();
     assert!(page_text(c).await.contains("404 Not Found"), "nor its file");
     c.goto(&format!("{base}/me")).await.unwrap();
     sign_out(c).await;
     // The instructor releases it.
     sign_in(c, base, "marta", PASSWORD, "a[href^='/courses/']").await;
     c.goto(&format!("{base}/attempts/{ana_id}")).await.unwrap();
-    c.find(Locator::Css("#release")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#release"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait()
         .at_most(WAIT)
-        .for_element(Locator::XPath("//span[@id='state' and normalize-space(.)='released']"))
+        .for_element(Locator::XPath(
+            "//span[@id='state' and normalize-space(.)='released']",
+        ))
         .await
         .expect("the attempt is released");
     screenshot(c, "attempt").await;
@@ -216,16 +286,24 @@ async fn review_and_release(c: &Client, app: &TestApp) {
     // The trainee now sees the signed note, from their page.
     sign_in(c, base, "ana", PASSWORD, "#attempts").await;
     let mine = text_of(c, "#attempts").await;
-    assert!(mine.contains("released") && mine.contains("feedback"), "{mine}");
+    assert!(
+        mine.contains("released") && mine.contains("feedback"),
+        "{mine}"
+    );
     screenshot(c, "trainee").await;
-    c.find(Locator::Css(&format!("#attempts a[href='/attempts/{ana_id}#notes']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(&format!(
+        "#attempts a[href='/attempts/{ana_id}#notes']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     let comments = text_of(c, "#comments").await;
-    assert!(comments.contains(note) && comments.contains("[signed by Marta Costa]"), "{comments}");
+    assert!(
+        comments.contains(note) && comments.contains("[signed by Marta Costa]"),
+        "{comments}"
+    );
     screenshot(c, "feedback").await;
     sign_out(c).await;
 }
@@ -233,10 +311,16 @@ async fn review_and_release(c: &Client, app: &TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_instructor_reviews_and_a_trainee_sees_the_feedback() {
     let required = std::env::var("SMP_ACADEMY_BROWSER_TESTS").is_ok_and(|v| v == "require");
-    let chromium = program("SMP_ACADEMY_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
+    let chromium = program(
+        "SMP_ACADEMY_CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
     let chromedriver = program("SMP_ACADEMY_CHROMEDRIVER", &["chromedriver"]);
     let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
-        assert!(!required, "SMP_ACADEMY_BROWSER_TESTS=require but chromium or chromedriver is missing");
+        assert!(
+            !required,
+            "SMP_ACADEMY_BROWSER_TESTS=require but chromium or chromedriver is missing"
+        );
         println!("skipped: no chromium and chromedriver (Debian: chromium, chromium-driver)");
         return;
     };

@@ -30,7 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/attempts",
             // The upload counts its own bytes against the academy's limit.
-            post(upload).get(list_attempts).layer(DefaultBodyLimit::disable()),
+            post(upload)
+                .get(list_attempts)
+                .layer(DefaultBodyLimit::disable()),
         )
         .route("/attempts/{id}", get(one_attempt))
         .route("/attempts/{id}/file", get(attempt_file))
@@ -244,9 +246,10 @@ async fn read_form(
             "assignment" => {
                 let v = small_text(&mut field).await?;
                 if !v.trim().is_empty() {
-                    assignment = Some(v.trim().parse().map_err(|_| {
-                        AppError::BadRequest("assignment must be a number".into())
-                    })?);
+                    assignment =
+                        Some(v.trim().parse().map_err(|_| {
+                            AppError::BadRequest("assignment must be a number".into())
+                        })?);
                 }
             }
             "file" => {
@@ -305,7 +308,9 @@ pub async fn assignments(
     ApiUser(user): ApiUser,
 ) -> Result<Json<serde_json::Value>, AppError> {
     if user.role == Role::Trainee {
-        return Ok(Json(serde_json::json!({ "assignments": my_assignments(&state, &user).await? })));
+        return Ok(Json(
+            serde_json::json!({ "assignments": my_assignments(&state, &user).await? }),
+        ));
     }
     let rows = sqlx::query(
         "SELECT s.id, c.code, s.title, s.level_id, s.due_at, s.max_attempts FROM assignments s JOIN courses c ON c.id = s.course_id \
@@ -346,7 +351,9 @@ pub async fn list_attempts(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     if user.role == Role::Trainee {
-        return Ok(Json(serde_json::json!({ "attempts": my_attempts(&state, &user).await? })));
+        return Ok(Json(
+            serde_json::json!({ "attempts": my_attempts(&state, &user).await? }),
+        ));
     }
     let course = q
         .course

@@ -73,7 +73,11 @@ pub struct AttemptRow {
 
 /// The attempt `id` if `user` may see it: their own (a trainee), their course's (an
 /// instructor), any (an admin). Anything else is "not found", whether it exists or not.
-pub async fn attempt_access(state: &AppState, user: &User, id: i64) -> Result<AttemptRow, AppError> {
+pub async fn attempt_access(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<AttemptRow, AppError> {
     let r = sqlx::query(
         "SELECT a.id, a.assignment_id, s.title AS assignment_title, s.course_id, s.due_at, a.trainee_id, u.username, u.display_name, \
            a.blob_hash, a.content_hash, a.file_name, a.submitted_at, a.level_id, a.total, a.passed, a.verification, a.verification_detail, \
@@ -133,7 +137,10 @@ pub async fn stored_notes(state: &AppState, attempt: i64) -> Result<ReviewNotes,
             "comment" => notes
                 .comments
                 .push(serde_json::from_str(&body).map_err(AppError::internal)?),
-            _ => notes.override_grade = Some(serde_json::from_str(&body).map_err(AppError::internal)?),
+            _ => {
+                notes.override_grade =
+                    Some(serde_json::from_str(&body).map_err(AppError::internal)?)
+            }
         }
     }
     Ok(notes)
@@ -168,7 +175,11 @@ pub fn review(state: &AppState, row: &AttemptRow) -> Result<ReviewedAttempt, App
     let replayed = smp_core::replay::replay(&level.plan, &attempt);
     let score = smp_core::score::score(&level.plan, &attempt, &replayed);
     let verification = score.verify(&attempt, &level.hash);
-    let points: Vec<Point> = replayed.impressions.iter().map(|p| p.impression.at).collect();
+    let points: Vec<Point> = replayed
+        .impressions
+        .iter()
+        .map(|p| p.impression.at)
+        .collect();
     let nearest = smp_core::score::nearest_on_skin(&level.plan, &points);
     let density = smp_core::score::density_map(&level.plan, &replayed);
     let timeline = Timeline::new(&replayed);
@@ -263,7 +274,12 @@ pub async fn page(
     } else {
         ReviewNotes::default()
     };
-    let permit = state.scoring.clone().acquire_owned().await.map_err(AppError::internal)?;
+    let permit = state
+        .scoring
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(AppError::internal)?;
     let (st, r2) = (state.clone(), row.clone());
     let reviewed = tokio::task::spawn_blocking(move || review(&st, &r2))
         .await
@@ -288,7 +304,12 @@ pub async fn page(
                 .collect(),
         })
         .collect();
-    let depths: Vec<f64> = reviewed.replay.impressions.iter().map(|p| p.tissue.depth_mm).collect();
+    let depths: Vec<f64> = reviewed
+        .replay
+        .impressions
+        .iter()
+        .map(|p| p.tissue.depth_mm)
+        .collect();
     let spacings: Vec<f64> = reviewed.nearest.iter().flatten().map(|(_, d)| *d).collect();
     let max_depth = plan.skin.subcutis_mm() * 1.3;
     let outcomes: Vec<[u8; 3]> = reviewed
@@ -298,14 +319,17 @@ pub async fn page(
         .map(|p| smp_core::palette::outcome_rgb(p.tissue.outcome))
         .collect();
     let trust = &reviewed.trusted;
-    let view = |author: &str, date: &str, pin: String, text: &str, check: signing::SignatureCheck| NoteView {
-        author: author.to_string(),
-        date: date.to_string(),
-        pin,
-        text: text.to_string(),
-        trusted: check.is_trusted(),
-        check: check.describe(),
-    };
+    let view =
+        |author: &str, date: &str, pin: String, text: &str, check: signing::SignatureCheck| {
+            NoteView {
+                author: author.to_string(),
+                date: date.to_string(),
+                pin,
+                text: text.to_string(),
+                trusted: check.is_trusted(),
+                check: check.describe(),
+            }
+        };
     let comments = notes
         .comments
         .iter()
@@ -323,7 +347,11 @@ pub async fn page(
         view(
             &g.instructor,
             &g.date,
-            format!("{:.1}, {}", g.total, if g.passed { "passed" } else { "failed" }),
+            format!(
+                "{:.1}, {}",
+                g.total,
+                if g.passed { "passed" } else { "failed" }
+            ),
             &g.reason,
             signing::check_override(&reviewed.content_hash, g, trust),
         )
@@ -339,7 +367,11 @@ pub async fn page(
         submitted: crate::time::minute(row.submitted_at),
         due: crate::time::minute(row.due_at),
         verdict: s.verdict(),
-        verified_class: if reviewed.verification.is_contradicted() { "bad" } else { "ok" },
+        verified_class: if reviewed.verification.is_contradicted() {
+            "bad"
+        } else {
+            "ok"
+        },
         outcomes: format!(
             "{} ideal, {} shallow, {} deep, {} blowouts",
             o.ideal, o.shallow, o.deep, o.blowout
@@ -372,7 +404,10 @@ pub async fn page(
             (plan.depth_window.min_mm, plan.depth_window.max_mm),
             max_depth,
         ),
-        window: format!("{:.2}–{:.2} mm", plan.depth_window.min_mm, plan.depth_window.max_mm),
+        window: format!(
+            "{:.2}–{:.2} mm",
+            plan.depth_window.min_mm, plan.depth_window.max_mm
+        ),
         min_spacing: format!("{:.2} mm", plan.min_spacing_mm),
         comments,
         override_note,
@@ -426,11 +461,17 @@ pub async fn picture(
     let png = if let Ok(bytes) = std::fs::read(&cache) {
         bytes
     } else {
-        let permit = state.scoring.clone().acquire_owned().await.map_err(AppError::internal)?;
+        let permit = state
+            .scoring
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)?;
         let st = state.clone();
         let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
             let reviewed = review(&st, &row)?;
-            let (w, h, px) = smp_core::report::picture(&reviewed, &notes).map_err(AppError::internal)?;
+            let (w, h, px) =
+                smp_core::report::picture(&reviewed, &notes).map_err(AppError::internal)?;
             let png = smp_core::report::encode_png(w, h, &px).map_err(AppError::internal)?;
             if let Some(dir) = cache.parent() {
                 let _ = std::fs::create_dir_all(dir);
@@ -458,7 +499,11 @@ pub async fn picture(
 /// The attempt's file as it may be handed out: the trainee's bytes whole, with the notes the
 /// asker may see written into its review section (signed: `smp-trainer grade` and `review`
 /// check them offline against the academy's trusted keys).
-pub async fn file_bytes(state: &AppState, user: &User, row: &AttemptRow) -> Result<Vec<u8>, AppError> {
+pub async fn file_bytes(
+    state: &AppState,
+    user: &User,
+    row: &AttemptRow,
+) -> Result<Vec<u8>, AppError> {
     let bytes = state.store.read(&row.blob_hash)?;
     if !sees_notes(user, row) {
         return Ok(bytes);
@@ -479,7 +524,11 @@ pub fn download_name(row: &AttemptRow) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .take(80)
         .collect();
-    format!("attempt-{}-{}.ron", row.id, if stem.is_empty() { "file" } else { &stem })
+    format!(
+        "attempt-{}-{}.ron",
+        row.id,
+        if stem.is_empty() { "file" } else { &stem }
+    )
 }
 
 /// `GET /attempts/{id}/file`: the attempt file (see [`file_bytes`]).
@@ -532,12 +581,22 @@ fn number(s: &str, what: &str) -> Result<f64, AppError> {
 
 /// The instructor's key, held by the server: `keys/user-ID/` in the data folder.
 pub fn instructor_key(state: &AppState, user: i64) -> Result<signing::InstructorKey, AppError> {
-    let dir = state.settings.data_dir.join("keys").join(format!("user-{user}"));
+    let dir = state
+        .settings
+        .data_dir
+        .join("keys")
+        .join(format!("user-{user}"));
     signing::InstructorKey::load_or_create(&dir).map_err(AppError::internal)
 }
 
 /// Stores a note (signed) and moves a submitted attempt into review.
-async fn store_note(state: &AppState, user: &User, row: &AttemptRow, kind: &str, body: String) -> Result<(), AppError> {
+async fn store_note(
+    state: &AppState,
+    user: &User,
+    row: &AttemptRow,
+    kind: &str,
+    body: String,
+) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
     sqlx::query("INSERT INTO notes (attempt_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(row.id)
@@ -566,7 +625,10 @@ pub async fn add_note(
     user.require(&[Role::Instructor])?;
     let row = attempt_access(&state, &user, id).await?;
     let pin = match form.pin.as_str() {
-        "place" => Pin::Place(Point::new(number(&form.x_mm, "x")?, number(&form.y_mm, "y")?)),
+        "place" => Pin::Place(Point::new(
+            number(&form.x_mm, "x")?,
+            number(&form.y_mm, "y")?,
+        )),
         "moment" => {
             let session = number(&form.session, "the session")?;
             if !(1.0..=4.0).contains(&session) {

@@ -41,7 +41,10 @@ struct CoursesPage {
 }
 
 /// `GET /courses`: the courses an instructor teaches (every course for an admin).
-pub async fn courses(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+pub async fn courses(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
     user.require(&[Role::Instructor, Role::Admin])?;
     let rows = sqlx::query(
         "SELECT c.id, c.code, c.title, \
@@ -74,7 +77,11 @@ pub async fn courses(State(state): State<AppState>, PageUser(user): PageUser) ->
 }
 
 /// Refuses (404) unless `user` may see the course: its instructors and admins.
-pub async fn course_access(state: &AppState, user: &User, course: i64) -> Result<(String, String), AppError> {
+pub async fn course_access(
+    state: &AppState,
+    user: &User,
+    course: i64,
+) -> Result<(String, String), AppError> {
     let row = sqlx::query(
         "SELECT code, title FROM courses c WHERE c.id = $1 AND ($2 = 1 OR EXISTS (SELECT 1 FROM course_instructors i WHERE i.course_id = c.id AND i.user_id = $3))",
     )
@@ -178,7 +185,12 @@ pub struct Gradebook {
 }
 
 /// The gradebook of course `id`: three queries, however many trainees and attempts.
-pub async fn gradebook_data(state: &AppState, id: i64, code: String, title: String) -> Result<Gradebook, AppError> {
+pub async fn gradebook_data(
+    state: &AppState,
+    id: i64,
+    code: String,
+    title: String,
+) -> Result<Gradebook, AppError> {
     let heads = sqlx::query(
         "SELECT s.id, s.title, s.level_id, s.due_at, s.max_attempts, \
            (SELECT COUNT(*) FROM attempts a WHERE a.assignment_id = s.id AND a.state <> 'released') AS unreleased \
@@ -198,7 +210,11 @@ pub async fn gradebook_data(state: &AppState, id: i64, code: String, title: Stri
             unreleased: r.try_get("unreleased")?,
         });
     }
-    let column: HashMap<i64, usize> = assignments.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let column: HashMap<i64, usize> = assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id, i))
+        .collect();
     let people = sqlx::query(
         "SELECT u.id, u.username, u.display_name FROM enrollments e JOIN users u ON u.id = e.user_id WHERE e.course_id = $1 ORDER BY u.display_name, u.username",
     )
@@ -302,13 +318,25 @@ pub async fn csv(
                 f(&a.due),
                 f(&a.policy),
                 cell.attempts.to_string(),
-                cell.best.map_or_else(String::new, |(t, _)| format!("{t:.2}")),
-                cell.latest.map_or_else(String::new, |(t, _)| format!("{t:.2}")),
-                if cell.attempts == 0 { String::new() } else { cell.passed.to_string() },
+                cell.best
+                    .map_or_else(String::new, |(t, _)| format!("{t:.2}")),
+                cell.latest
+                    .map_or_else(String::new, |(t, _)| format!("{t:.2}")),
+                if cell.attempts == 0 {
+                    String::new()
+                } else {
+                    cell.passed.to_string()
+                },
                 f(&Flag::to_list(&cell.flags)),
-                if cell.attempts == 0 { String::new() } else { cell.late.to_string() },
-                cell.state.map_or_else(String::new, |s| s.as_str().to_string()),
-                cell.latest.map_or_else(String::new, |(_, id)| id.to_string()),
+                if cell.attempts == 0 {
+                    String::new()
+                } else {
+                    cell.late.to_string()
+                },
+                cell.state
+                    .map_or_else(String::new, |s| s.as_str().to_string()),
+                cell.latest
+                    .map_or_else(String::new, |(_, id)| id.to_string()),
             ];
             out.push_str(&line.join(","));
             out.push('\n');

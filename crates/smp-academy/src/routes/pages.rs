@@ -24,7 +24,10 @@ struct SignInPage {
 }
 
 /// `GET /`: the sign-in page (or, with a session, the account's home).
-pub async fn sign_in_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     if let Some(v) = auth::cookie(&headers, SESSION_COOKIE)
         && auth::user_by_session(&state, &v).await?.is_some()
     {
@@ -91,11 +94,15 @@ pub async fn sign_in(
         None => (None, None),
     };
     let password = Password::typed(form.password);
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, stored.as_deref()))
-        .await
-        .map_err(AppError::internal)?;
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, stored.as_deref()))
+            .await
+            .map_err(AppError::internal)?;
     let Some(id) = id.filter(|_| ok) else {
-        tracing::info!("sign-in refused for {:?}", smp_core::text::for_terminal(&username));
+        tracing::info!(
+            "sign-in refused for {:?}",
+            smp_core::text::for_terminal(&username)
+        );
         return sign_in_form(
             &state,
             username,

@@ -170,7 +170,10 @@ struct TraineePage {
 }
 
 /// `GET /me`: the trainee's page.
-pub async fn page(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
     user.require(&[Role::Trainee])?;
     let assignments = my_assignments(&state, &user).await?;
     let attempts = my_attempts(&state, &user).await?;

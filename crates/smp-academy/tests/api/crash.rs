@@ -35,7 +35,11 @@ fn start(data: &std::path::Path, database: Option<&str>) -> Server {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(at) = line.find("listening on http://") {
-                let addr = line[at + "listening on http://".len()..].split_whitespace().next().unwrap_or("").to_string();
+                let addr = line[at + "listening on http://".len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 let _ = tx.send(addr);
             }
             let mut l = log2.lock().unwrap();
@@ -43,7 +47,9 @@ fn start(data: &std::path::Path, database: Option<&str>) -> Server {
             l.push('\n');
         }
     });
-    let base = rx.recv_timeout(Duration::from_secs(60)).expect("the server says where it listens");
+    let base = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
     Server { child, base, log }
 }
 
@@ -63,17 +69,26 @@ async fn kill_nine_loses_nothing_acknowledged(backend: Backend) {
     settings.database_url = database.clone();
     const N: usize = 32;
     let tokens = {
-        let state = smp_academy::startup::AppState::open(settings).await.unwrap();
+        let state = smp_academy::startup::AppState::open(settings)
+            .await
+            .unwrap();
         let t = crowd(&state, N).await;
         state.db.pool.close().await;
         t
     };
-    let files = tokio::task::spawn_blocking(|| mixed_files(N)).await.unwrap();
+    let files = tokio::task::spawn_blocking(|| mixed_files(N))
+        .await
+        .unwrap();
     let mut server = start(dir.path(), database.as_deref());
     let client = reqwest::Client::new();
     let (ack_tx, mut ack_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut tasks = Vec::new();
-    for (i, (token, file)) in tokens.iter().cloned().zip(files.iter().cloned()).enumerate() {
+    for (i, (token, file)) in tokens
+        .iter()
+        .cloned()
+        .zip(files.iter().cloned())
+        .enumerate()
+    {
         let (client, base, ack) = (client.clone(), server.base.clone(), ack_tx.clone());
         tasks.push(tokio::spawn(async move {
             let r = client
@@ -107,7 +122,11 @@ async fn kill_nine_loses_nothing_acknowledged(backend: Backend) {
     while let Ok(a) = ack_rx.try_recv() {
         acked.push(a);
     }
-    assert!(!acked.is_empty() && acked.len() < N, "killed in the middle: {} of {N} acknowledged", acked.len());
+    assert!(
+        !acked.is_empty() && acked.len() < N,
+        "killed in the middle: {} of {N} acknowledged",
+        acked.len()
+    );
     let log = server.log.lock().unwrap().clone();
     // Started again on the same data: every acknowledged attempt is there, byte for byte.
     let mut again = start(dir.path(), database.as_deref());
@@ -119,7 +138,11 @@ async fn kill_nine_loses_nothing_acknowledged(backend: Backend) {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "attempt {id} survived");
-        assert_eq!(r.bytes().await.unwrap(), files[*i].as_bytes(), "attempt {id} whole");
+        assert_eq!(
+            r.bytes().await.unwrap(),
+            files[*i].as_bytes(),
+            "attempt {id} whole"
+        );
     }
     // And the ones cut off can be sent again.
     let r = client
@@ -138,7 +161,10 @@ async fn kill_nine_loses_nothing_acknowledged(backend: Backend) {
         assert!(!log.contains(t.as_str()), "a token in the log");
     }
     assert!(!log.contains(crate::helpers::PASSWORD));
-    println!("killed with {} of {N} acknowledged; all there after the restart", acked.len());
+    println!(
+        "killed with {} of {N} acknowledged; all there after the restart",
+        acked.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -23,7 +23,9 @@ pub enum Backend {
 
 /// The PostgreSQL server's URL for tests, if one is given.
 pub fn pg_url() -> Option<String> {
-    std::env::var("SMP_ACADEMY_TEST_PG").ok().filter(|s| !s.is_empty())
+    std::env::var("SMP_ACADEMY_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// A fresh database on the test PostgreSQL server: its URL.
@@ -99,7 +101,10 @@ impl TestApp {
     }
 
     /// As [`TestApp::spawn`], with settings changed by `tweak`.
-    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+    pub async fn spawn_with(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let mut settings = Settings::new(dir.path());
         settings.listen = "127.0.0.1:0".parse().unwrap();
@@ -114,7 +119,9 @@ impl TestApp {
             }
         }
         tweak(&mut settings);
-        let app = Application::build(settings).await.expect("the academy starts");
+        let app = Application::build(settings)
+            .await
+            .expect("the academy starts");
         let addr = app.local_addr().unwrap();
         let state = app.state().clone();
         tokio::spawn(app.run_until(std::future::pending()));
@@ -144,17 +151,27 @@ impl TestApp {
         let u = |n: &str| Username::parse(n).unwrap();
         let n = |n: &str| ShownName::parse(n).unwrap();
         let p = || Some(Password::new(PASSWORD.into()).unwrap());
-        admin::init(s, &u("boss"), &n("The Admin"), p().unwrap()).await.unwrap();
-        admin::add_user(s, Role::Instructor, &u("marta"), &n("Marta Costa"), p()).await.unwrap();
-        admin::add_user(s, Role::Instructor, &u("ines"), &n("Ines Ng"), p()).await.unwrap();
+        admin::init(s, &u("boss"), &n("The Admin"), p().unwrap())
+            .await
+            .unwrap();
+        admin::add_user(s, Role::Instructor, &u("marta"), &n("Marta Costa"), p())
+            .await
+            .unwrap();
+        admin::add_user(s, Role::Instructor, &u("ines"), &n("Ines Ng"), p())
+            .await
+            .unwrap();
         for t in ["ana", "bo", "cy"] {
             let name = format!("{}{}", t[..1].to_uppercase(), &t[1..]);
-            admin::add_user(s, Role::Trainee, &u(t), &n(&name), p()).await.unwrap();
+            admin::add_user(s, Role::Trainee, &u(t), &n(&name), p())
+                .await
+                .unwrap();
         }
         let c1 = CourseCode::parse("SMP-1").unwrap();
         let c2 = CourseCode::parse("SMP-2").unwrap();
         let course = admin::add_course(s, &c1, &n("Foundations")).await.unwrap();
-        admin::add_course(s, &c2, &n("Evening class")).await.unwrap();
+        admin::add_course(s, &c2, &n("Evening class"))
+            .await
+            .unwrap();
         admin::teach(s, &c1, &u("marta")).await.unwrap();
         admin::teach(s, &c2, &u("ines")).await.unwrap();
         admin::enroll(s, &c1, &u("ana")).await.unwrap();
@@ -162,11 +179,15 @@ impl TestApp {
         admin::enroll(s, &c2, &u("cy")).await.unwrap();
         let far = smp_academy::time::parse_due("2099-12-31").unwrap();
         let past = smp_academy::time::parse_due("2000-01-01").unwrap();
-        let depth = admin::assign(s, &c1, "depth-drill", None, far, Policy::AtMost(2)).await.unwrap();
+        let depth = admin::assign(s, &c1, "depth-drill", None, far, Policy::AtMost(2))
+            .await
+            .unwrap();
         let spacing = admin::assign(s, &c1, "spacing-drill", None, past, Policy::UntilPassed)
             .await
             .unwrap();
-        admin::assign(s, &c2, "depth-drill", None, far, Policy::AtMost(5)).await.unwrap();
+        admin::assign(s, &c2, "depth-drill", None, far, Policy::AtMost(5))
+            .await
+            .unwrap();
         Academy {
             ana: admin::make_token(s, &u("ana"), "tablet").await.unwrap(),
             bo: admin::make_token(s, &u("bo"), "tablet").await.unwrap(),
@@ -179,7 +200,12 @@ impl TestApp {
     }
 
     /// Uploads `body` as an attempt file with a device token.
-    pub async fn upload(&self, token: &str, body: impl Into<reqwest::Body>, query: &str) -> (StatusCode, serde_json::Value) {
+    pub async fn upload(
+        &self,
+        token: &str,
+        body: impl Into<reqwest::Body>,
+        query: &str,
+    ) -> (StatusCode, serde_json::Value) {
         let r = self
             .client
             .post(self.url(&format!("/api/attempts{query}")))
@@ -191,7 +217,10 @@ impl TestApp {
             .expect("the upload is answered");
         let status = r.status();
         let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
     }
 
     /// A browser session of `username`: its cookie header value and its CSRF proof.
@@ -204,7 +233,11 @@ impl TestApp {
             .client
             .post(self.url("/sign-in"))
             .header("cookie", format!("smp_signin={signin_cookie}"))
-            .form(&[("username", username), ("password", PASSWORD), ("csrf", &csrf)])
+            .form(&[
+                ("username", username),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+            ])
             .send()
             .await
             .unwrap();
@@ -250,7 +283,13 @@ impl TestApp {
     }
 
     /// POST a form as a session (its CSRF proof added unless `csrf` is false).
-    pub async fn post_form(&self, s: &Session, path: &str, fields: &[(&str, &str)], csrf: bool) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        s: &Session,
+        path: &str,
+        fields: &[(&str, &str)],
+        csrf: bool,
+    ) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         if csrf {
             form.push(("csrf", &s.csrf));
@@ -278,9 +317,7 @@ impl TestApp {
 
     /// Files kept under `blobs/` and left in `tmp/`.
     pub fn files_kept(&self) -> (usize, usize) {
-        let count = |d: &str| {
-            walk(&self.dir.path().join(d))
-        };
+        let count = |d: &str| walk(&self.dir.path().join(d));
         (count("blobs"), count("tmp"))
     }
 }
@@ -327,7 +364,13 @@ pub fn hidden_csrf(html: &str) -> Option<String> {
 }
 
 /// An attempt by `persona` at `level` (seeded), as its file's bytes; `tool` as the file claims.
-pub fn attempt_file(level: &str, persona: Persona, seed: u64, trainee: &str, tool: ToolKind) -> String {
+pub fn attempt_file(
+    level: &str,
+    persona: Persona,
+    seed: u64,
+    trainee: &str,
+    tool: ToolKind,
+) -> String {
     let level = smp_core::Level::by_id(level, None).unwrap();
     let mut a = smp_core::simulate::simulate(&level, persona, seed, trainee, "2026-11-21");
     a.device.tool = tool;

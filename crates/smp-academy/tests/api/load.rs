@@ -26,25 +26,52 @@ pub async fn crowd(app: &smp_academy::startup::AppState, n: usize) -> Vec<String
     let mut tokens = Vec::new();
     for i in 0..n {
         let u = Username::parse(&format!("t{i:03}")).unwrap();
-        smp_academy::admin::add_user(app, Role::Trainee, &u, &ShownName::parse(&format!("T{i}")).unwrap(), None)
-            .await
-            .unwrap();
+        smp_academy::admin::add_user(
+            app,
+            Role::Trainee,
+            &u,
+            &ShownName::parse(&format!("T{i}")).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         smp_academy::admin::enroll(app, &code, &u).await.unwrap();
-        tokens.push(smp_academy::admin::make_token(app, &u, "load").await.unwrap());
+        tokens.push(
+            smp_academy::admin::make_token(app, &u, "load")
+                .await
+                .unwrap(),
+        );
     }
     tokens
 }
 
 /// The files of a mixed load: every 16th a full head, the rest drills by every persona.
 pub fn mixed_files(n: usize) -> Vec<String> {
-    let personas = [Persona::Expert, Persona::HeavyHand, Persona::LightHand, Persona::Clumper, Persona::Gridder, Persona::Drifter];
+    let personas = [
+        Persona::Expert,
+        Persona::HeavyHand,
+        Persona::LightHand,
+        Persona::Clumper,
+        Persona::Gridder,
+        Persona::Drifter,
+    ];
     (0..n)
         .map(|i| {
             if i % 16 == 5 {
                 full_head().to_string()
             } else {
-                let level = if i % 2 == 0 { "depth-drill" } else { "spacing-drill" };
-                attempt_file(level, personas[i % personas.len()], i as u64, &format!("T{i}"), ToolKind::Pen)
+                let level = if i % 2 == 0 {
+                    "depth-drill"
+                } else {
+                    "spacing-drill"
+                };
+                attempt_file(
+                    level,
+                    personas[i % personas.len()],
+                    i as u64,
+                    &format!("T{i}"),
+                    ToolKind::Pen,
+                )
             }
         })
         .collect()
@@ -55,7 +82,9 @@ async fn fifty_simultaneous_uploads_are_all_stored_on_sqlite() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     const N: usize = 50;
     let tokens = crowd(&app.state, N).await;
-    let files = tokio::task::spawn_blocking(|| mixed_files(N)).await.unwrap();
+    let files = tokio::task::spawn_blocking(|| mixed_files(N))
+        .await
+        .unwrap();
     let heads = files.iter().filter(|f| f.len() > 5_000_000).count();
     assert!(heads >= 3, "full heads among them");
     let start = Instant::now();

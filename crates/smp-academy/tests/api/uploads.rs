@@ -10,7 +10,9 @@ use crate::helpers::{TestApp, ana_depth, attempt_file, parse};
 async fn an_upload_is_rescored_and_kept_whole(app: TestApp) {
     let a = app.academy().await;
     let text = ana_depth();
-    let (s, v) = app.upload(&a.ana, text.to_string(), "?name=%2Fhome%2Fana%2Fmine.ron").await;
+    let (s, v) = app
+        .upload(&a.ana, text.to_string(), "?name=%2Fhome%2Fana%2Fmine.ron")
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let stored = parse(text).score.unwrap();
     assert_eq!(v["total"].as_f64().unwrap(), stored.total);
@@ -29,8 +31,14 @@ async fn an_upload_is_rescored_and_kept_whole(app: TestApp) {
         .send()
         .await
         .unwrap();
-    let disposition = file.headers()["content-disposition"].to_str().unwrap().to_string();
-    assert!(disposition.contains(&format!("attempt-{id}-mine.ron")), "{disposition}");
+    let disposition = file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains(&format!("attempt-{id}-mine.ron")),
+        "{disposition}"
+    );
     assert_eq!(file.bytes().await.unwrap(), text.as_bytes());
     assert_eq!(app.files_kept(), (1, 0));
     // The same bytes again: the same attempt, not a second one.
@@ -59,7 +67,11 @@ async fn the_stored_score_is_compared_never_trusted(app: TestApp) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["verification"], "mismatch", "{v}");
     assert_eq!(v["flags"], serde_json::json!(["mismatch"]));
-    assert_eq!(v["total"].as_f64().unwrap(), 100.0, "the server's total, not the file's 42");
+    assert_eq!(
+        v["total"].as_f64().unwrap(),
+        100.0,
+        "the server's total, not the file's 42"
+    );
     // Scored by older rules, made by a program, another name on it, another level file.
     let mut older = original.clone();
     older.score.as_mut().unwrap().scoring_version = 1;
@@ -90,26 +102,75 @@ async fn refusals_are_clear_and_store_nothing(app: TestApp) {
         assert_eq!(v["status"], want.as_u16());
     };
     // Not an attempt: the file's line and column.
-    let (s, v) = app.upload(&a.ana, "(\n  format_version: 2,\n  level_id: 5,\n)".to_string(), "?name=x.ron").await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "x.ron:3:12: Expected string");
-    let (s, v) = app.upload(&a.ana, vec![0xffu8, 0xfe, 0x00], "?name=bin.ron").await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "bin.ron:1:1: not UTF-8");
+    let (s, v) = app
+        .upload(
+            &a.ana,
+            "(\n  format_version: 2,\n  level_id: 5,\n)".to_string(),
+            "?name=x.ron",
+        )
+        .await;
+    check(
+        s,
+        &v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "x.ron:3:12: Expected string",
+    );
+    let (s, v) = app
+        .upload(&a.ana, vec![0xffu8, 0xfe, 0x00], "?name=bin.ron")
+        .await;
+    check(
+        s,
+        &v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bin.ron:1:1: not UTF-8",
+    );
     let (s, v) = app.upload(&a.ana, String::new(), "").await;
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "attempt.ron:1:1");
     // An unknown level, and a level not assigned to this trainee: where the file names it.
-    let unknown = ana_depth().replacen("level_id: \"depth-drill\"", "level_id: \"no-such-level\"", 1);
+    let unknown = ana_depth().replacen(
+        "level_id: \"depth-drill\"",
+        "level_id: \"no-such-level\"",
+        1,
+    );
     let (s, v) = app.upload(&a.ana, unknown, "?name=u.ron").await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "u.ron:3:5: no level with id \"no-such-level\" among the academy's levels");
+    check(
+        s,
+        &v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "u.ron:3:5: no level with id \"no-such-level\" among the academy's levels",
+    );
     let hairline = attempt_file("soft-hairline", Persona::Expert, 1, "Ana", ToolKind::Pen);
     let (s, v) = app.upload(&a.ana, hairline, "").await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "is not assigned in any of your courses");
-    let (s, v) = app.upload(&a.ana, ana_depth().to_string(), &format!("?assignment={}", a.spacing)).await;
-    check(s, &v, StatusCode::UNPROCESSABLE_ENTITY, "is not one of yours");
+    check(
+        s,
+        &v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "is not assigned in any of your courses",
+    );
+    let (s, v) = app
+        .upload(
+            &a.ana,
+            ana_depth().to_string(),
+            &format!("?assignment={}", a.spacing),
+        )
+        .await;
+    check(
+        s,
+        &v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "is not one of yours",
+    );
     // An instructor does not submit.
-    let (s, v) = app.upload(&a.marta_token, ana_depth().to_string(), "").await;
+    let (s, v) = app
+        .upload(&a.marta_token, ana_depth().to_string(), "")
+        .await;
     check(s, &v, StatusCode::FORBIDDEN, "instructor");
     assert_eq!(app.attempts_stored().await, 0);
-    assert_eq!(app.files_kept(), (0, 0), "nothing kept, nothing left behind");
+    assert_eq!(
+        app.files_kept(),
+        (0, 0),
+        "nothing kept, nothing left behind"
+    );
 }
 
 async fn the_attempt_policy_holds(app: TestApp) {
@@ -129,15 +190,29 @@ async fn the_attempt_policy_holds(app: TestApp) {
     let pass = attempt_file("spacing-drill", Persona::Expert, 1, "Bo", ToolKind::Pen);
     let again = attempt_file("spacing-drill", Persona::Expert, 2, "Bo", ToolKind::Pen);
     let (s, v) = app.upload(&a.bo, fail, "").await;
-    assert_eq!((s, v["passed"].as_bool()), (StatusCode::CREATED, Some(false)), "{v}");
+    assert_eq!(
+        (s, v["passed"].as_bool()),
+        (StatusCode::CREATED, Some(false)),
+        "{v}"
+    );
     let (s, v) = app.upload(&a.bo, pass, "").await;
-    assert_eq!((s, v["passed"].as_bool()), (StatusCode::CREATED, Some(true)), "{v}");
+    assert_eq!(
+        (s, v["passed"].as_bool()),
+        (StatusCode::CREATED, Some(true)),
+        "{v}"
+    );
     let (s, v) = app.upload(&a.bo, again, "").await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert!(v["error"].as_str().unwrap().contains("passed"));
     assert_eq!(app.attempts_stored().await, 4);
     // The trainee's view of it.
-    let r = app.client.get(app.url("/api/assignments")).bearer_auth(&a.bo).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/api/assignments"))
+        .bearer_auth(&a.bo)
+        .send()
+        .await
+        .unwrap();
     let v: serde_json::Value = r.json().await.unwrap();
     let list = v["assignments"].as_array().unwrap();
     assert_eq!(list.len(), 2);
@@ -172,7 +247,10 @@ async fn the_browser_uploads_through_the_same_api(app: TestApp) {
     // A refusal in the browser is a page saying why.
     let form = reqwest::multipart::Form::new()
         .text("csrf", ana.csrf.clone())
-        .part("file", reqwest::multipart::Part::text("nonsense").file_name("n.ron"));
+        .part(
+            "file",
+            reqwest::multipart::Part::text("nonsense").file_name("n.ron"),
+        );
     let r = app
         .client
         .post(app.url("/api/attempts"))
@@ -203,16 +281,25 @@ async fn over_the_limit(backend: crate::helpers::Backend) {
     // Declared too big (Content-Length), and sent without a length (chunked): both refused.
     let (s, v) = app.upload(&a.ana, big.clone(), "").await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("65536-byte limit"), "{v}");
-    let chunks: Vec<Result<String, std::io::Error>> = (0..50).map(|_| Ok("y".repeat(8 * 1024))).collect();
+    assert!(
+        v["error"].as_str().unwrap().contains("65536-byte limit"),
+        "{v}"
+    );
+    let chunks: Vec<Result<String, std::io::Error>> =
+        (0..50).map(|_| Ok("y".repeat(8 * 1024))).collect();
     let stream = futures_util::stream::iter(chunks);
-    let (s, v) = app.upload(&a.ana, reqwest::Body::wrap_stream(stream), "").await;
+    let (s, v) = app
+        .upload(&a.ana, reqwest::Body::wrap_stream(stream), "")
+        .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
     // The browser's form too.
     let ana = app.sign_in("ana").await;
     let form = reqwest::multipart::Form::new()
         .text("csrf", ana.csrf.clone())
-        .part("file", reqwest::multipart::Part::text(big).file_name("big.ron"));
+        .part(
+            "file",
+            reqwest::multipart::Part::text(big).file_name("big.ron"),
+        );
     let r = app
         .client
         .post(app.url("/api/attempts"))
@@ -223,7 +310,11 @@ async fn over_the_limit(backend: crate::helpers::Backend) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.attempts_stored().await, 0);
-    assert_eq!(app.files_kept(), (0, 0), "nothing kept, nothing left behind");
+    assert_eq!(
+        app.files_kept(),
+        (0, 0),
+        "nothing kept, nothing left behind"
+    );
     // Under the limit is fine.
     let (s, v) = app.upload(&a.ana, ana_depth().to_string(), "").await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
