@@ -33,6 +33,9 @@ struct ResultsState {
     heatmap: Heatmap,
     /// The place picked from a criterion's list, ringed on the scalp.
     highlight: Option<smp_core::geometry::Point>,
+    /// The impression nearest the highlighted place (within 2 mm), found once when it is
+    /// picked rather than searched for every frame.
+    chosen: Option<usize>,
     /// What the screen shows, computed once when it opens.
     results: Option<ResultsData>,
     /// Where the trainee wants a copy of the attempt.
@@ -45,6 +48,7 @@ impl Default for ResultsState {
             result_day: SETTLED_DAY,
             heatmap: Heatmap::None,
             highlight: None,
+            chosen: None,
             results: None,
             copy_to: String::new(),
         }
@@ -83,6 +87,7 @@ fn on_results(
         practice.compute_score();
     }
     ui.result_day = SETTLED_DAY;
+    ui.chosen = ui.highlight.and_then(|at| impression_near(&practice, at));
     // Computed once: 100,000 neighbour searches every frame would stall the screen.
     let points: Vec<smp_core::geometry::Point> = practice
         .impressions
@@ -130,6 +135,18 @@ fn on_results(
 }
 
 /// What the heatmap's colours mean.
+/// The index of the impression nearest `at`, if one lies within 2 mm.
+fn impression_near(practice: &Practice, at: smp_core::geometry::Point) -> Option<usize> {
+    practice
+        .impressions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.impression.at.distance(at), i))
+        .filter(|(d, _)| *d < 2.0)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, i)| i)
+}
+
 fn heatmap_legend(r: &mut egui::Ui, heatmap: Heatmap, min_spacing_mm: f64) {
     use smp_core::palette::{density_rgb, outcome_rgb, spacing_rgb};
     use smp_core::skin::DepthOutcome;
@@ -253,22 +270,14 @@ fn results_screen(
                                 .clicked()
                             {
                                 ui.highlight = Some(p.at);
+                                ui.chosen = impression_near(&practice, p.at);
                                 go_to = Some(p.at);
                             }
                         }
                     });
                 }
                 // The impression at the chosen place, cut through: where its pigment went.
-                let chosen = ui.highlight.and_then(|at| {
-                    practice
-                        .impressions
-                        .iter()
-                        .map(|p| (p.impression.at.distance(at), p))
-                        .filter(|(d, _)| *d < 2.0)
-                        .min_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, p)| p)
-                });
-                if let Some(p) = chosen {
+                if let Some(p) = ui.chosen.and_then(|i| practice.impressions.get(i)) {
                     r.separator();
                     r.strong(format!(
                         "Impression {}: where the pigment went",
