@@ -445,3 +445,135 @@ fn a_level_drawn_in_the_editor_passes_levels_check_and_loads_in_practice() {
     assert!(practice.score.as_ref().is_some_and(|s| s.passed));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A one-shot academy on a loopback port: reads one request whole, answers `status` with
+/// `body`, and hands back what it was sent.
+fn one_shot_academy(
+    status: &'static str,
+    body: String,
+) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = s.read(&mut buf).unwrap();
+            got.extend_from_slice(&buf[..n]);
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                if got.len() >= end + 4 + len {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        let answer = format!(
+            "HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(answer.as_bytes()).unwrap();
+        String::from_utf8_lossy(&got).into_owned()
+    });
+    (url, handle)
+}
+
+/// Runs frames until the notice says something (the answer comes from another thread).
+fn notice_after_submitting(app: &mut App) -> String {
+    for _ in 0..2_000 {
+        app.update();
+        if let Some(t) = &app.world().resource::<smp_app::notice::Notice>().text {
+            return t.clone();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("no answer from the academy was shown");
+}
+
+#[test]
+fn the_results_screen_submits_to_the_academy_and_says_its_answer() {
+    use smp_app::bevy::ecs::system::RunSystemOnce;
+    use smp_app::submission::{AcademyForm, Submitting, submit};
+    let dir = temp_dir("app-submit");
+    let level = Level::find("depth-drill", None).unwrap();
+    let file = dir.join("mine.ron");
+    simulate(&level, Persona::Expert, 1, "Ana", "2026-11-21")
+        .save(&file)
+        .unwrap();
+    let sent_bytes = std::fs::read_to_string(&file).unwrap();
+    let (url, academy) = one_shot_academy(
+        "201 Created",
+        r#"{"id":7,"total":96.5,"passed":true,"verification":"verified","flags":[],"late":false,"duplicate":false}"#.into(),
+    );
+    let mut app = headless(&dir);
+    let form = AcademyForm {
+        server: url.clone(),
+        token: "smpd_ana".into(),
+        assignment: "3".into(),
+        remember: true,
+        last: None,
+    };
+    // As the button does: the settings kept, the file sent on its own thread.
+    let (settings_dir, sent) = (dir.clone(), file.clone());
+    app.world_mut()
+        .run_system_once(move |mut commands: Commands| {
+            let mut form = form.clone();
+            submit(&mut commands, &mut form, &settings_dir, &sent)
+        })
+        .unwrap()
+        .unwrap();
+    assert!(app.world().contains_resource::<Submitting>());
+    let said = notice_after_submitting(&mut app);
+    assert_eq!(said, "Academy: attempt 7 stored: 96.50 passed (verified)");
+    assert!(!app.world().contains_resource::<Submitting>());
+    assert_eq!(
+        app.world().resource::<AcademyForm>().last.as_deref(),
+        Some(said.as_str())
+    );
+    let request = academy.join().unwrap();
+    assert!(
+        request.starts_with("POST /api/attempts?name=mine.ron&assignment=3 HTTP/1.1\r\n"),
+        "{request}"
+    );
+    assert!(request.contains("Authorization: Bearer smpd_ana\r\n"));
+    assert!(request.ends_with(&sent_bytes), "the attempt went whole");
+    // Remembered for next time.
+    let again = AcademyForm::load(&dir);
+    assert_eq!(
+        (again.server.as_str(), again.token.as_str(), again.remember),
+        (url.as_str(), "smpd_ana", true)
+    );
+
+    // A refusal is said with the academy's reason.
+    let (url, academy) = one_shot_academy(
+        "422 Unprocessable Entity",
+        r#"{"error":"level \"depth-drill\" is not assigned in any of your courses"}"#.into(),
+    );
+    app.world_mut()
+        .resource_mut::<smp_app::notice::Notice>()
+        .text = None;
+    let client = smp_submit::Academy::new(&url, "smpd_ana").unwrap();
+    app.insert_resource(Submitting::start(client, file.clone(), None));
+    let said = notice_after_submitting(&mut app);
+    academy.join().unwrap();
+    assert!(
+        said.starts_with("Not submitted: the academy refused mine.ron (422): level"),
+        "{said}"
+    );
+    // A form that names no academy, or a wordy assignment, does not start.
+    let mut blank = AcademyForm::default();
+    assert!(blank.academy().is_err());
+    blank.server = url;
+    blank.token = "t".into();
+    blank.assignment = "three".into();
+    assert!(blank.academy().unwrap_err().contains("not a number"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -270,6 +270,26 @@ fn skin_fraction(path: &Path) -> f64 {
     warm as f64 / f64::from(picture.width() * picture.height()).max(1.0)
 }
 
+/// The fraction of the pixels left of a screen's side panel (440 px, and a margin) within a few
+/// levels of `rgb`: the scalp's part of the window, not the panel's coloured words.
+fn colour_fraction(path: &Path, rgb: [u8; 3]) -> f64 {
+    let picture = image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgb8();
+    let left = picture.width().saturating_sub(460);
+    let near = picture
+        .enumerate_pixels()
+        .filter(|(x, _, _)| *x < left)
+        .map(|(_, _, p)| p)
+        .filter(|p| {
+            p.0.iter()
+                .zip(rgb)
+                .all(|(&a, b)| (i32::from(a) - i32::from(b)).abs() <= 40)
+        })
+        .count();
+    near as f64 / f64::from(left * picture.height()).max(1.0)
+}
+
 fn is_png(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|b| b.starts_with(b"\x89PNG\r\n\x1a\n") && b.len() > 1000)
 }
@@ -386,6 +406,33 @@ fn scripted_runs_finish_in_a_real_window_with_no_input() {
     assert!(
         warm > 0.08,
         "the head covers only {warm:.3} of the window\n{log}"
+    );
+    // Its review, on the head, with the depth heatmap laid on the skin (green rings: ideal).
+    let head_review = dir.join("head-review.png");
+    let (status, log) = run_untouched(
+        &x.display,
+        &dir,
+        &[
+            "review",
+            on_head.to_str().unwrap(),
+            "--heatmap",
+            "depth",
+            "--screenshot",
+            head_review.to_str().unwrap(),
+        ],
+        Duration::from_secs(300),
+    );
+    let status = status.unwrap_or_else(|| panic!("review on a head never exited:\n{log}"));
+    assert!(status.success(), "review on a head: {status}\n{log}");
+    let warm = skin_fraction(&head_review);
+    assert!(
+        warm > 0.08,
+        "the reviewed head covers only {warm:.3} of the window\n{log}"
+    );
+    let ideal = colour_fraction(&head_review, [51, 191, 77]);
+    assert!(
+        ideal > 0.0005,
+        "no depth heatmap on the reviewed head ({ideal:.5} of it)\n{log}"
     );
     drop(x);
     std::fs::remove_dir_all(dir).unwrap();

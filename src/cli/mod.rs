@@ -416,9 +416,6 @@ pub fn run() -> ExitCode {
                 smp_core::review::ReviewedAttempt::open_trusting(&file, levels.as_deref(), t)
             }) {
             Err(e) => Err(Failure::input(e)),
-            Ok(opened) if !smp_app::reviews(&opened.level) => Err(Failure::input(
-                smp_app::head_not_reviewed(&opened.level.plan.id),
-            )),
             Ok(opened) => {
                 warn_unverified(&file, &opened);
                 return open_window(smp_app::Options {
@@ -454,9 +451,9 @@ pub fn run() -> ExitCode {
                 Err(Failure::input(e))
             } else if let Some(Ok(l)) = found
                 .as_ref()
-                .filter(|l| l.as_ref().is_ok_and(|l| !smp_app::reviews(l)))
+                .filter(|l| l.as_ref().is_ok_and(|l| !smp_app::edits(l)))
             {
-                Err(Failure::input(smp_app::head_not_reviewed(&l.plan.id)))
+                Err(Failure::input(smp_app::head_not_edited(&l.plan.id)))
             } else {
                 return open_window(smp_app::Options {
                     levels_dir: levels,

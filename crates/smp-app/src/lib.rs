@@ -24,6 +24,7 @@ pub mod editor;
 pub mod head_view;
 pub mod input;
 pub mod loading;
+pub mod marks;
 pub mod notice;
 pub mod replay_driver;
 pub mod review;
@@ -32,25 +33,26 @@ mod screen;
 pub mod screens;
 mod screenshot;
 pub mod session;
+pub mod submission;
 pub mod theme;
 pub mod wake;
 mod window;
 
 pub use bevy;
-pub use scalp::Heatmap;
+pub use marks::Heatmap;
 pub use screens::Screen;
 
-/// Whether the trainer's review and level editor draw `level`: flat practice skins. A head
-/// level is tattooed and its results shown on the head in 3D; its review and editing are not in
-/// the window yet (the command line scores, renders and reports head attempts).
-pub fn reviews(level: &smp_core::Level) -> bool {
+/// Whether the trainer's level editor draws `level`: flat practice skins. A head level is
+/// tattooed, its results shown and its attempts reviewed on the head in 3D; it is edited as a
+/// file for now.
+pub fn edits(level: &smp_core::Level) -> bool {
     level.plan.head().is_none()
 }
 
-/// What the trainer says of a head level it cannot review or edit in the window yet.
-pub fn head_not_reviewed(id: &str) -> String {
+/// What the trainer says of a head level it cannot edit in the window yet.
+pub fn head_not_edited(id: &str) -> String {
     format!(
-        "level {id:?} is on a head: the window tattoos it, but reviews and edits flat practice skins only for now; score, render and report a head attempt from the command line (`smp-trainer render ATTEMPT --view front`)"
+        "level {id:?} is on a head: the window tattoos and reviews it, but edits flat practice skins only for now; edit a head level as a file (docs/formats.md, \"Levels on a head\")"
     )
 }
 
@@ -111,6 +113,7 @@ pub fn logic_plugin(app: &mut App) {
         notice::plugin,
         loading::plugin,
         wake::plugin,
+        submission::plugin,
     ));
     #[cfg(feature = "dev")]
     app.add_plugins(dev::plugin);

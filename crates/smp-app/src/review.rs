@@ -11,7 +11,8 @@ use smp_core::notes::{Comment, NotesError, OverrideGrade, Pin, ReviewNotes};
 use smp_core::review::{Player, ReviewError, ReviewedAttempt};
 use smp_core::signing::InstructorKey;
 
-use crate::scalp::{Heatmap, ScalpView, ShownDay};
+use crate::marks::Heatmap;
+use crate::scalp::{ScalpView, ShownDay};
 use crate::screen::Screen;
 use crate::session::{Practice, today};
 use crate::{AppSystems, Options};
@@ -224,12 +225,6 @@ fn open_requested(
     let levels_dir = options.as_ref().and_then(|o| o.levels_dir.clone());
     let trusted_keys = options.as_ref().and_then(|o| o.trusted_keys.clone());
     match Review::open(&path, levels_dir.as_deref(), trusted_keys.as_deref()) {
-        // The window cannot review a head yet: say so, as for a file it cannot read.
-        Ok(review) if !crate::reviews(&review.opened.level) => {
-            let why = crate::head_not_reviewed(&review.opened.level.plan.id);
-            error!("{why}");
-            commands.insert_resource(ReviewOpenFailed(why));
-        }
         Ok(mut review) => {
             if let Some(o) = &options {
                 review.heatmap = o.heatmap;

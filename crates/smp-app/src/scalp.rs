@@ -21,7 +21,7 @@ use crate::head_view::orbit::Orbit;
 use crate::input::{HandPressure, PenHover, PointerOverUi};
 use crate::screen::Screen;
 use crate::session::Practice;
-use crate::theme::{outcome_color, rgb};
+use crate::theme::outcome_color;
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<Overlay>();
@@ -90,78 +90,6 @@ impl ScalpView {
     /// Makes the next frame redraw every dot (work was taken away, not only added).
     pub fn invalidate(&mut self) {
         self.drawn_day = f64::NAN;
-    }
-}
-
-/// Which heatmap is laid over the scalp.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Heatmap {
-    /// None.
-    #[default]
-    None,
-    /// Each dot coloured by its depth outcome.
-    Outcome,
-    /// Each dot coloured by the distance to its nearest neighbour.
-    Spacing,
-    /// Cells coloured by density against the plan.
-    Density,
-}
-
-/// Draws `heatmap` over the scalp for `impressions` (with each one's nearest other dot: index, mm)
-/// and the density cells. Markers are capped so that huge attempts stay fluid.
-pub fn draw_heatmap(
-    gizmos: &mut Gizmos,
-    heatmap: Heatmap,
-    plan: &smp_core::plan::ReferencePlan,
-    impressions: &[smp_core::replay::PlacedImpression],
-    nearest: &[Option<(usize, f64)>],
-    density: &[smp_core::score::DensityCell],
-) {
-    use smp_core::palette::{outcome_rgb, spacing_rgb};
-    use smp_core::report::density_error;
-    let step = (impressions.len() / 20_000).max(1);
-    match heatmap {
-        Heatmap::None => {}
-        Heatmap::Outcome => {
-            for p in impressions.iter().step_by(step) {
-                gizmos.circle_2d(
-                    Isometry2d::from_translation(world(p.impression.at)),
-                    0.25,
-                    rgb(outcome_rgb(p.tissue.outcome)),
-                );
-            }
-        }
-        Heatmap::Spacing => {
-            for (p, nn) in impressions.iter().zip(nearest).step_by(step) {
-                let Some((_, d)) = nn else { continue };
-                gizmos.circle_2d(
-                    Isometry2d::from_translation(world(p.impression.at)),
-                    0.25,
-                    rgb(spacing_rgb(d / plan.min_spacing_mm)),
-                );
-            }
-        }
-        Heatmap::Density => {
-            // Blue where too sparse, red where too dense, nothing where it matches the plan.
-            for cell in density {
-                let Some(error) = density_error(cell.planned, cell.placed) else {
-                    continue;
-                };
-                if error.abs() < 0.1 {
-                    continue;
-                }
-                let [r, g, b] = smp_core::palette::density_rgb(error);
-                let color = Color::srgba_u8(r, g, b, (error.abs().min(1.0) * 255.0) as u8);
-                let c = world(cell.centre);
-                let side = cell.side_mm as f32 * 0.92;
-                gizmos.rect_2d(Isometry2d::from_translation(c), Vec2::splat(side), color);
-                gizmos.rect_2d(
-                    Isometry2d::from_translation(c),
-                    Vec2::splat(side * 0.6),
-                    color,
-                );
-            }
-        }
     }
 }
 
@@ -358,8 +286,11 @@ fn build_view(
             (ClearColorConfig::Default, Msaa::Off)
         };
     }
-    if head.is_some() {
-        crate::head_view::camera::spawn_scene(&mut commands);
+    if let Some(head) = &head {
+        crate::head_view::camera::spawn_scene(
+            &mut commands,
+            crate::head_view::orbit::facing_the_work(head, plan),
+        );
         crate::head_view::meshes::spawn_meshes(
             &mut commands,
             &mut meshes,

@@ -264,7 +264,63 @@ async fn the_browser_uploads_through_the_same_api(app: TestApp) {
     assert!(r.text().await.unwrap().contains("n.ron:1:1"));
 }
 
+/// The trainer's client (`smp-submit`: the results screen's button and `smp-trainer submit`)
+/// against a real academy: stored with its receipt, a second time a duplicate, a refusal with
+/// the academy's reason, a wrong token refused.
+async fn the_trainers_client_submits(app: TestApp) {
+    let a = app.academy().await;
+    let file = app.dir.path().join("mine.ron");
+    std::fs::write(&file, ana_depth()).unwrap();
+    let base = app.base.clone();
+    let (first, second, wrong_assignment, wrong_token, instructor) =
+        tokio::task::spawn_blocking(move || {
+            let ana = smp_submit::Academy::new(&base, &a.ana).unwrap();
+            let marta = smp_submit::Academy::new(&base, &a.marta_token).unwrap();
+            let nobody = smp_submit::Academy::new(&base, "smpd_not-a-token").unwrap();
+            (
+                ana.submit(&file, Some(a.depth as u64)),
+                ana.submit(&file, Some(a.depth as u64)),
+                ana.submit(&file, Some(999_999)),
+                nobody.submit(&file, None),
+                marta.submit(&file, None),
+            )
+        })
+        .await
+        .unwrap();
+    let first = first.expect("stored");
+    let stored = parse(ana_depth()).score.unwrap();
+    assert_eq!(first.total, stored.total);
+    assert!(first.passed && !first.duplicate && !first.late);
+    assert_eq!(first.verification, "verified");
+    assert!(
+        first
+            .describe()
+            .starts_with(&format!("attempt {} stored: ", first.id)),
+        "{}",
+        first.describe()
+    );
+    let second = second.expect("a duplicate is not an error");
+    assert!(second.duplicate);
+    assert_eq!(second.id, first.id);
+    for (e, status) in [
+        (wrong_assignment.unwrap_err(), 422),
+        (wrong_token.unwrap_err(), 401),
+        (instructor.unwrap_err(), 403),
+    ] {
+        assert_eq!(e.exit_code(), 1);
+        match e {
+            smp_submit::SubmitError::Refused { status: s, why, .. } => {
+                assert_eq!(s, status, "{why}");
+                assert!(!why.is_empty());
+            }
+            other => panic!("expected a refusal, got {other}"),
+        }
+    }
+    assert_eq!(app.attempts_stored().await, 1);
+}
+
 crate::on_both!(
+    the_trainers_client_submits,
     an_upload_is_rescored_and_kept_whole,
     the_stored_score_is_compared_never_trusted,
     refusals_are_clear_and_store_nothing,

@@ -41,8 +41,8 @@ pub struct HeadScene;
 /// The camera and the studio's lights for a head, seeing only the head's render layer (its meshes
 /// and lines). Drawn before the flat skin's camera, which then draws its panels over the head
 /// without clearing it.
-pub(crate) fn spawn_scene(commands: &mut Commands) {
-    commands.insert_resource(Orbit::default());
+pub(crate) fn spawn_scene(commands: &mut Commands, orbit: Orbit) {
+    commands.insert_resource(orbit);
     commands.spawn((
         Camera3d::default(),
         // Drawn first; the flat scalp's camera and the panels draw over it.
@@ -59,7 +59,7 @@ pub(crate) fn spawn_scene(commands: &mut Commands) {
         // Colours as lit, no film curve: no tables to load.
         Tonemapping::None,
         HEAD_MSAA,
-        Orbit::default().transform(),
+        orbit.transform(),
         HeadCamera,
         HeadScene,
         RenderLayers::layer(HEAD_LAYER),

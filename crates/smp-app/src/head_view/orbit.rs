@@ -83,3 +83,38 @@ pub fn orbit_facing(point: Vec3, distance: f32) -> Orbit {
         distance: distance.clamp(MIN_DISTANCE_MM, MAX_DISTANCE_MM),
     }
 }
+
+/// The whole head seen from the side the level's work is on: square to the skin at the middle
+/// of its zones (and hairline), from the usual distance. A crown is seen from above and behind,
+/// a hairline from the front.
+pub fn facing_the_work(
+    head: &smp_core::surface::Head,
+    plan: &smp_core::plan::ReferencePlan,
+) -> Orbit {
+    let points: Vec<smp_core::geometry::Point> = plan
+        .zones
+        .iter()
+        .flat_map(|z| z.outline.vertices.iter().copied())
+        .chain(
+            plan.hairline
+                .iter()
+                .flat_map(|h| h.line.vertices.iter().copied()),
+        )
+        .filter(|p| p.is_finite())
+        .collect();
+    if points.is_empty() {
+        return Orbit::default();
+    }
+    let n = points.len() as f64;
+    let mid = smp_core::geometry::Point::new(
+        points.iter().map(|p| p.x_mm).sum::<f64>() / n,
+        points.iter().map(|p| p.y_mm).sum::<f64>() / n,
+    );
+    match head.point_at(mid) {
+        Some(p) => orbit_facing(
+            Vec3::new(p.x as f32, p.y as f32, p.z as f32),
+            Orbit::default().distance,
+        ),
+        None => Orbit::default(),
+    }
+}

@@ -37,6 +37,56 @@ pub(crate) fn plugin(app: &mut App) {
     );
 }
 
+/// Marks (heatmaps, selections, pins) laid on the head's skin, just above it so the skin's
+/// flat triangles do not swallow them.
+pub struct OnHead<'a, 'w, 's> {
+    /// Where the lines go.
+    pub gizmos: &'a mut Gizmos<'w, 's, HeadGizmos>,
+    /// The head the marks are on.
+    pub head: &'a Head,
+}
+
+impl OnHead<'_, '_, '_> {
+    /// The place on the skin for `at` (map mm), lifted, and the rotation that lays a flat mark
+    /// in the skin's plane there.
+    fn frame(&self, at: Point) -> Option<Isometry3d> {
+        let p = on_skin(self.head, at, LIFT_MM)?;
+        let n = self.head.normal_at_map(at)?;
+        let normal = Vec3::new(n.x as f32, n.y as f32, n.z as f32);
+        Some(Isometry3d::new(p, Quat::from_rotation_arc(Vec3::Z, normal)))
+    }
+}
+
+impl crate::marks::MarkPen for OnHead<'_, '_, '_> {
+    fn max_dots(&self) -> usize {
+        // Each mark is found on the curved skin and drawn in 3D: fewer than on a plane.
+        6_000
+    }
+
+    fn ring(&mut self, at: Point, radius_mm: f32, color: Color) {
+        if let Some(flat) = self.frame(at) {
+            // Small rings need few sides; large ones (selections) stay round.
+            let sides = if radius_mm < 0.5 { 8 } else { 32 };
+            self.gizmos.circle(flat, radius_mm, color).resolution(sides);
+        }
+    }
+
+    fn square(&mut self, centre: Point, side_mm: f32, color: Color) {
+        if let Some(flat) = self.frame(centre) {
+            self.gizmos.rect(flat, Vec2::splat(side_mm), color);
+        }
+    }
+
+    fn cross(&mut self, at: Point, arm_mm: f32, color: Color) {
+        if let Some(flat) = self.frame(at) {
+            let (x, y) = (flat.rotation * Vec3::X, flat.rotation * Vec3::Y);
+            let c = Vec3::from(flat.translation);
+            self.gizmos.line(c - x * arm_mm, c + x * arm_mm, color);
+            self.gizmos.line(c - y * arm_mm, c + y * arm_mm, color);
+        }
+    }
+}
+
 /// The plan's lines laid on the head, for one level (found once: thousands of skin points).
 #[derive(Resource)]
 struct PlanOnHead {

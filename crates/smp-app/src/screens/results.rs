@@ -11,16 +11,21 @@ use crate::AppSystems;
 use crate::autosave::{Autosave, Progress, save_attempt};
 use crate::camera::{ScalpCamera, world};
 use crate::editor::{Editor, RecordingModel, keep_model_attempt};
+use crate::marks::{Heatmap, MarkPen, draw_heatmap};
 use crate::notice::Notice;
 use crate::replay_driver::ReplayDriver;
-use crate::scalp::{Heatmap, ShownDay, draw_heatmap};
+use crate::scalp::ShownDay;
 use crate::screen::{Screen, ScreenSystems};
 use crate::session::Practice;
+use crate::submission::{AcademyForm, Submitting};
 use crate::theme;
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<ResultsState>();
     app.add_systems(OnEnter(Screen::Results), on_results);
+    app.add_systems(OnEnter(Screen::Results), |mut form: ResMut<AcademyForm>| {
+        *form = AcademyForm::load(&data_dir());
+    });
     app.add_screen_systems(Screen::Results, AppSystems::Input, leave_on_escape)
         .add_screen_panel(Screen::Results, results_screen);
 }
@@ -96,7 +101,7 @@ fn on_results(
         .collect();
 
     let replayed = smp_core::replay::replay(&practice.level.plan, &practice.attempt);
-    let nearest = smp_core::spatial::all_nearest(&points);
+    let nearest = smp_core::score::nearest_on_skin(&practice.level.plan, &points);
     ui.results = Some(ResultsData {
         depths: practice
             .impressions
@@ -207,6 +212,7 @@ fn results_screen(
         Gizmos<crate::head_view::overlay::HeadGizmos>,
         ResMut<crate::camera::PanelsPx>,
     ),
+    (mut form, submitting): (ResMut<AcademyForm>, Option<Res<Submitting>>),
 ) -> Result {
     let mut keep_model = false;
     let Some(practice) = practice else {
@@ -342,20 +348,14 @@ fn results_screen(
                         d => format!("{:.1} years after the last session", d / DAYS_PER_YEAR),
                     }
                 ));
-                if plan.head().is_some() {
-                    // The heatmaps are drawn on the flat canvas only so far.
-                    ui.heatmap = Heatmap::None;
-                    r.small("Heatmaps: in the attempt's report on a head (smp-trainer report).");
-                } else {
-                    r.horizontal(|h| {
-                        h.label("Heatmap:");
-                        h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
-                        h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
-                        h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
-                        h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
-                    });
-                    heatmap_legend(r, ui.heatmap, plan.min_spacing_mm);
-                }
+                r.horizontal(|h| {
+                    h.label("Heatmap:");
+                    h.radio_value(&mut ui.heatmap, Heatmap::None, "off");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Outcome, "depth outcome");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Spacing, "spacing");
+                    h.radio_value(&mut ui.heatmap, Heatmap::Density, "density error");
+                });
+                heatmap_legend(r, ui.heatmap, plan.min_spacing_mm);
                 r.separator();
                 r.horizontal(|h| {
                     h.label("Save a copy to:");
@@ -369,6 +369,14 @@ fn results_screen(
                     };
                     notice.show(msg);
                 }
+                submit_section(
+                    r,
+                    &mut commands,
+                    &mut form,
+                    submitting.is_some(),
+                    &practice,
+                    &mut notice,
+                );
                 if let (Some(rec), Some(editor)) = (&recording, editor.as_deref_mut()) {
                     r.separator();
                     if r.button("Keep this as the level's model attempt").clicked() {
@@ -407,15 +415,24 @@ fn results_screen(
                 crate::head_view::orbit::MIN_DISTANCE_MM,
             );
         }
-        if let Some(at) = ui.highlight
-            && let (Some(p), Some(n)) = (head.point_at(at), head.normal_at_map(at))
-        {
-            let normal = Vec3::new(n.x as f32, n.y as f32, n.z as f32);
-            let centre = Vec3::new(p.x as f32, p.y as f32, p.z as f32) + normal * 0.6;
-            let flat = Isometry3d::new(centre, Quat::from_rotation_arc(Vec3::Z, normal));
+        let mut pen = crate::head_view::overlay::OnHead {
+            gizmos: &mut head_gizmos,
+            head: &head,
+        };
+        if let Some(at) = ui.highlight {
             for r in [1.2, 1.5] {
-                head_gizmos.circle(flat, r, Color::srgb(0.9, 0.0, 0.8));
+                pen.ring(at, r, Color::srgb(0.9, 0.0, 0.8));
             }
+        }
+        if let Some(data) = &ui.results {
+            draw_heatmap(
+                &mut pen,
+                ui.heatmap,
+                plan,
+                &practice.impressions,
+                &data.nearest,
+                &data.density,
+            );
         }
         return Ok(());
     }
@@ -448,4 +465,50 @@ fn results_screen(
         );
     }
     Ok(())
+}
+
+/// "Submit to the academy": the academy's address, the device token and the assignment, kept in
+/// `academy.ron` when asked; the saved attempt file goes on its own thread.
+fn submit_section(
+    r: &mut egui::Ui,
+    commands: &mut Commands,
+    form: &mut AcademyForm,
+    busy: bool,
+    practice: &Practice,
+    notice: &mut Notice,
+) {
+    r.separator();
+    egui::CollapsingHeader::new("Submit to the academy")
+        .default_open(!form.server.is_empty())
+        .show(r, |r| {
+            egui::Grid::new("academy").num_columns(2).show(r, |g| {
+                g.label("Academy:");
+                g.add(egui::TextEdit::singleline(&mut form.server).hint_text("http://academy.example:8080"));
+                g.end_row();
+                g.label("Device token:");
+                g.add(egui::TextEdit::singleline(&mut form.token).password(true).hint_text("smpd_… from your academy"));
+                g.end_row();
+                g.label("Assignment:");
+                g.add(egui::TextEdit::singleline(&mut form.assignment).hint_text("its number (optional)"));
+                g.end_row();
+            });
+            r.checkbox(&mut form.remember, "Remember the academy and token on this computer");
+            let file = practice.saved_to.clone();
+            let button = r.add_enabled(!busy && file.is_some(), egui::Button::new(if busy { "Sending…" } else { "Submit this attempt" }));
+            let button = if file.is_none() {
+                button.on_disabled_hover_text("Only your own saved work is submitted here: a replay's file goes with smp-trainer submit FILE.")
+            } else {
+                button
+            };
+            if button.clicked()
+                && let Some(file) = file
+                && let Err(why) = crate::submission::submit(commands, form, &data_dir(), &file)
+            {
+                form.last = Some(format!("Not submitted: {why}"));
+                notice.show(format!("Not submitted: {why}"));
+            }
+            if let Some(last) = &form.last {
+                r.label(last);
+            }
+        });
 }

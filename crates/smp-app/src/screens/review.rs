@@ -10,10 +10,11 @@ use smp_core::notes::{Pin, clock};
 use smp_core::review::SPEEDS;
 
 use crate::AppSystems;
-use crate::camera::{ScalpCamera, to_canvas, world};
+use crate::camera::{ScalpCamera, to_canvas};
+use crate::head_view::{HeadGizmos, PointerToHead, overlay::OnHead};
 use crate::input::PointerOverUi;
+use crate::marks::{Heatmap, MarkPen, draw_heatmap};
 use crate::review::Review;
-use crate::scalp::{Heatmap, draw_heatmap};
 use crate::screen::{Screen, ScreenSystems};
 use crate::theme::{self, PIN, SELECTED};
 
@@ -94,11 +95,13 @@ impl Default for ReviewPanel {
     }
 }
 
+#[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
 fn click_scalp(
     buttons: Res<ButtonInput<MouseButton>>,
     over_ui: Res<PointerOverUi>,
     windows: Query<&Window>,
     cameras: Query<(&Camera, &GlobalTransform), With<ScalpCamera>>,
+    on_head: Option<Res<PointerToHead>>,
     review: Option<ResMut<Review>>,
     mut panel: ResMut<ReviewPanel>,
     mut contexts: EguiContexts,
@@ -107,7 +110,7 @@ fn click_scalp(
     if !buttons.just_pressed(MouseButton::Left) || over_ui.0 {
         return;
     }
-    let (Ok(window), Ok(camera)) = (windows.single(), cameras.single()) else {
+    let Ok(window) = windows.single() else {
         return;
     };
     let Some(cursor) = window.cursor_position() else {
@@ -126,7 +129,18 @@ fn click_scalp(
     {
         return;
     }
-    let Some(at) = to_canvas(&camera, cursor) else {
+    // On a head the click's ray meets the skin; on a flat skin the camera maps it to the canvas.
+    let at = if review.opened.level.plan.head().is_some() {
+        on_head
+            .and_then(|h| h.hit(cursor, 0.0, 0.0))
+            .map(|hit| hit.at)
+    } else {
+        cameras
+            .single()
+            .ok()
+            .and_then(|camera| to_canvas(&camera, cursor))
+    };
+    let Some(at) = at else {
         return;
     };
     if panel.pin == PinChoice::Place {
@@ -139,24 +153,45 @@ fn click_scalp(
     review.selected = review.opened.impression_near(at, 1.5, shown);
 }
 
-fn draw_marks(mut gizmos: Gizmos, review: Option<Res<Review>>, panel: Res<ReviewPanel>) {
+fn draw_marks(
+    mut gizmos: Gizmos,
+    mut head_gizmos: Gizmos<HeadGizmos>,
+    review: Option<Res<Review>>,
+    panel: Res<ReviewPanel>,
+) {
     let Some(review) = review else { return };
+    match review.opened.level.plan.head() {
+        Some(head) => draw_marks_with(
+            &mut OnHead {
+                gizmos: &mut head_gizmos,
+                head: &head,
+            },
+            &review,
+            &panel,
+        ),
+        None => draw_marks_with(&mut gizmos, &review, &panel),
+    }
+}
+
+/// The ghost, the heatmap, the inspected impression and the comments' pins, through `pen`.
+fn draw_marks_with(pen: &mut impl MarkPen, review: &Review, panel: &ReviewPanel) {
     let r = &review.opened;
     let shown = review.player.shown.min(r.replay.impressions.len());
     if review.ghost
         && let Some(Ok(model)) = &r.model
     {
-        let step = (model.replay.impressions.len() / 20_000).max(1);
+        let step = model
+            .replay
+            .impressions
+            .len()
+            .div_ceil(pen.max_dots().max(1))
+            .max(1);
         for p in model.replay.impressions.iter().step_by(step) {
-            gizmos.circle_2d(
-                Isometry2d::from_translation(world(p.impression.at)),
-                0.3,
-                Color::srgba(0.3, 0.55, 1.0, 0.55),
-            );
+            pen.ring(p.impression.at, 0.3, Color::srgba(0.3, 0.55, 1.0, 0.55));
         }
     }
     draw_heatmap(
-        &mut gizmos,
+        pen,
         review.heatmap,
         &r.level.plan,
         &r.replay.impressions[..shown],
@@ -168,11 +203,9 @@ fn draw_marks(mut gizmos: Gizmos, review: Option<Res<Review>>, panel: Res<Review
         },
     );
     if let Some(p) = review.selected.and_then(|i| r.replay.impressions.get(i)) {
-        let c = world(p.impression.at);
-        gizmos.circle_2d(Isometry2d::from_translation(c), 0.6, SELECTED);
-        gizmos.circle_2d(Isometry2d::from_translation(c), 1.2, SELECTED);
+        pen.ring(p.impression.at, 0.6, SELECTED);
+        pen.ring(p.impression.at, 1.2, SELECTED);
     }
-    let magenta = PIN;
     let pins = review
         .notes
         .comments
@@ -183,10 +216,8 @@ fn draw_marks(mut gizmos: Gizmos, review: Option<Res<Review>>, panel: Res<Review
         })
         .chain(panel.place.filter(|_| panel.pin == PinChoice::Place));
     for p in pins {
-        let c = world(p);
-        gizmos.circle_2d(Isometry2d::from_translation(c), 1.5, magenta);
-        gizmos.line_2d(c + Vec2::new(-2.0, 0.0), c + Vec2::new(2.0, 0.0), magenta);
-        gizmos.line_2d(c + Vec2::new(0.0, -2.0), c + Vec2::new(0.0, 2.0), magenta);
+        pen.ring(p, 1.5, PIN);
+        pen.cross(p, 2.0, PIN);
     }
 }
 
@@ -195,6 +226,7 @@ fn review_panel(
     review: Option<ResMut<Review>>,
     mut panel: ResMut<ReviewPanel>,
     mut next: ResMut<NextState<Screen>>,
+    mut panels: ResMut<crate::camera::PanelsPx>,
 ) -> Result {
     let Some(mut review) = review else {
         return Ok(());
@@ -202,7 +234,7 @@ fn review_panel(
     let mut root = theme::screen_ui(&mut contexts)?;
     let review = &mut *review;
     let (red, green) = (theme::BAD, theme::GOOD);
-    egui::Panel::right("review")
+    let side = egui::Panel::right("review")
         .exact_size(440.0)
         .show(&mut root, |r| {
             egui::ScrollArea::vertical().show(r, |r| {
@@ -563,5 +595,8 @@ fn review_panel(
         });
     // What the panels leave free is the scalp: clicks elsewhere are the panels'.
     panel.scalp_rect = Some(root.available_rect_before_wrap());
+    // The head is drawn left of the panel; no top bar here.
+    crate::camera::PanelsPx::set_right(&mut panels, side.response.rect.width());
+    crate::camera::PanelsPx::set_top(&mut panels, 0.0);
     Ok(())
 }

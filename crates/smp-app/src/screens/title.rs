@@ -276,7 +276,7 @@ fn title_screen(
         }
         c.horizontal(|h| {
             // The editor draws flat skins: a head level is edited as a file for now.
-            let editable = ui.levels.get(ui.selected).is_none_or(crate::reviews);
+            let editable = ui.levels.get(ui.selected).is_none_or(crate::edits);
             if h
                 .add_enabled(editable, egui::Button::new("Edit a copy of this level"))
                 .on_disabled_hover_text("A head level is edited as a file for now (docs/formats.md, \"Levels on a head\").")
