@@ -103,7 +103,7 @@ const TILE_PX: u32 = 256;
 
 /// How finely the head's meshes follow its shape (the core's subdivision level: some 80,000
 /// triangles).
-const HEAD_MESH_DETAIL: u32 = 6;
+pub(crate) const HEAD_MESH_DETAIL: u32 = 6;
 
 /// Every impression as it looks on `day` of the attempt's timeline (on a head, reshaped to be
 /// round on the skin).
@@ -120,7 +120,7 @@ fn dots_on(practice: &Practice, day: f64) -> Vec<Dot> {
 }
 
 /// The day on the attempt's timeline the scalp is seen on.
-fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
+pub(crate) fn viewing_day(practice: &Practice, shown: &ShownDay) -> f64 {
     let last_day = practice.live.as_ref().map(|l| l.day).unwrap_or_else(|| {
         practice
             .attempt
