@@ -36,6 +36,7 @@ pub mod session;
 pub mod submission;
 pub mod theme;
 pub mod wake;
+pub mod widgets;
 mod window;
 
 pub use bevy;

@@ -392,13 +392,7 @@ fn review_panel(
                     review.healed_days = Some(days);
                     review.player.playing = false;
                 }
-                r.horizontal(|h| {
-                    h.label("Heatmap:");
-                    h.radio_value(&mut review.heatmap, Heatmap::None, "off");
-                    h.radio_value(&mut review.heatmap, Heatmap::Outcome, "depth");
-                    h.radio_value(&mut review.heatmap, Heatmap::Spacing, "spacing");
-                    h.radio_value(&mut review.heatmap, Heatmap::Density, "density");
-                });
+                crate::widgets::heatmap_picker(r, &mut review.heatmap, plan.min_spacing_mm);
                 match &review.opened.model {
                     Some(Ok(_)) => {
                         r.checkbox(&mut review.ghost, "Ghost of the level's model attempt (blue)");
