@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::RenderLayers;
-use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use smp_core::geometry::Point;
@@ -303,45 +302,8 @@ fn collect_pictures(
             TextureFormat::Rgba8UnormSrgb,
             RenderAssetUsages::RENDER_WORLD,
         ));
-        let material = materials.add(StandardMaterial {
-            base_color_texture: Some(image),
-            perceptual_roughness: 0.7,
-            reflectance: 0.3,
-            ..default()
-        });
-        let lifted: Vec<[f32; 3]> = piece
-            .positions
-            .iter()
-            .zip(&piece.normals)
-            .map(|(p, n)| {
-                let q = *p + *n * LIFT_MM;
-                [q.x as f32, q.y as f32, q.z as f32]
-            })
-            .collect();
-        let mesh = Mesh::new(
-            PrimitiveTopology::TriangleList,
-            RenderAssetUsages::RENDER_WORLD,
-        )
-        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, lifted)
-        .with_inserted_attribute(
-            Mesh::ATTRIBUTE_NORMAL,
-            piece
-                .normals
-                .iter()
-                .map(|n| [n.x as f32, n.y as f32, n.z as f32])
-                .collect::<Vec<_>>(),
-        )
-        .with_inserted_attribute(
-            Mesh::ATTRIBUTE_UV_0,
-            piece
-                .uvs
-                .iter()
-                .map(|[u, v]| [*u as f32, *v as f32])
-                .collect::<Vec<_>>(),
-        )
-        .with_inserted_indices(Indices::U32(
-            piece.triangles.iter().flatten().copied().collect(),
-        ));
+        let material = materials.add(super::meshes::textured_skin(image));
+        let mesh = super::meshes::piece_mesh(piece, LIFT_MM, RenderAssetUsages::RENDER_WORLD);
         let e = commands
             .spawn((
                 Mesh3d(meshes.add(mesh)),

@@ -20,7 +20,6 @@ pub(crate) fn spawn_meshes(
 ) {
     use bevy::asset::RenderAssetUsages;
     use bevy::camera::visibility::RenderLayers;
-    use bevy::mesh::{Indices, PrimitiveTopology};
     let plain = materials.add(StandardMaterial {
         base_color: Color::linear_rgb(skin_linear[0], skin_linear[1], skin_linear[2]),
         perceptual_roughness: 0.7,
@@ -36,26 +35,51 @@ pub(crate) fn spawn_meshes(
             .filter(|&(c, r)| c < cols && r < rows)
             .and_then(|(c, r)| tile_images.get((r * cols + c) as usize));
         let material = match texture {
-            Some(image) => materials.add(StandardMaterial {
-                base_color_texture: Some(image.clone()),
-                perceptual_roughness: 0.7,
-                reflectance: 0.3,
-                ..default()
-            }),
+            Some(image) => materials.add(textured_skin(image.clone())),
             None => plain.clone(),
         };
-        let f = |v: &smp_core::geometry::Vec3| [v.x as f32, v.y as f32, v.z as f32];
-        let mesh = Mesh::new(
-            PrimitiveTopology::TriangleList,
-            RenderAssetUsages::default(),
-        )
+        let mesh = piece_mesh(piece, 0.0, RenderAssetUsages::default());
+        commands.spawn((
+            Mesh3d(meshes.add(mesh)),
+            MeshMaterial3d(material),
+            HeadScene,
+            RenderLayers::layer(HEAD_LAYER),
+            DespawnOnEnter(crate::screen::Screen::Title),
+        ));
+    }
+}
+
+/// The skin's material with `texture` on it (the head's tiles, the loupe's squares).
+pub(crate) fn textured_skin(texture: Handle<Image>) -> StandardMaterial {
+    StandardMaterial {
+        base_color_texture: Some(texture),
+        perceptual_roughness: 0.7,
+        reflectance: 0.3,
+        ..default()
+    }
+}
+
+/// A piece of the head's mesh as a Bevy mesh, its vertices lifted `lift_mm` along their normals.
+pub(crate) fn piece_mesh(
+    piece: &smp_core::surface::MeshPiece,
+    lift_mm: f64,
+    usage: bevy::asset::RenderAssetUsages,
+) -> Mesh {
+    use bevy::mesh::{Indices, PrimitiveTopology};
+    let f = |v: smp_core::geometry::Vec3| [v.x as f32, v.y as f32, v.z as f32];
+    Mesh::new(PrimitiveTopology::TriangleList, usage)
         .with_inserted_attribute(
             Mesh::ATTRIBUTE_POSITION,
-            piece.positions.iter().map(f).collect::<Vec<_>>(),
+            piece
+                .positions
+                .iter()
+                .zip(&piece.normals)
+                .map(|(p, n)| f(*p + *n * lift_mm))
+                .collect::<Vec<_>>(),
         )
         .with_inserted_attribute(
             Mesh::ATTRIBUTE_NORMAL,
-            piece.normals.iter().map(f).collect::<Vec<_>>(),
+            piece.normals.iter().map(|n| f(*n)).collect::<Vec<_>>(),
         )
         .with_inserted_attribute(
             Mesh::ATTRIBUTE_UV_0,
@@ -67,13 +91,5 @@ pub(crate) fn spawn_meshes(
         )
         .with_inserted_indices(Indices::U32(
             piece.triangles.iter().flatten().copied().collect(),
-        ));
-        commands.spawn((
-            Mesh3d(meshes.add(mesh)),
-            MeshMaterial3d(material),
-            HeadScene,
-            RenderLayers::layer(HEAD_LAYER),
-            DespawnOnEnter(crate::screen::Screen::Title),
-        ));
-    }
+        ))
 }
