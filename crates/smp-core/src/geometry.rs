@@ -530,20 +530,29 @@ impl Polyline {
 
     /// [`Polyline::closest`] with the line's [`Polyline::cumulative_lengths`] given.
     pub fn closest_with(&self, p: Point, cumulative: &[f64]) -> (f64, f64) {
-        let mut best = (0.0, f64::INFINITY);
+        let (s, d, _) = self.closest_place_with(p, cumulative);
+        (s, d)
+    }
+
+    /// [`Polyline::closest_with`], with the closest place itself: (arc position, mm; distance,
+    /// mm; the place on the line, or `None` when no segment is measurable). The distance is
+    /// exactly [`Polyline::distance`]'s, from one pass over the segments.
+    pub fn closest_place_with(&self, p: Point, cumulative: &[f64]) -> (f64, f64, Option<Point>) {
+        let mut best = (0.0, f64::INFINITY, None);
         for (i, w) in self.vertices.windows(2).enumerate() {
             let (a, b) = (w[0], w[1]);
             let t = segment_param(p, a, b);
-            let d2 = p.distance_sq(a.lerp(b, t));
+            let q = a.lerp(b, t);
+            let d2 = p.distance_sq(q);
             if d2 < best.1 {
                 let (s0, s1) = (
                     cumulative.get(i).copied().unwrap_or(0.0),
                     cumulative.get(i + 1).copied().unwrap_or(0.0),
                 );
-                best = (s0 + t * (s1 - s0), d2);
+                best = (s0 + t * (s1 - s0), d2, Some(q));
             }
         }
-        (best.0, best.1.sqrt())
+        (best.0, best.1.sqrt(), best.2)
     }
 
     /// Total length, mm.

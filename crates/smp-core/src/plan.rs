@@ -453,38 +453,24 @@ pub fn hairline_distance_mm(line: &Polyline, p: Point, surface: &Surface) -> f64
 /// measured on the skin through the map's local stretch halfway between them (the skin is
 /// nearly flat over the few millimetres that matter).
 fn hairline_distance_on(line: &Polyline, p: Point, head: &Head) -> f64 {
-    let on_map = line.distance(p);
+    let (_, on_map, nearest) = line.closest_place_with(p, &[]);
+    hairline_distance_from(on_map, nearest, p, head)
+}
+
+/// [`hairline_distance_mm`] on `head` from one pass over the line already made: `on_map` is the
+/// map distance from `p` to the line, mm, and `nearest` the line's place nearest to `p` (see
+/// [`Polyline::closest_place_with`]). Hot loops that need the arc position too call this.
+pub fn hairline_distance_from(on_map: f64, nearest: Option<Point>, p: Point, head: &Head) -> f64 {
     if on_map > HAIRLINE_REACH_MM {
         return on_map;
     }
-    let q = nearest_on_line(line, p);
+    let q = nearest.unwrap_or(p);
     let Some(local) = head.local(q.lerp(p, 0.5)) else {
         return on_map;
     };
     let step = p - q;
     let (tx, ty) = local.tangents;
     (tx * step.x_mm + ty * step.y_mm).length()
-}
-
-/// The place on `line` nearest to `p` on the map.
-fn nearest_on_line(line: &Polyline, p: Point) -> Point {
-    let mut best = (line.vertices.first().copied().unwrap_or(p), f64::INFINITY);
-    for w in line.vertices.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let ab = b - a;
-        let len2 = ab.length_sq();
-        let t = if len2 > 0.0 {
-            ((p - a).dot(ab) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let q = a.lerp(b, t);
-        let d2 = p.distance_sq(q);
-        if d2 < best.1 {
-            best = (q, d2);
-        }
-    }
-    best.0
 }
 
 fn default_min_gap() -> f64 {

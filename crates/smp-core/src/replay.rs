@@ -2,13 +2,14 @@
 //! the tissue, giving the impressions as they landed in the skin.
 
 use crate::attempt::{Attempt, SessionRecord};
-use crate::geometry::PolygonIndex;
+use crate::geometry::{PolygonIndex, Vec3};
 use crate::healing::HealingInputs;
 use crate::needle::Impression;
 use crate::parallel;
 use crate::pen::{self, SanitizeReport};
 use crate::plan::ReferencePlan;
 use crate::skin::{self, TissueResponse};
+use crate::surface::Surface;
 
 /// Extra depth when working on skin that has not healed (fully inflamed), mm: swollen tissue
 /// lets pigment migrate deeper.
@@ -57,6 +58,10 @@ pub struct Replay {
     pub impressions: Vec<PlacedImpression>,
     /// Every session in order.
     pub sessions: Vec<SessionReplay>,
+    /// On a head, each impression's entry point as a point of the skin in the head's frame, mm,
+    /// in the impressions' order (measured once here: scoring and the heatmaps measure
+    /// distances between them); empty on a flat skin.
+    pub on_skin: Vec<Vec3>,
 }
 
 impl Replay {
@@ -210,9 +215,18 @@ pub fn replay(plan: &ReferencePlan, attempt: &Attempt) -> Replay {
             duration_s: if hi >= lo { hi - lo } else { 0.0 },
         });
     }
+    // The head's map → skin is the costly part of measuring on a head: done once, on all cores.
+    let on_skin = match &surface {
+        Surface::Flat { .. } => Vec::new(),
+        Surface::Head(head) => parallel::map(impressions.len(), |i| {
+            head.point_at(impressions[i].impression.at)
+                .unwrap_or_default()
+        }),
+    };
     Replay {
         impressions,
         sessions,
+        on_skin,
     }
 }
 

@@ -362,12 +362,7 @@ impl ReviewedAttempt {
         let replayed = replay::replay(&level.plan, &attempt);
         let score = score::score(&level.plan, &attempt, &replayed);
         let verification = score.verify(&attempt, &level.hash);
-        let points: Vec<Point> = replayed
-            .impressions
-            .iter()
-            .map(|p| p.impression.at)
-            .collect();
-        let nearest = score::nearest_on_skin(&level.plan, &points);
+        let nearest = score::nearest_between(&level.plan, &replayed);
         let density = score::density_map(&level.plan, &replayed);
         let timeline = Timeline::new(&replayed);
         let model = model_run(&level).map(|r| r.map_err(std::sync::Arc::new));

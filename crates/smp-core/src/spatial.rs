@@ -138,18 +138,21 @@ impl StaticGrid {
         out
     }
 
-    /// The nearest other point to point `i` measured on the skin: straight 3D distance between
-    /// `positions`, mm. The grid is searched on the map; `min_stretch` (at most 1) is the least
-    /// skin length a map millimetre stands for anywhere, so a ring of cells at map distance m
-    /// holds nothing nearer than `m × min_stretch` on the skin.
-    pub fn nearest_on_skin(
+    /// The nearest other point to the point at cell-order position `k` measured on the skin:
+    /// straight 3D distance between `positions_in_cell_order` (the points' 3D places, mm, in
+    /// this grid's cell order, so a cell's neighbours are read contiguously). The grid is
+    /// searched on the map; `min_stretch` (at most 1) is the least skin length a map millimetre
+    /// stands for anywhere, so a ring of cells at map distance m holds nothing nearer than
+    /// `m × min_stretch` on the skin. Returns the neighbour's original index and distance, mm.
+    fn nearest_on_skin(
         &self,
-        i: usize,
-        positions: &[Vec3],
+        k: usize,
+        positions_in_cell_order: &[Vec3],
         min_stretch: f64,
     ) -> Option<(usize, f64)> {
+        let i = self.items[k] as usize;
         let p = self.points[i];
-        let here = positions[i];
+        let here = positions_in_cell_order[k];
         let (cx, cy) = self.cell_xy(p);
         let fx = p.x_mm - self.origin.x_mm - cx as f64 * self.cell_mm;
         let fy = p.y_mm - self.origin.y_mm - cy as f64 * self.cell_mm;
@@ -167,10 +170,10 @@ impl StaticGrid {
             {
                 break;
             }
-            self.for_ring(cx, cy, ring, |k| {
-                let j = self.items[k] as usize;
+            self.for_ring(cx, cy, ring, |m| {
+                let j = self.items[m] as usize;
                 if j != i {
-                    let d = positions[j] - here;
+                    let d = positions_in_cell_order[m] - here;
                     let d2 = d.dot(d);
                     if best.is_none_or(|(bj, bd)| d2 < bd || (d2 == bd && j < bj)) {
                         best = Some((j, d2));
@@ -277,12 +280,12 @@ pub fn all_nearest_on_skin(
     };
     let grid = StaticGrid::new(points, cell_for(points));
     if grid.max_occupancy() <= CROWDED_CELL {
-        let in_cell_order = crate::parallel::map(grid.items.len(), |k| {
-            let i = grid.items[k] as usize;
-            grid.nearest_on_skin(i, positions, bound(i))
+        let in_cell_order: Vec<Vec3> = grid.items.iter().map(|&i| positions[i as usize]).collect();
+        let nearest = crate::parallel::map(grid.items.len(), |k| {
+            grid.nearest_on_skin(k, &in_cell_order, bound(grid.items[k] as usize))
         });
         let mut out = vec![None; grid.items.len()];
-        for (k, nn) in in_cell_order.into_iter().enumerate() {
+        for (k, nn) in nearest.into_iter().enumerate() {
             out[grid.items[k] as usize] = nn;
         }
         out

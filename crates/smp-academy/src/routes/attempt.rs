@@ -175,12 +175,7 @@ pub fn review(state: &AppState, row: &AttemptRow) -> Result<ReviewedAttempt, App
     let replayed = smp_core::replay::replay(&level.plan, &attempt);
     let score = smp_core::score::score(&level.plan, &attempt, &replayed);
     let verification = score.verify(&attempt, &level.hash);
-    let points: Vec<Point> = replayed
-        .impressions
-        .iter()
-        .map(|p| p.impression.at)
-        .collect();
-    let nearest = smp_core::score::nearest_on_skin(&level.plan, &points);
+    let nearest = smp_core::score::nearest_between(&level.plan, &replayed);
     let density = smp_core::score::density_map(&level.plan, &replayed);
     let timeline = Timeline::new(&replayed);
     Ok(ReviewedAttempt {

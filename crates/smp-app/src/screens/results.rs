@@ -93,15 +93,10 @@ fn on_results(
     }
     ui.result_day = SETTLED_DAY;
     ui.chosen = ui.highlight.and_then(|at| impression_near(&practice, at));
-    // Computed once: 100,000 neighbour searches every frame would stall the screen.
-    let points: Vec<smp_core::geometry::Point> = practice
-        .impressions
-        .iter()
-        .map(|p| p.impression.at)
-        .collect();
 
     let replayed = smp_core::replay::replay(&practice.level.plan, &practice.attempt);
-    let nearest = smp_core::score::nearest_on_skin(&practice.level.plan, &points);
+    // Computed once: 100,000 neighbour searches every frame would stall the screen.
+    let nearest = smp_core::score::nearest_between(&practice.level.plan, &replayed);
     ui.results = Some(ResultsData {
         depths: practice
             .impressions

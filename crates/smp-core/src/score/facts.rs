@@ -120,18 +120,37 @@ pub(super) enum Skin {
 impl Skin {
     /// The skin of `plan`, with the 3D places of `points` on a head.
     pub(super) fn of(plan: &ReferencePlan, points: &[Point]) -> Skin {
+        Skin::with_places(plan, points, |surface, i| {
+            surface.point(points[i]).unwrap_or_default()
+        })
+    }
+
+    /// The skin of `plan` under `replay`'s impressions (whose 3D places replay measured once);
+    /// `points` are their entry points.
+    pub(super) fn under(plan: &ReferencePlan, replay: &Replay, points: &[Point]) -> Skin {
+        Skin::with_places(plan, points, |surface, i| match replay.on_skin.get(i) {
+            Some(&p) => p,
+            None => surface.point(points[i]).unwrap_or_default(),
+        })
+    }
+
+    fn with_places(
+        plan: &ReferencePlan,
+        points: &[Point],
+        place: impl Fn(&Surface, usize) -> Vec3 + Sync,
+    ) -> Skin {
         let Some(head) = plan.head() else {
             return Skin::Flat;
         };
         let surface = Surface::Head(head);
-        let positions = crate::parallel::map(points.len(), |i| {
-            surface.point(points[i]).unwrap_or_default()
-        });
-        let stretch = crate::parallel::map(points.len(), |i| {
-            surface
+        let (positions, stretch): (Vec<Vec3>, Vec<f64>) = crate::parallel::map(points.len(), |i| {
+            let stretch = surface
                 .local(points[i])
-                .map_or(0.05, |m| 0.9 * m.least_stretch)
-        });
+                .map_or(0.05, |m| 0.9 * m.least_stretch);
+            (place(&surface, i), stretch)
+        })
+        .into_iter()
+        .unzip();
         Skin::Head {
             surface,
             positions,

@@ -46,6 +46,13 @@ pub fn nearest_on_skin(plan: &ReferencePlan, points: &[Point]) -> Vec<Option<(us
     facts::Skin::of(plan, points).all_nearest(points)
 }
 
+/// Each of `replay`'s impressions' nearest other impression on `plan`'s skin (index, mm), as
+/// [`nearest_on_skin`] measures it, from the places replay measured on the skin.
+pub fn nearest_between(plan: &ReferencePlan, replay: &Replay) -> Vec<Option<(usize, f64)>> {
+    let points: Vec<Point> = replay.impressions.iter().map(|p| p.impression.at).collect();
+    facts::Skin::under(plan, replay, &points).all_nearest(&points)
+}
+
 /// Scores a replayed attempt. Deterministic: the same inputs give the same score bit for bit.
 pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score {
     let points: Vec<Point> = replay.impressions.iter().map(|p| p.impression.at).collect();
@@ -60,11 +67,13 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
         let p = points[i];
         let zone = zones.zone_at(p);
         let hairline = plan.hairline.as_ref().map(|h| {
-            let (s, d) = h.line.closest_with(p, &hairline_lengths);
+            let (s, d, nearest) = h.line.closest_place_with(p, &hairline_lengths);
             // On a head the distance is measured on the skin.
             match &surface {
                 Surface::Flat { .. } => (s, d),
-                head => (s, crate::plan::hairline_distance_mm(&h.line, p, head)),
+                Surface::Head(head) => {
+                    (s, crate::plan::hairline_distance_from(d, nearest, p, head))
+                }
             }
         });
         let planned_per_cm2 = match (zone, &plan.hairline, hairline) {
@@ -78,7 +87,7 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
             hairline,
         }
     });
-    let skin = facts::Skin::of(plan, &points);
+    let skin = facts::Skin::under(plan, replay, &points);
     let nearest = skin.all_nearest(&points);
     let facts = Facts {
         plan,

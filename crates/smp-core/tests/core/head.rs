@@ -226,6 +226,22 @@ fn spacing_is_measured_on_the_skin_not_the_map() {
     assert_eq!(nearest[0].map(|(j, _)| j), Some(1));
     assert!((nearest[0].unwrap().1 - on_skin).abs() < 1e-9);
     assert_eq!(r.impressions.len(), 2);
+    // Replay measures each entry's place on the skin once; the neighbours from those places are
+    // the same, bit for bit, as measuring the points afresh.
+    assert_eq!(r.on_skin.len(), 2);
+    for (p, at) in r.impressions.iter().zip(&r.on_skin) {
+        assert_eq!(Some(*at), surface.point(p.impression.at));
+    }
+    assert_eq!(score::nearest_between(&level.plan, &r), nearest);
+    let flat = Level::find("spacing-drill", None).unwrap();
+    let flat_replay = replay::replay(
+        &flat.plan,
+        &simulate(&flat, Persona::Expert, 1, "t", "2026-12-01"),
+    );
+    assert!(
+        flat_replay.on_skin.is_empty(),
+        "a flat skin has no head to place dots on"
+    );
 }
 
 #[test]
