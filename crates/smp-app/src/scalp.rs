@@ -98,12 +98,19 @@ fn scale_for(canvas_mm: (f64, f64)) -> f64 {
     (4096.0 / canvas_mm.0.max(canvas_mm.1)).min(40.0)
 }
 
-/// The side of a texture tile, px.
-const TILE_PX: u32 = 256;
+/// The side of a texture tile, px: small on a flat skin, where each tile is a sprite and a dot
+/// re-uploads only its tile; larger on a head, where each tile is a mesh with its own material
+/// and every one is a draw call (on Mesa's software renderer, 256 tiles cost a fifth of the
+/// frame rate; 64 do not).
+fn tile_px(on_head: bool) -> u32 {
+    if on_head { 512 } else { 256 }
+}
 
-/// How finely the head's meshes follow its shape (the core's subdivision level: some 80,000
-/// triangles).
-pub(crate) const HEAD_MESH_DETAIL: u32 = 6;
+/// How finely the head's meshes follow its shape (the core's subdivision level: some 20,000
+/// triangles, edges of about 3 mm, within 0.02 mm of the skin). One level finer (80,000) cost a
+/// quarter of the frame rate on a software renderer for no difference a trainee can see; one
+/// coarser shows facets along the nose.
+pub(crate) const HEAD_MESH_DETAIL: u32 = 5;
 
 /// Every impression as it looks on `day` of the attempt's timeline (on a head, reshaped to be
 /// round on the skin).
@@ -155,14 +162,20 @@ impl PreparedScalp {
     pub fn paint(practice: &Practice) -> Self {
         let plan = &practice.level.plan;
         let compositor = Compositor::new(plan);
-        let Ok(mut canvas) = TileCanvas::new(&compositor, scale_for(plan.canvas_mm), TILE_PX)
-        else {
+        let Ok(mut canvas) = TileCanvas::new(
+            &compositor,
+            scale_for(plan.canvas_mm),
+            tile_px(plan.head().is_some()),
+        ) else {
             return Self(None);
         };
         let day = viewing_day(practice, &ShownDay(None));
         canvas.set_dots(&compositor, dots_on(practice, day));
         let pieces = plan.head().map_or_else(Vec::new, |head| {
-            head.mesh_by_tiles(HEAD_MESH_DETAIL, f64::from(TILE_PX) / canvas.px_per_mm)
+            head.mesh_by_tiles(
+                HEAD_MESH_DETAIL,
+                f64::from(canvas.tile_px) / canvas.px_per_mm,
+            )
         });
         Self(Some(ScalpPixels {
             compositor,
@@ -183,12 +196,16 @@ fn build_view(
     prepared: Option<ResMut<PreparedScalp>>,
     tiles: Query<Entity, Or<(With<ScalpTile>, With<HeadScene>)>>,
     mut images: ResMut<Assets<Image>>,
-    (mut meshes, mut materials): (ResMut<Assets<Mesh>>, ResMut<Assets<StandardMaterial>>),
+    (mut meshes, mut materials): (
+        ResMut<Assets<Mesh>>,
+        ResMut<Assets<crate::head_view::skin_material::SkinMaterial>>,
+    ),
     mut cameras: Query<
         (&mut Transform, &mut Projection, &mut Camera, &mut Msaa),
         With<ScalpCamera>,
     >,
     windows: Query<&Window>,
+    adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
 ) {
     let Some(mut practice) = practice else { return };
     if let Some(mut view) = view
@@ -281,7 +298,10 @@ fn build_view(
         // an empty multisampled picture). A flat skin's tiles are square to the window and need
         // no multisampling (with it, Mesa's software renderer drops the 2D lines).
         (camera.clear_color, *msaa) = if head.is_some() {
-            (ClearColorConfig::None, crate::head_view::camera::HEAD_MSAA)
+            (
+                ClearColorConfig::None,
+                crate::head_view::camera::head_msaa(adapter.as_deref()),
+            )
         } else {
             (ClearColorConfig::Default, Msaa::Off)
         };
@@ -290,6 +310,7 @@ fn build_view(
         crate::head_view::camera::spawn_scene(
             &mut commands,
             crate::head_view::orbit::facing_the_work(head, plan),
+            crate::head_view::camera::head_msaa(adapter.as_deref()),
         );
         crate::head_view::meshes::spawn_meshes(
             &mut commands,

@@ -30,18 +30,24 @@ pub(crate) fn plugin(app: &mut App) {
     );
 }
 
-/// The head camera's multisampling: four samples keep the silhouette and the plan's lines
-/// smooth.
-pub const HEAD_MSAA: Msaa = Msaa::Sample4;
+/// The head camera's multisampling for the renderer `adapter`: four samples keep the silhouette
+/// and the plan's lines smooth on a graphics card; a software renderer (Mesa's llvmpipe, which
+/// spent three quarters of a frame on them) goes without.
+pub fn head_msaa(adapter: Option<&bevy::render::renderer::RenderAdapterInfo>) -> Msaa {
+    match adapter {
+        Some(a) if a.0.device_type == wgpu::DeviceType::Cpu => Msaa::Off,
+        _ => Msaa::Sample4,
+    }
+}
 
 /// Marks what exists only while a head is shown: its camera, lights and meshes.
 #[derive(Component)]
 pub struct HeadScene;
 
-/// The camera and the studio's lights for a head, seeing only the head's render layer (its meshes
-/// and lines). Drawn before the flat skin's camera, which then draws its panels over the head
-/// without clearing it.
-pub(crate) fn spawn_scene(commands: &mut Commands, orbit: Orbit) {
+/// The camera for a head, seeing only the head's render layer (its meshes and lines), with
+/// `msaa` ([`head_msaa`]). Drawn before the flat skin's camera, which then draws its panels over
+/// the head without clearing it. The studio's lights are in the skin's material.
+pub(crate) fn spawn_scene(commands: &mut Commands, orbit: Orbit, msaa: Msaa) {
     commands.insert_resource(orbit);
     commands.spawn((
         Camera3d::default(),
@@ -58,35 +64,13 @@ pub(crate) fn spawn_scene(commands: &mut Commands, orbit: Orbit) {
         }),
         // Colours as lit, no film curve: no tables to load.
         Tonemapping::None,
-        HEAD_MSAA,
+        msaa,
         orbit.transform(),
         HeadCamera,
         HeadScene,
         RenderLayers::layer(HEAD_LAYER),
         DespawnOnEnter(Screen::Title),
     ));
-    // A studio: a warm key light above front-left, a cool fill from the right, a rim behind.
-    for (dir, lux, colour) in [
-        (
-            Vec3::new(-0.5, 0.75, 0.6),
-            1000.0,
-            Color::srgb(1.0, 0.96, 0.9),
-        ),
-        (Vec3::new(0.8, 0.3, 0.1), 350.0, Color::srgb(0.85, 0.9, 1.0)),
-        (Vec3::new(0.2, -0.8, 0.55), 450.0, Color::WHITE),
-    ] {
-        commands.spawn((
-            DirectionalLight {
-                illuminance: lux,
-                color: colour,
-                ..default()
-            },
-            Transform::from_translation(dir * 100.0).looking_at(Vec3::ZERO, Vec3::Z),
-            HeadScene,
-            RenderLayers::layer(HEAD_LAYER),
-            DespawnOnEnter(Screen::Title),
-        ));
-    }
 }
 
 /// A key for each view: 1 front, 2 left, 3 right, 4 top, 5 back.

@@ -242,7 +242,7 @@ fn collect_pictures(
     mut commands: Commands,
     loupe: Option<ResMut<Loupe>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<super::skin_material::SkinMaterial>>,
     mut images: ResMut<Assets<Image>>,
     mut wake: ResMut<Wake>,
 ) {
@@ -302,7 +302,7 @@ fn collect_pictures(
             TextureFormat::Rgba8UnormSrgb,
             RenderAssetUsages::RENDER_WORLD,
         ));
-        let material = materials.add(super::meshes::textured_skin(image));
+        let material = materials.add(super::skin_material::SkinMaterial::textured(image));
         let mesh = super::meshes::piece_mesh(piece, LIFT_MM, RenderAssetUsages::RENDER_WORLD);
         let e = commands
             .spawn((

@@ -6,13 +6,14 @@ use bevy::prelude::*;
 
 use super::camera::HeadScene;
 use super::orbit::HEAD_LAYER;
+use super::skin_material::SkinMaterial;
 
 /// Spawns the head's meshes, each piece textured with its tile of the canvas (`tile_images` in
 /// the canvas's tile order, `cols` to a row); the part off the scalp map in the skin's colour.
 pub(crate) fn spawn_meshes(
     commands: &mut Commands,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<StandardMaterial>,
+    materials: &mut Assets<SkinMaterial>,
     pieces: &[smp_core::surface::MeshPiece],
     tile_images: &[Handle<Image>],
     (cols, rows): (u32, u32),
@@ -20,12 +21,7 @@ pub(crate) fn spawn_meshes(
 ) {
     use bevy::asset::RenderAssetUsages;
     use bevy::camera::visibility::RenderLayers;
-    let plain = materials.add(StandardMaterial {
-        base_color: Color::linear_rgb(skin_linear[0], skin_linear[1], skin_linear[2]),
-        perceptual_roughness: 0.7,
-        reflectance: 0.3,
-        ..default()
-    });
+    let plain = materials.add(SkinMaterial::plain(skin_linear));
     for piece in pieces {
         if piece.triangles.is_empty() {
             continue;
@@ -35,7 +31,7 @@ pub(crate) fn spawn_meshes(
             .filter(|&(c, r)| c < cols && r < rows)
             .and_then(|(c, r)| tile_images.get((r * cols + c) as usize));
         let material = match texture {
-            Some(image) => materials.add(textured_skin(image.clone())),
+            Some(image) => materials.add(SkinMaterial::textured(image.clone())),
             None => plain.clone(),
         };
         let mesh = piece_mesh(piece, 0.0, RenderAssetUsages::default());
@@ -46,16 +42,6 @@ pub(crate) fn spawn_meshes(
             RenderLayers::layer(HEAD_LAYER),
             DespawnOnEnter(crate::screen::Screen::Title),
         ));
-    }
-}
-
-/// The skin's material with `texture` on it (the head's tiles, the loupe's squares).
-pub(crate) fn textured_skin(texture: Handle<Image>) -> StandardMaterial {
-    StandardMaterial {
-        base_color_texture: Some(texture),
-        perceptual_roughness: 0.7,
-        reflectance: 0.3,
-        ..default()
     }
 }
 
