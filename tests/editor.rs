@@ -135,3 +135,85 @@ fn a_saved_level_passes_levels_check_and_can_be_practised() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn on_a_head_the_editor_draws_where_the_cameras_ray_meets_the_skin_and_saves_a_head_level() {
+    use smp_app::bevy::prelude::{Rect, Vec2};
+    use smp_app::editor::{Editor, Tool, pointer_on_skin};
+    use smp_app::head_view::{Orbit, PointerToHead};
+    use smp_core::plan::SurfaceKind;
+    use smp_core::surface::View;
+
+    let dir = temp_dir("editor-on-head");
+    let mut editor = Editor::for_level(None);
+    editor.path = dir.join("crown-scar.ron").display().to_string();
+    editor.draft.plan.id = "crown-scar".into();
+    editor
+        .draft
+        .set_surface(SurfaceKind::Head("adult-male".into()))
+        .unwrap();
+    let head = editor.draft.plan.head().expect("the draft is on a head");
+    // Seen from above, as the trainer's top view shows it in a 940 × 870 px part of the window.
+    let viewport = Rect::new(0.0, 30.0, 940.0, 900.0);
+    let pointing = PointerToHead::new(head.clone(), &Orbit::of_view(View::Top), viewport);
+    let c = viewport.center();
+    let click = |editor: &mut Editor, dx: f32, dy: f32| {
+        let pos = c + Vec2::new(dx, dy);
+        let (at, radius) = pointer_on_skin(pos, None, Some(&pointing)).expect("on the head");
+        let hit = pointing.hit(pos, 0.0, 0.0).unwrap();
+        assert!(at.distance(hit.at) < 1e-9, "the place is the ray's");
+        assert!(
+            radius > 0.3 && radius < 5.0,
+            "a few pixels of skin: {radius} mm"
+        );
+        editor.click(at, radius);
+        hit.at
+    };
+    // A zone around the crown, a scar in it.
+    editor.tool = Tool::Zone;
+    let corners: Vec<Point> = [
+        (-100.0, -100.0),
+        (100.0, -100.0),
+        (100.0, 100.0),
+        (-100.0, 100.0),
+    ]
+    .iter()
+    .map(|&(x, y)| click(&mut editor, x, y))
+    .collect();
+    editor.finish_shape().unwrap();
+    let zone = editor.draft.vertices(ShapeRef::Zone(0)).unwrap().to_vec();
+    for (v, hit) in zone.iter().zip(&corners) {
+        // Vertices are kept to 0.1 mm, the finest a hand places one.
+        assert!(v.distance(*hit) <= 0.071, "{v:?} vs {hit:?}");
+    }
+    editor.tool = Tool::Scar;
+    for (x, y) in [(-30.0, 0.0), (30.0, 0.0), (0.0, 40.0)] {
+        click(&mut editor, x, y);
+    }
+    editor.finish_shape().unwrap();
+    // Clicking near a vertex picks it; dragging moves it along the skin.
+    editor.tool = Tool::Select;
+    let first = click(&mut editor, -100.0, -100.0);
+    assert_eq!(editor.dragging, Some((ShapeRef::Zone(0), 0)));
+    let (to, _) = pointer_on_skin(c + Vec2::new(-100.0, -80.0), None, Some(&pointing)).unwrap();
+    editor.draft.move_vertex(ShapeRef::Zone(0), 0, to);
+    let moved = editor.draft.vertices(ShapeRef::Zone(0)).unwrap()[0];
+    assert!(moved.distance(first) > 1.0, "the corner moved on the map");
+    // A right click on a vertex deletes it.
+    let (at, radius) = pointer_on_skin(c + Vec2::new(100.0, 100.0), None, Some(&pointing)).unwrap();
+    assert!(editor.delete_vertex_near(at, radius));
+    assert_eq!(editor.draft.vertices(ShapeRef::Zone(0)).unwrap().len(), 3);
+
+    let level = editor.save().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level.plan.surface, SurfaceKind::Head("adult-male".into()));
+    assert_eq!(level.plan.skin.scars.len(), 1);
+    let text = std::fs::read_to_string(dir.join("crown-scar.ron")).unwrap();
+    assert!(text.contains("surface: Head(\"adult-male\")"), "{text}");
+    let out = smp(&["levels", "check", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

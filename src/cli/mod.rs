@@ -449,11 +449,6 @@ pub fn run() -> ExitCode {
                 .map(|id| smp_core::Level::find(id, levels.as_deref()));
             if let Some(Err(e)) = found {
                 Err(Failure::input(e))
-            } else if let Some(Ok(l)) = found
-                .as_ref()
-                .filter(|l| l.as_ref().is_ok_and(|l| !smp_app::edits(l)))
-            {
-                Err(Failure::input(smp_app::head_not_edited(&l.plan.id)))
             } else {
                 return open_window(smp_app::Options {
                     levels_dir: levels,

@@ -1,5 +1,6 @@
-//! The level editor screen: the draft's scalp (skin and scars as they will look), its shapes
-//! drawn over it, tools to draw zones, scars and the hairline and to drag their vertices, and a
+//! The level editor screen: the draft's scalp (skin, scars and existing hair as they will look),
+//! flat or on a head in 3D, its shapes drawn over it, tools to draw zones, scars, existing hair
+//! and the hairline and to drag their vertices, and a
 //! panel for everything else (identity, skin, sessions, needles, shades, depth window, gaps,
 //! weights, pass mark, model attempt), with the level's problems listed live. Saving writes
 //! only a valid level. The logic is in the core's [`LevelDraft`].
@@ -46,6 +47,8 @@ pub enum Tool {
     Scar,
     /// Click the hairline, from one temple to the other.
     Hairline,
+    /// Click the outline of a patch of existing hair.
+    Hair,
 }
 
 /// A level being edited.
@@ -84,7 +87,7 @@ pub enum ShapeError {
     #[error("choose a drawing tool first")]
     NoTool,
     /// Not enough points for the shape.
-    #[error("a zone or scar needs at least 3 points, the hairline 2")]
+    #[error("a zone, scar or patch of hair needs at least 3 points, the hairline 2")]
     TooFewPoints,
 }
 
@@ -178,6 +181,7 @@ impl Editor {
         let shape = match self.tool {
             Tool::Zone if points.len() >= 3 => self.draft.add_zone(points),
             Tool::Scar if points.len() >= 3 => self.draft.add_scar(points),
+            Tool::Hair if points.len() >= 3 => self.draft.add_hair(points),
             Tool::Hairline if points.len() >= 2 => self.draft.set_hairline(points),
             Tool::Select => return Err(ShapeError::NoTool),
             _ => {
@@ -188,6 +192,39 @@ impl Editor {
         self.selected = Some(shape);
         self.tool = Tool::Select;
         Ok(shape)
+    }
+
+    /// A left click at the map place `at` (picks reaching `radius_mm`): with the select tool,
+    /// selects the shape there and starts dragging a vertex under it; with a drawing tool, adds
+    /// a point to the shape being drawn (not off the canvas: a slip).
+    pub fn click(&mut self, at: Point, radius_mm: f64) {
+        match self.tool {
+            Tool::Select => {
+                if let Some((shape, i)) = self.draft.vertex_near(at, radius_mm) {
+                    self.selected = Some(shape);
+                    self.dragging = Some((shape, i));
+                } else {
+                    self.selected = self.draft.shape_at(at, radius_mm);
+                }
+            }
+            _ => {
+                let (w, h) = self.draft.plan.canvas_mm;
+                if (0.0..=w).contains(&at.x_mm) && (0.0..=h).contains(&at.y_mm) {
+                    self.drawing.push(at);
+                }
+            }
+        }
+    }
+
+    /// Deletes the vertex nearest to `at` within `radius_mm`; whether there was one.
+    pub fn delete_vertex_near(&mut self, at: Point, radius_mm: f64) -> bool {
+        match self.draft.vertex_near(at, radius_mm) {
+            Some((shape, i)) => {
+                self.draft.remove_vertex(shape, i);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Saves the draft if it is valid.
@@ -206,11 +243,11 @@ impl Editor {
         Ok(level)
     }
 
-    /// The level the scalp view shows: the draft, named by its canvas and skin only, so that
-    /// moving a zone does not redraw the skin.
+    /// The level the scalp view shows: the draft, named by its surface, canvas and skin only,
+    /// so that moving a zone does not redraw the skin.
     fn display_level(&self) -> (String, Level) {
         let p = &self.draft.plan;
-        let key = format!("{:?}{:?}", p.canvas_mm, p.skin);
+        let key = format!("{:?}{:?}{:?}", p.surface, p.canvas_mm, p.skin);
         (
             key.clone(),
             Level {
@@ -221,6 +258,33 @@ impl Editor {
             },
         )
     }
+}
+
+/// How far a pick reaches on screen, px, whatever the zoom.
+pub const PICK_PX: f64 = 8.0;
+
+/// Where a window position `cursor` (logical px) falls on the draft's skin: through the head
+/// camera's ray on a head (`head`), else through the flat skin's camera (`flat`: the place and
+/// the mm one screen pixel spans). Returns the map place (mm) and how far a pick reaches there,
+/// mm ([`PICK_PX`] on screen, at least 0.3 mm). `None` off the skin.
+pub fn pointer_on_skin(
+    cursor: Vec2,
+    flat: Option<(Point, f64)>,
+    head: Option<&crate::head_view::PointerToHead>,
+) -> Option<(Point, f64)> {
+    let (at, mm_per_px) = match head {
+        Some(p) => {
+            let hit = p.hit(cursor, 0.0, 0.0)?;
+            let on = p.head.point_at(hit.at)?;
+            let viewport_px = f64::from(p.viewport.height().max(1.0));
+            (
+                hit.at,
+                (on - p.eye).length() * 2.0 * p.tan_half_fov / viewport_px,
+            )
+        }
+        None => flat?,
+    };
+    Some((at, (PICK_PX * mm_per_px).max(0.3)))
 }
 
 /// The device recorded in a model attempt tattooed from the editor.

@@ -43,20 +43,6 @@ pub use bevy;
 pub use marks::Heatmap;
 pub use screens::Screen;
 
-/// Whether the trainer's level editor draws `level`: flat practice skins. A head level is
-/// tattooed, its results shown and its attempts reviewed on the head in 3D; it is edited as a
-/// file for now.
-pub fn edits(level: &smp_core::Level) -> bool {
-    level.plan.head().is_none()
-}
-
-/// What the trainer says of a head level it cannot edit in the window yet.
-pub fn head_not_edited(id: &str) -> String {
-    format!(
-        "level {id:?} is on a head: the window tattoos and reviews it, but edits flat practice skins only for now; edit a head level as a file (docs/formats.md, \"Levels on a head\")"
-    )
-}
-
 /// What the trainer was asked to do on the command line.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Options {

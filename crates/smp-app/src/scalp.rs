@@ -206,6 +206,7 @@ fn build_view(
     >,
     windows: Query<&Window>,
     adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
+    (screen, orbit_now): (Res<State<Screen>>, Option<Res<Orbit>>),
 ) {
     let Some(mut practice) = practice else { return };
     if let Some(mut view) = view
@@ -307,9 +308,14 @@ fn build_view(
         };
     }
     if let Some(head) = &head {
+        // The editor redraws the skin as scars and hair change: the view stays where it was.
+        let orbit = match (screen.get(), orbit_now) {
+            (Screen::Editor, Some(now)) => *now,
+            _ => crate::head_view::orbit::facing_the_work(head, plan),
+        };
         crate::head_view::camera::spawn_scene(
             &mut commands,
-            crate::head_view::orbit::facing_the_work(head, plan),
+            orbit,
             crate::head_view::camera::head_msaa(adapter.as_deref()),
         );
         crate::head_view::meshes::spawn_meshes(

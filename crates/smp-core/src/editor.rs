@@ -10,9 +10,10 @@ use crate::geometry::{Point, Polygon, Polyline};
 use crate::levels::{Level, LevelError, SHIPPED};
 use crate::needle::{Needle, NeedleGroup, Shade};
 use crate::plan::{
-    Density, Difficulty, Hairline, ReferencePlan, SessionPlan, Thresholds, Weights, Zone,
+    Density, Difficulty, Hairline, ReferencePlan, SessionPlan, SurfaceKind, Thresholds, Weights,
+    Zone,
 };
-use crate::skin::{DepthWindow, Fitzpatrick, ScarRegion, SkinProfile, SkinType};
+use crate::skin::{DepthWindow, Fitzpatrick, HairRegion, ScarRegion, SkinProfile, SkinType};
 
 /// A shape of the draft.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub enum ShapeRef {
     Scar(usize),
     /// The hairline.
     Hairline,
+    /// A patch of existing hair (index into the skin's hair).
+    Hair(usize),
 }
 
 /// Why a draft was not saved.
@@ -36,6 +39,19 @@ pub enum EditError {
     File(#[from] FileError),
 }
 
+/// Why the draft's skin was not changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SurfaceChangeError {
+    /// Shapes are drawn in the old skin's millimetres and would land elsewhere on the new one.
+    #[error(
+        "remove the shapes first: they are drawn on the current skin and would not fit another"
+    )]
+    HasShapes,
+    /// No shipped head has this name.
+    #[error("no head is called {0:?}")]
+    UnknownHead(String),
+}
+
 /// A level being edited.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LevelDraft {
@@ -45,6 +61,12 @@ pub struct LevelDraft {
 
 /// Density of a new zone, dots per cm².
 pub const NEW_ZONE_DENSITY: f64 = 60.0;
+
+/// Follicles per cm² in a new patch of existing hair: a Norwood client's remaining fringe.
+pub const NEW_HAIR_DENSITY: f64 = 110.0;
+
+/// A blank flat practice skin's size, mm.
+pub const BLANK_CANVAS_MM: (f64, f64) = (120.0, 80.0);
 
 impl LevelDraft {
     /// A blank 120 × 80 mm canvas: no shapes, one session with a 1RL needle, medium shade,
@@ -56,8 +78,8 @@ impl LevelDraft {
                 title: "My level".into(),
                 brief: "Describe what the trainee must do.".into(),
                 difficulty: Difficulty::Beginner,
-                surface: crate::plan::SurfaceKind::Flat,
-                canvas_mm: (120.0, 80.0),
+                surface: SurfaceKind::Flat,
+                canvas_mm: BLANK_CANVAS_MM,
                 skin: SkinProfile {
                     epidermis_mm: 0.08,
                     dermis_mm: 1.3,
@@ -116,6 +138,7 @@ impl LevelDraft {
             ShapeRef::Zone(i) => self.plan.zones.get(i).map(|z| &z.outline.vertices[..]),
             ShapeRef::Scar(i) => self.plan.skin.scars.get(i).map(|s| &s.outline.vertices[..]),
             ShapeRef::Hairline => self.plan.hairline.as_ref().map(|h| &h.line.vertices[..]),
+            ShapeRef::Hair(i) => self.plan.skin.hair.get(i).map(|h| &h.outline.vertices[..]),
         }
     }
 
@@ -129,16 +152,43 @@ impl LevelDraft {
                 .get_mut(i)
                 .map(|s| &mut s.outline.vertices),
             ShapeRef::Hairline => self.plan.hairline.as_mut().map(|h| &mut h.line.vertices),
+            ShapeRef::Hair(i) => self
+                .plan
+                .skin
+                .hair
+                .get_mut(i)
+                .map(|h| &mut h.outline.vertices),
         }
     }
 
-    /// Every shape, zones first, then scars, then the hairline.
+    /// Every shape, zones first, then scars, existing hair, and the hairline.
     pub fn shapes(&self) -> Vec<ShapeRef> {
         (0..self.plan.zones.len())
             .map(ShapeRef::Zone)
             .chain((0..self.plan.skin.scars.len()).map(ShapeRef::Scar))
+            .chain((0..self.plan.skin.hair.len()).map(ShapeRef::Hair))
             .chain(self.plan.hairline.iter().map(|_| ShapeRef::Hairline))
             .collect()
+    }
+
+    /// Puts the draft on another skin: a flat practice skin ([`BLANK_CANVAS_MM`]) or a shipped
+    /// head, whose scalp map then is the canvas. Only a draft without shapes changes skin.
+    pub fn set_surface(&mut self, surface: SurfaceKind) -> Result<(), SurfaceChangeError> {
+        if surface == self.plan.surface {
+            return Ok(());
+        }
+        if !self.shapes().is_empty() {
+            return Err(SurfaceChangeError::HasShapes);
+        }
+        let canvas_mm = match &surface {
+            SurfaceKind::Flat => BLANK_CANVAS_MM,
+            SurfaceKind::Head(name) => crate::plan::head_named(name)
+                .map_err(|_| SurfaceChangeError::UnknownHead(name.clone()))?
+                .map_size_mm(),
+        };
+        self.plan.surface = surface;
+        self.plan.canvas_mm = canvas_mm;
+        Ok(())
     }
 
     /// `p` kept on the canvas and rounded to 0.1 mm (finer than a hand places a vertex, and
@@ -171,6 +221,16 @@ impl LevelDraft {
         ShapeRef::Scar(self.plan.skin.scars.len() - 1)
     }
 
+    /// Adds a patch of existing hair with this outline (at [`NEW_HAIR_DENSITY`]).
+    pub fn add_hair(&mut self, outline: Vec<Point>) -> ShapeRef {
+        let outline = outline.into_iter().map(|p| self.clamp(p)).collect();
+        self.plan.skin.hair.push(HairRegion {
+            outline: Polygon::new(outline),
+            density_per_cm2: NEW_HAIR_DENSITY,
+        });
+        ShapeRef::Hair(self.plan.skin.hair.len() - 1)
+    }
+
     /// Sets the hairline to this curve (keeping the transition band if there was one; 8 mm
     /// and 30 % ahead of the line otherwise).
     pub fn set_hairline(&mut self, line: Vec<Point>) -> ShapeRef {
@@ -200,6 +260,9 @@ impl LevelDraft {
                 self.plan.skin.scars.remove(i);
             }
             ShapeRef::Hairline => self.plan.hairline = None,
+            ShapeRef::Hair(i) if i < self.plan.skin.hair.len() => {
+                self.plan.skin.hair.remove(i);
+            }
             _ => {}
         }
     }
@@ -237,6 +300,15 @@ impl LevelDraft {
             .rposition(|s| s.outline.vertices.len() >= 3 && s.outline.contains(at));
         if let Some(i) = scar {
             return Some(ShapeRef::Scar(i));
+        }
+        let hair = self
+            .plan
+            .skin
+            .hair
+            .iter()
+            .rposition(|h| h.outline.vertices.len() >= 3 && h.outline.contains(at));
+        if let Some(i) = hair {
+            return Some(ShapeRef::Hair(i));
         }
         self.plan
             .zones
@@ -396,5 +468,53 @@ mod tests {
         assert!(d.problems().is_empty());
         let back = Level::parse(Path::new("copy.ron"), &d.to_ron()).unwrap();
         assert_eq!(back.plan, d.plan);
+    }
+
+    #[test]
+    fn a_blank_draft_moves_onto_a_head_and_saves_a_head_level_with_existing_hair() {
+        let mut d = LevelDraft::blank();
+        assert_eq!(
+            d.set_surface(SurfaceKind::Head("no-such-head".into())),
+            Err(SurfaceChangeError::UnknownHead("no-such-head".into()))
+        );
+        d.set_surface(SurfaceKind::Head("adult-male".into()))
+            .unwrap();
+        let head = crate::plan::head_named("adult-male").unwrap();
+        assert_eq!(
+            d.plan.canvas_mm,
+            head.map_size_mm(),
+            "the scalp map is the canvas"
+        );
+        // The vertex is the map's centre; +y runs toward the back.
+        let (cx, cy) = (d.plan.canvas_mm.0 / 2.0, d.plan.canvas_mm.1 / 2.0);
+        let at = |dx: f64, dy: f64| Point::new(cx + dx, cy + dy);
+        let zone = d.add_zone(vec![
+            at(-40.0, -50.0),
+            at(40.0, -50.0),
+            at(40.0, 30.0),
+            at(-40.0, 30.0),
+        ]);
+        let hair = d.add_hair(vec![
+            at(-40.0, 40.0),
+            at(40.0, 40.0),
+            at(40.0, 90.0),
+            at(-40.0, 90.0),
+        ]);
+        d.set_hairline(vec![at(-40.0, -52.0), at(0.0, -56.0), at(40.0, -52.0)]);
+        assert_eq!(hair, ShapeRef::Hair(0));
+        assert_eq!(d.shape_at(at(0.0, 60.0), 1.0), Some(hair));
+        assert_eq!(d.shape_at(at(0.0, 0.0), 1.0), Some(zone));
+        assert_eq!(
+            d.set_surface(SurfaceKind::Flat),
+            Err(SurfaceChangeError::HasShapes),
+            "shapes drawn on the head stay on it"
+        );
+        assert!(d.problems().is_empty(), "{:?}", d.problems());
+        let back = Level::parse(Path::new("head.ron"), &d.to_ron()).unwrap();
+        assert_eq!(back.plan.surface, SurfaceKind::Head("adult-male".into()));
+        assert_eq!(back.plan.skin.hair.len(), 1);
+        assert_eq!(back.plan.skin.hair[0].density_per_cm2, NEW_HAIR_DENSITY);
+        d.remove(hair);
+        assert!(d.plan.skin.hair.is_empty());
     }
 }

@@ -30,7 +30,8 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         (
-            draw_plan.run_if(not(in_state(Screen::Title))),
+            // The editor draws its draft's shapes itself, live.
+            draw_plan.run_if(not(in_state(Screen::Title)).and_then(not(in_state(Screen::Editor)))),
             draw_cursor.run_if(in_state(Screen::Practice)),
         )
             .in_set(AppSystems::View),
@@ -100,7 +101,7 @@ const LIFT_MM: f64 = 0.6;
 const STEP_MM: f64 = 2.0;
 
 /// `at` on the skin, `lift` mm above it, in world units (mm, head frame).
-fn on_skin(head: &Head, at: Point, lift: f64) -> Option<Vec3> {
+pub(crate) fn on_skin(head: &Head, at: Point, lift: f64) -> Option<Vec3> {
     let p = head.point_at(at)?;
     let n = head.normal_at_map(at)?;
     let q = p + n * lift;
@@ -108,7 +109,7 @@ fn on_skin(head: &Head, at: Point, lift: f64) -> Option<Vec3> {
 }
 
 /// A map polyline on the skin, its long edges cut in short steps so it follows the curve.
-fn line_on_skin(head: &Head, points: &[Point]) -> Vec<Vec3> {
+pub(crate) fn line_on_skin(head: &Head, points: &[Point]) -> Vec<Vec3> {
     let mut out = Vec::new();
     for pair in points.windows(2) {
         let (a, b) = (pair[0], pair[1]);

@@ -7,14 +7,17 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 use smp_core::editor::ShapeRef;
+use smp_core::geometry::Point;
 use smp_core::needle::{NeedleGroup, Shade};
 use smp_core::pen::PressureCurve;
-use smp_core::plan::{Density, Difficulty, ModelAttempt};
+use smp_core::plan::{Density, Difficulty, ModelAttempt, SurfaceKind};
 use smp_core::skin::{Fitzpatrick, SkinType};
 
 use crate::AppSystems;
 use crate::camera::{ScalpCamera, to_canvas, world};
-use crate::editor::{Editor, RecordingModel, Tool, editor_device};
+use crate::editor::{Editor, RecordingModel, Tool, editor_device, pointer_on_skin};
+use crate::head_view::overlay::OnHead;
+use crate::head_view::{HeadGizmos, PointerToHead};
 use crate::input::PointerOverUi;
 use crate::screen::{Screen, ScreenSystems};
 use crate::session::Practice;
@@ -26,13 +29,35 @@ pub(crate) fn plugin(app: &mut App) {
         .add_screen_panel(Screen::Editor, editor_panel);
 }
 
+/// A right button released within this many px of where it went down is a click (delete the
+/// vertex), not a turn of the head.
+const CLICK_SLOP_PX: f32 = 4.0;
+
+/// Where `cursor` falls on a flat skin through its camera, and the mm one screen pixel spans.
+fn flat_pick(
+    camera: &Camera,
+    transform: &GlobalTransform,
+    projection: &Projection,
+    cursor: Vec2,
+) -> Option<(Point, f64)> {
+    let at = to_canvas(&(camera, transform), cursor)?;
+    let mm_per_px = match projection {
+        Projection::Orthographic(o) => o.scale as f64,
+        _ => 0.1,
+    };
+    Some((at, mm_per_px))
+}
+
+#[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
 fn edit_with_pointer(
     buttons: Res<ButtonInput<MouseButton>>,
     keys: Res<ButtonInput<KeyCode>>,
     over_ui: Res<PointerOverUi>,
     windows: Query<&Window>,
     cameras: Query<(&Camera, &GlobalTransform, &Projection), With<ScalpCamera>>,
+    to_head: Option<Res<PointerToHead>>,
     editor: Option<ResMut<Editor>>,
+    mut right_down_at: Local<Option<Vec2>>,
     mut contexts: EguiContexts,
 ) {
     let Some(mut editor) = editor else { return };
@@ -53,108 +78,163 @@ fn edit_with_pointer(
             editor.draft.remove(s);
         }
     }
-    let (Ok(window), Ok((camera, transform, projection))) = (windows.single(), cameras.single())
-    else {
+    if editor.dragging.is_some() && !buttons.pressed(MouseButton::Left) {
+        editor.dragging = None;
+    }
+    let Ok(window) = windows.single() else { return };
+    let Some(cursor) = window.cursor_position() else {
         return;
     };
-    let Some(at) = window
-        .cursor_position()
-        .and_then(|c| to_canvas(&(camera, transform), c))
-    else {
+    // On a head the pointer reaches the skin through the head camera's ray; the right button
+    // also turns the head, so a vertex is deleted by a right click that did not move.
+    let on_head = editor.draft.plan.head().is_some();
+    let head = to_head.as_deref().filter(|_| on_head);
+    if on_head && head.is_none() {
+        return; // The head is still being shown.
+    }
+    let Some((at, radius)) = pointer_on_skin(
+        cursor,
+        cameras
+            .single()
+            .ok()
+            .and_then(|(c, t, p)| flat_pick(c, t, p, cursor)),
+        head,
+    ) else {
         return;
     };
-    // Pick within 8 screen pixels, whatever the zoom.
-    let mm_per_px = match projection {
-        Projection::Orthographic(o) => o.scale as f64,
-        _ => 0.1,
-    };
-    let radius = (8.0 * mm_per_px).max(0.3);
     if let Some((shape, i)) = editor.dragging {
-        if buttons.pressed(MouseButton::Left) {
-            editor.draft.move_vertex(shape, i, at);
-        } else {
-            editor.dragging = None;
-        }
+        editor.draft.move_vertex(shape, i, at);
         return;
     }
     // A click on a panel is for the panel, even in the frame the pointer arrived there.
     if over_ui.0 || over_panel {
+        *right_down_at = None;
         return;
     }
-    if buttons.just_pressed(MouseButton::Right)
-        && let Some((shape, i)) = editor.draft.vertex_near(at, radius)
-    {
-        editor.draft.remove_vertex(shape, i);
+    if buttons.just_pressed(MouseButton::Right) {
+        *right_down_at = Some(cursor);
+    }
+    let right_click = if on_head {
+        buttons.just_released(MouseButton::Right)
+            && right_down_at
+                .take()
+                .is_some_and(|down| down.distance(cursor) <= CLICK_SLOP_PX)
+    } else {
+        buttons.just_pressed(MouseButton::Right)
+    };
+    if right_click && editor.delete_vertex_near(at, radius) {
         return;
     }
-    if !buttons.just_pressed(MouseButton::Left) {
-        return;
-    }
-    match editor.tool {
-        Tool::Select => {
-            if let Some((shape, i)) = editor.draft.vertex_near(at, radius) {
-                editor.selected = Some(shape);
-                editor.dragging = Some((shape, i));
-            } else {
-                editor.selected = editor.draft.shape_at(at, radius);
-            }
-        }
-        _ => {
-            // Points off the canvas are slips, not vertices.
-            let (w, h) = editor.draft.plan.canvas_mm;
-            if (0.0..=w).contains(&at.x_mm) && (0.0..=h).contains(&at.y_mm) {
-                editor.drawing.push(at);
-            }
-        }
+    if buttons.just_pressed(MouseButton::Left) {
+        editor.click(at, radius);
     }
 }
 
-fn draw_shapes(mut gizmos: Gizmos, editor: Option<Res<Editor>>) {
+/// The colour a shape is drawn in.
+fn shape_colour(shape: ShapeRef) -> Color {
+    match shape {
+        ShapeRef::Zone(_) => Color::srgb(0.1, 0.45, 0.9),
+        ShapeRef::Scar(_) => Color::srgb(0.75, 0.2, 0.75),
+        ShapeRef::Hairline => Color::srgb(0.9, 0.3, 0.1),
+        ShapeRef::Hair(_) => Color::srgb(0.2, 0.7, 0.3),
+    }
+}
+
+/// Where the editor's lines go: the flat skin's plane, or the head's skin.
+trait ShapePen {
+    /// A line through `points` (map mm).
+    fn line(&mut self, points: &[Point], colour: Color);
+    /// A dot of `radius_mm` at `at`.
+    fn dot(&mut self, at: Point, radius_mm: f32, colour: Color);
+}
+
+impl ShapePen for Gizmos<'_, '_> {
+    fn line(&mut self, points: &[Point], colour: Color) {
+        self.linestrip_2d(points.iter().map(|p| world(*p)), colour);
+    }
+
+    fn dot(&mut self, at: Point, radius_mm: f32, colour: Color) {
+        self.circle_2d(Isometry2d::from_translation(world(at)), radius_mm, colour);
+    }
+}
+
+impl ShapePen for OnHead<'_, '_, '_> {
+    fn line(&mut self, points: &[Point], colour: Color) {
+        let on_skin = crate::head_view::overlay::line_on_skin(self.head, points);
+        self.gizmos.linestrip(on_skin, colour);
+    }
+
+    fn dot(&mut self, at: Point, radius_mm: f32, colour: Color) {
+        crate::marks::MarkPen::ring(self, at, radius_mm, colour);
+    }
+}
+
+fn draw_shapes(
+    mut gizmos: Gizmos,
+    mut head_gizmos: Gizmos<HeadGizmos>,
+    editor: Option<Res<Editor>>,
+) {
     let Some(editor) = editor else { return };
+    match editor.draft.plan.head() {
+        Some(head) => {
+            let mut pen = OnHead {
+                gizmos: &mut head_gizmos,
+                head: &head,
+            };
+            draw_draft(&editor, &mut pen, 1.0);
+        }
+        None => draw_draft(&editor, &mut gizmos, 0.6),
+    }
+}
+
+/// The draft's shapes, the selection's vertices and the shape being drawn, with `pen`; dots of
+/// `dot_mm` (larger on a head, seen from further away).
+fn draw_draft(editor: &Editor, pen: &mut impl ShapePen, dot_mm: f32) {
     let d = &editor.draft;
     for shape in d.shapes() {
         let Some(v) = d.vertices(shape) else { continue };
         let selected = editor.selected == Some(shape);
-        let color = match shape {
-            ShapeRef::Zone(_) => Color::srgb(0.1, 0.45, 0.9),
-            ShapeRef::Scar(_) => Color::srgb(0.75, 0.2, 0.75),
-            ShapeRef::Hairline => Color::srgb(0.9, 0.3, 0.1),
+        let colour = if selected {
+            Color::WHITE
+        } else {
+            shape_colour(shape)
         };
-        let color = if selected { Color::WHITE } else { color };
-        let mut pts: Vec<Vec2> = v.iter().map(|p| world(*p)).collect();
+        let mut pts = v.to_vec();
         if shape != ShapeRef::Hairline
             && let Some(first) = pts.first().copied()
         {
             pts.push(first);
         }
-        gizmos.linestrip_2d(pts, color);
+        pen.line(&pts, colour);
         if selected {
             for p in v {
-                gizmos.circle_2d(Isometry2d::from_translation(world(*p)), 0.6, Color::WHITE);
+                pen.dot(*p, dot_mm, Color::WHITE);
             }
         }
     }
     if let Some(h) = &d.plan.hairline {
-        // The transition band's depth, drawn as short ticks behind each vertex.
-        for p in &h.line.vertices {
-            let c = world(*p);
-            gizmos.line_2d(
-                c,
-                c - Vec2::new(0.0, h.transition_mm as f32),
-                Color::srgba(0.9, 0.5, 0.1, 0.6),
-            );
-        }
+        // The transition band: the line again, its depth behind it (toward the back: +y).
+        let band: Vec<Point> = h
+            .line
+            .vertices
+            .iter()
+            .map(|p| Point::new(p.x_mm, p.y_mm + h.transition_mm))
+            .collect();
+        pen.line(&band, Color::srgba(0.9, 0.5, 0.1, 0.6));
     }
     if !editor.drawing.is_empty() {
-        let pts: Vec<Vec2> = editor.drawing.iter().map(|p| world(*p)).collect();
-        for p in &pts {
-            gizmos.circle_2d(
-                Isometry2d::from_translation(*p),
-                0.5,
-                Color::srgb(1.0, 1.0, 0.3),
-            );
+        for p in &editor.drawing {
+            pen.dot(*p, dot_mm * 0.8, Color::srgb(1.0, 1.0, 0.3));
         }
-        gizmos.linestrip_2d(pts, Color::srgb(1.0, 1.0, 0.3));
+        pen.line(&editor.drawing, Color::srgb(1.0, 1.0, 0.3));
+    }
+}
+
+/// A skin as the editor's menu names it.
+fn surface_name(surface: &SurfaceKind) -> String {
+    match surface {
+        SurfaceKind::Flat => "flat practice skin".into(),
+        SurfaceKind::Head(name) => format!("head: {name}"),
     }
 }
 
@@ -193,8 +273,8 @@ fn editor_panel(
     egui::Panel::right("editor").exact_size(440.0).show(&mut root, |r| {
         egui::ScrollArea::vertical().show(r, |r| {
             r.heading("Level editor");
-            let p = &mut editor.draft.plan;
             egui::CollapsingHeader::new("Level").default_open(true).show(r, |r| {
+                let p = &mut editor.draft.plan;
                 r.horizontal(|h| {
                     h.label("id");
                     h.text_edit_singleline(&mut p.id);
@@ -212,13 +292,38 @@ fn editor_panel(
                             c.selectable_value(&mut p.difficulty, d, d.name());
                         }
                     });
-                num(r, "canvas width", &mut p.canvas_mm.0, 10.0..=400.0, 1.0, " mm");
-                num(r, "canvas height", &mut p.canvas_mm.1, 10.0..=400.0, 1.0, " mm");
+                let mut surface = p.surface.clone();
+                egui::ComboBox::from_label("skin")
+                    .selected_text(surface_name(&surface))
+                    .show_ui(r, |c| {
+                        c.selectable_value(&mut surface, SurfaceKind::Flat, surface_name(&SurfaceKind::Flat));
+                        for name in smp_core::surface::Head::shipped_names() {
+                            let head = SurfaceKind::Head((*name).to_string());
+                            let label = surface_name(&head);
+                            c.selectable_value(&mut surface, head, label);
+                        }
+                    });
+                if surface != editor.draft.plan.surface {
+                    match editor.draft.set_surface(surface) {
+                        Ok(()) => editor.selected = None,
+                        Err(e) => editor.status = Some(e.to_string()),
+                    }
+                }
+                let p = &mut editor.draft.plan;
+                if p.head().is_some() {
+                    r.small(format!(
+                        "Shapes are drawn on the head; their millimetres are on its scalp map ({:.0} × {:.0} mm). Turn the head with the right or middle button, keys 1–5 for the views.",
+                        p.canvas_mm.0, p.canvas_mm.1
+                    ));
+                } else {
+                    num(r, "canvas width", &mut p.canvas_mm.0, 10.0..=400.0, 1.0, " mm");
+                    num(r, "canvas height", &mut p.canvas_mm.1, 10.0..=400.0, 1.0, " mm");
+                }
             });
             egui::CollapsingHeader::new("Shapes").default_open(true).show(r, |r| {
                 r.horizontal_wrapped(|h| {
                     h.label("Tool:");
-                    for (t, name) in [(Tool::Select, "select / drag"), (Tool::Zone, "draw zone"), (Tool::Scar, "draw scar"), (Tool::Hairline, "draw hairline")] {
+                    for (t, name) in [(Tool::Select, "select / drag"), (Tool::Zone, "draw zone"), (Tool::Scar, "draw scar"), (Tool::Hair, "draw existing hair"), (Tool::Hairline, "draw hairline")] {
                         if h.selectable_label(editor.tool == t, name).clicked() {
                             editor.tool = t;
                             editor.drawing.clear();
@@ -272,6 +377,18 @@ fn editor_panel(
                         h.add(egui::DragValue::new(&mut s.retention).range(0.1..=1.0).speed(0.01).prefix("holds "));
                         if h.small_button("✖").clicked() {
                             remove = Some(ShapeRef::Scar(i));
+                        }
+                    });
+                }
+                for (i, hair) in p.skin.hair.iter_mut().enumerate() {
+                    r.horizontal(|h| {
+                        let sel = editor.selected == Some(ShapeRef::Hair(i));
+                        if h.selectable_label(sel, format!("hair {}", i + 1)).clicked() {
+                            editor.selected = Some(ShapeRef::Hair(i));
+                        }
+                        h.add(egui::DragValue::new(&mut hair.density_per_cm2).range(1.0..=300.0).suffix(" hairs/cm²"));
+                        if h.small_button("✖").clicked() {
+                            remove = Some(ShapeRef::Hair(i));
                         }
                     });
                 }

@@ -275,13 +275,7 @@ fn title_screen(
             c.colored_label(egui::Color32::from_rgb(200, 50, 50), &f.0);
         }
         c.horizontal(|h| {
-            // The editor draws flat skins: a head level is edited as a file for now.
-            let editable = ui.levels.get(ui.selected).is_none_or(crate::edits);
-            if h
-                .add_enabled(editable, egui::Button::new("Edit a copy of this level"))
-                .on_disabled_hover_text("A head level is edited as a file for now (docs/formats.md, \"Levels on a head\").")
-                .clicked()
-            {
+            if h.button("Edit a copy of this level").clicked() {
                 edit = Some(ui.levels.get(ui.selected).cloned());
             }
             if h.button("New level").clicked() {
