@@ -14,6 +14,7 @@
 pub mod attempt;
 pub mod cross_section;
 pub mod curve;
+pub mod design;
 pub mod editor;
 pub mod files;
 pub mod geometry;

@@ -14,7 +14,7 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_plugins(MaterialPlugin::<SkinMaterial>::default());
 }
 
-/// The studio's lights: direction toward each light (head frame, Z up, −Y the face) and its
+/// The studio's lights: direction toward each light (head frame, Z up, +Y the face) and its
 /// colour times its strength (linear RGB, 1 = the skin's own colour when facing it squarely).
 pub const STUDIO: [(Vec3, [f32; 3]); 3] = [
     // Key: warm, above front-left.

@@ -1,6 +1,7 @@
 //! The core's integration tests: one binary with modules, built without any engine.
 
 mod cross_section;
+mod design;
 mod determinism;
 mod faults;
 mod fixtures;

@@ -1,0 +1,272 @@
+//! A designed hairline measured against the face, by the published rules of hairline design
+//! (`../shared/domain/smp-facts.md`, "Hairline design"): the height of the mid-frontal point
+//! above the glabella, left–right symmetry, no straight runs, and the mid-frontal point off the
+//! forehead's vertical plane. A design is a line drawn on the head's scalp map from one temple
+//! to the other; every length here is measured on the skin, mm.
+
+use crate::geometry::{Point, Polyline, Vec3};
+use crate::surface::{Head, Landmark};
+
+/// What a level asks of a design (an academy can set its own).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DesignTargets {
+    /// Where the mid-frontal point may lie above the glabella, along the skin, mm (lowest,
+    /// highest): 70–100 mm in the literature, narrower for a given client.
+    pub mfp_height_mm: (f64, f64),
+    /// The largest left–right difference that still reads as natural, mm.
+    pub max_asymmetry_mm: f64,
+    /// The longest run of the line that may look ruler-straight from the front, mm.
+    pub max_straight_mm: f64,
+    /// How far at least the skin's normal at the mid-frontal point tilts up from level, degrees:
+    /// below it the point lies on the forehead's vertical plane, where the frontalis moves it.
+    pub min_mfp_tilt_deg: f64,
+}
+
+impl Default for DesignTargets {
+    fn default() -> Self {
+        DesignTargets {
+            mfp_height_mm: (70.0, 100.0),
+            max_asymmetry_mm: 2.0,
+            max_straight_mm: 20.0,
+            min_mfp_tilt_deg: MIN_MFP_TILT_DEG,
+        }
+    }
+}
+
+/// The default [`DesignTargets::min_mfp_tilt_deg`], degrees: on the shipped heads the skin's
+/// normal tilts up this much about 60 mm above the glabella, where the forehead starts to turn
+/// back toward the crown.
+pub const MIN_MFP_TILT_DEG: f64 = 25.0;
+
+/// A run of the line shorter than this, measured from the front, mm, is not worth calling
+/// straight (any smooth curve is straight over a few millimetres).
+const STRAIGHT_TOLERANCE_MM: f64 = 0.5;
+
+/// The step at which the line is walked, map mm.
+const STEP_MM: f64 = 1.0;
+
+/// What was measured on a design.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesignMeasures {
+    /// The mid-frontal point: where the line crosses the face's midline (map mm).
+    pub mfp: Point,
+    /// Its height above the glabella along the skin, mm.
+    pub mfp_height_mm: f64,
+    /// The largest distance between the left half mirrored and the right half, mm, and where on
+    /// the left half (map mm).
+    pub asymmetry_mm: (f64, Point),
+    /// The longest run that looks straight from the front, mm along it, and its middle (map mm).
+    pub longest_straight_mm: (f64, Point),
+    /// How far the skin's normal at the mid-frontal point tilts up from level, degrees.
+    pub mfp_tilt_deg: f64,
+}
+
+/// A rule a design breaks, with its figures.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DesignFault {
+    /// The line does not cross the face's midline, so it has no mid-frontal point.
+    #[error("the line does not cross the middle of the forehead: draw it from temple to temple")]
+    NoMidline,
+    /// The head has no face to measure from.
+    #[error("this head has no face to measure a hairline from")]
+    NoFace,
+    /// The mid-frontal point is too low.
+    #[error(
+        "too low: the mid-frontal point is {height_mm:.0} mm above the glabella, under the {min_mm:.0} mm this client allows"
+    )]
+    TooLow {
+        /// Measured height, mm.
+        height_mm: f64,
+        /// Lowest allowed, mm.
+        min_mm: f64,
+    },
+    /// The mid-frontal point is too high.
+    #[error(
+        "too high: the mid-frontal point is {height_mm:.0} mm above the glabella, over the {max_mm:.0} mm this client allows"
+    )]
+    TooHigh {
+        /// Measured height, mm.
+        height_mm: f64,
+        /// Highest allowed, mm.
+        max_mm: f64,
+    },
+    /// The two sides differ by more than reads as natural.
+    #[error(
+        "lopsided: the two sides differ by {difference_mm:.1} mm (up to {max_mm:.0} mm reads as natural)"
+    )]
+    Lopsided {
+        /// The largest difference, mm.
+        difference_mm: f64,
+        /// Allowed, mm.
+        max_mm: f64,
+        /// Where, on the left half (map mm).
+        at: Point,
+    },
+    /// A long run of the line is straight: it looks drawn.
+    #[error(
+        "straight: {length_mm:.0} mm of the line run ruler-straight seen from the front (a natural hairline waves; at most {max_mm:.0} mm)"
+    )]
+    Straight {
+        /// The run's length, mm.
+        length_mm: f64,
+        /// Allowed, mm.
+        max_mm: f64,
+        /// Its middle (map mm).
+        at: Point,
+    },
+    /// The mid-frontal point lies on the forehead's vertical plane.
+    #[error(
+        "on the forehead: at the mid-frontal point the skin tilts up only {tilt_deg:.0}° (at least {min_deg:.0}°): the line sits on the forehead's vertical plane, where frowning moves it"
+    )]
+    OnForeheadPlane {
+        /// Measured tilt, degrees.
+        tilt_deg: f64,
+        /// Required, degrees.
+        min_deg: f64,
+    },
+}
+
+/// The points of `line` every [`STEP_MM`] of map length (its vertices included).
+fn walk(line: &Polyline) -> Vec<Point> {
+    let mut out = Vec::new();
+    for pair in line.vertices.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let steps = ((a.distance(b) / STEP_MM).ceil() as usize).clamp(1, 10_000);
+        out.extend((0..steps).map(|k| a.lerp(b, k as f64 / steps as f64)));
+    }
+    out.extend(line.vertices.last().copied());
+    out
+}
+
+/// Where `line` crosses the map's vertical midline `x = mid_x` nearest to the front (smallest
+/// y: the map's front is toward −y).
+fn midline_crossing(line: &Polyline, mid_x: f64) -> Option<Point> {
+    line.vertices
+        .windows(2)
+        .filter_map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let (da, db) = (a.x_mm - mid_x, b.x_mm - mid_x);
+            if da == 0.0 {
+                return Some(a);
+            }
+            if da * db > 0.0 || da == db {
+                return None;
+            }
+            Some(a.lerp(b, da / (da - db)))
+        })
+        .min_by(|p, q| p.y_mm.total_cmp(&q.y_mm))
+}
+
+/// Measures `line` on `head`. `Err` when the line cannot be measured (no midline crossing, a
+/// head without a face, a place off the map).
+pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFault> {
+    let glabella = head
+        .landmark(Landmark::Glabella)
+        .ok_or(DesignFault::NoFace)?;
+    let mid_x = head.map_size_mm().0 / 2.0;
+    let mfp = midline_crossing(line, mid_x).ok_or(DesignFault::NoMidline)?;
+    let mfp_height_mm = head
+        .along_skin_mm(glabella, mfp)
+        .ok_or(DesignFault::NoMidline)?;
+    let normal = head.normal_at_map(mfp).ok_or(DesignFault::NoMidline)?;
+    let mfp_tilt_deg = normal.z.clamp(-1.0, 1.0).asin().to_degrees();
+
+    let points = walk(line);
+    // Symmetry: each point of the left half mirrored across the midline, against the line.
+    let mut asymmetry = (0.0, mfp);
+    for &p in points.iter().filter(|p| p.x_mm < mid_x) {
+        let mirrored = Point::new(2.0 * mid_x - p.x_mm, p.y_mm);
+        let (_, _, nearest) = line.closest_place_with(mirrored, &[]);
+        let d = nearest
+            .and_then(|q| head.chord_mm(mirrored, q))
+            .unwrap_or(0.0);
+        if d > asymmetry.0 {
+            asymmetry = (d, p);
+        }
+    }
+    let longest_straight_mm = longest_straight(head, &points);
+    Ok(DesignMeasures {
+        mfp,
+        mfp_height_mm,
+        asymmetry_mm: asymmetry,
+        longest_straight_mm,
+        mfp_tilt_deg,
+    })
+}
+
+/// The longest run of `points` that lies within [`STRAIGHT_TOLERANCE_MM`] of a straight line
+/// seen from the front (the skin's places projected on the face's plane: x across, z up): its
+/// length along the run, mm, and its middle.
+fn longest_straight(head: &Head, points: &[Point]) -> (f64, Point) {
+    let seen: Vec<Option<(f64, f64)>> = points
+        .iter()
+        .map(|&p| head.point_at(p).map(|v: Vec3| (v.x, v.z)))
+        .collect();
+    let mut best = (0.0, points.first().copied().unwrap_or_default());
+    for i in 0..seen.len() {
+        let Some(a) = seen[i] else { continue };
+        let mut length = 0.0;
+        let mut previous = a;
+        for j in i + 1..seen.len() {
+            let Some(b) = seen[j] else { break };
+            length += (b.0 - previous.0).hypot(b.1 - previous.1);
+            previous = b;
+            let (dx, dz) = (b.0 - a.0, b.1 - a.1);
+            let chord = dx.hypot(dz);
+            if chord == 0.0 {
+                continue;
+            }
+            let straight = seen[i + 1..j].iter().all(|q| {
+                q.is_some_and(|q| {
+                    ((q.0 - a.0) * dz - (q.1 - a.1) * dx).abs() / chord <= STRAIGHT_TOLERANCE_MM
+                })
+            });
+            if !straight {
+                break;
+            }
+            if length > best.0 {
+                best = (length, points[(i + j) / 2]);
+            }
+        }
+    }
+    best
+}
+
+/// The rules `measures` break against `targets`, in the order the rules are listed.
+pub fn faults(measures: &DesignMeasures, targets: &DesignTargets) -> Vec<DesignFault> {
+    let mut out = Vec::new();
+    let (lo, hi) = targets.mfp_height_mm;
+    if measures.mfp_height_mm < lo {
+        out.push(DesignFault::TooLow {
+            height_mm: measures.mfp_height_mm,
+            min_mm: lo,
+        });
+    }
+    if measures.mfp_height_mm > hi {
+        out.push(DesignFault::TooHigh {
+            height_mm: measures.mfp_height_mm,
+            max_mm: hi,
+        });
+    }
+    if measures.mfp_tilt_deg < targets.min_mfp_tilt_deg {
+        out.push(DesignFault::OnForeheadPlane {
+            tilt_deg: measures.mfp_tilt_deg,
+            min_deg: targets.min_mfp_tilt_deg,
+        });
+    }
+    if measures.asymmetry_mm.0 > targets.max_asymmetry_mm {
+        out.push(DesignFault::Lopsided {
+            difference_mm: measures.asymmetry_mm.0,
+            max_mm: targets.max_asymmetry_mm,
+            at: measures.asymmetry_mm.1,
+        });
+    }
+    if measures.longest_straight_mm.0 > targets.max_straight_mm {
+        out.push(DesignFault::Straight {
+            length_mm: measures.longest_straight_mm.0,
+            max_mm: targets.max_straight_mm,
+            at: measures.longest_straight_mm.1,
+        });
+    }
+    out
+}

@@ -1,0 +1,182 @@
+//! Issue 20: hairline designs made from known figures, measured on the shipped head, break the
+//! rules the literature states and no others.
+
+use smp_core::design::{DesignFault, DesignTargets, faults, measure};
+use smp_core::geometry::{Point, Polyline, Vec3};
+use smp_core::plan::head_named;
+use smp_core::surface::{Head, Landmark};
+
+/// The head the designs are drawn on.
+fn head() -> std::sync::Arc<Head> {
+    head_named("adult-male").unwrap()
+}
+
+/// Where the skin is seen from straight in front at (x across, z up), mm in the head's frame
+/// (the face looks along +y).
+fn seen_from_front(head: &Head, x: f64, z: f64) -> Option<Point> {
+    head.locate(Vec3::new(x, 1000.0, z), Vec3::new(0.0, -1.0, 0.0))
+}
+
+/// The height z (head frame, mm) at which the forehead's midline is `height_mm` above the
+/// glabella along the skin.
+fn z_at_height(head: &Head, height_mm: f64) -> f64 {
+    let glabella = head.landmark(Landmark::Glabella).unwrap();
+    // Over the top of the head the ray misses: higher than any height asked for.
+    let above = |z: f64| {
+        seen_from_front(head, 0.0, z)
+            .and_then(|p| head.along_skin_mm(glabella, p))
+            .unwrap_or(f64::INFINITY)
+    };
+    let g = head.landmark_3d(Landmark::Glabella).unwrap().z;
+    let (mut lo, mut hi) = (g + 1.0, g + 150.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if above(mid) < height_mm {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// A design drawn as the eye sees it from the front: height `z(x)` (mm) above the middle of the
+/// head for x from −55 to 55 mm, every 2 mm.
+fn drawn_from_front(head: &Head, z: impl Fn(f64) -> f64) -> Polyline {
+    let vertices = (-27..=27)
+        .map(|k| {
+            let x = f64::from(k) * 2.0;
+            seen_from_front(head, x, z(x)).expect("on the head")
+        })
+        .collect();
+    Polyline { vertices }
+}
+
+/// A natural adult hairline with its mid-frontal point `height_mm` above the glabella: convex in
+/// the middle, falling about 18 mm to each temple, with a gentle wave (the same on both sides).
+fn natural(head: &Head, height_mm: f64) -> Polyline {
+    let top = z_at_height(head, height_mm);
+    drawn_from_front(head, |x| {
+        top - 0.006 * x * x + 0.8 * (x.abs() * 0.3).cos() - 0.8
+    })
+}
+
+fn judged(line: &Polyline) -> Vec<DesignFault> {
+    let m = measure(&head(), line).unwrap();
+    faults(&m, &DesignTargets::default())
+}
+
+#[test]
+fn a_natural_line_on_the_band_breaks_no_rule() {
+    let head = head();
+    for height in [75.0, 85.0, 95.0] {
+        let line = natural(&head, height);
+        let m = measure(&head, &line).unwrap();
+        assert!(
+            (m.mfp_height_mm - height).abs() < 1.0,
+            "{} vs {height}",
+            m.mfp_height_mm
+        );
+        assert!(m.asymmetry_mm.0 < 1.0, "{:?}", m.asymmetry_mm);
+        assert_eq!(
+            faults(&m, &DesignTargets::default()),
+            vec![],
+            "{height} mm: {m:?}"
+        );
+    }
+}
+
+#[test]
+fn too_low_and_too_high_say_so_with_the_figures() {
+    let head = head();
+    let low = judged(&natural(&head, 60.0));
+    assert!(
+        matches!(low[0], DesignFault::TooLow { height_mm, min_mm } if (height_mm - 60.0).abs() < 1.0 && min_mm == 70.0),
+        "{low:?}"
+    );
+    assert!(low[0].to_string().starts_with("too low"), "{}", low[0]);
+    let high = judged(&natural(&head, 115.0));
+    assert!(
+        matches!(high.as_slice(), [DesignFault::TooHigh { .. }]),
+        "{high:?}"
+    );
+    // A conservative client's band: 85 mm is now too low.
+    let mature = DesignTargets {
+        mfp_height_mm: (90.0, 100.0),
+        ..DesignTargets::default()
+    };
+    let m = measure(&head, &natural(&head, 85.0)).unwrap();
+    assert!(matches!(
+        faults(&m, &mature).as_slice(),
+        [DesignFault::TooLow { .. }]
+    ));
+}
+
+#[test]
+fn a_line_low_on_the_forehead_sits_on_its_vertical_plane() {
+    let head = head();
+    let m = measure(&head, &natural(&head, 45.0)).unwrap();
+    assert!(
+        m.mfp_tilt_deg < DesignTargets::default().min_mfp_tilt_deg,
+        "{m:?}"
+    );
+    let f = faults(&m, &DesignTargets::default());
+    assert!(
+        f.iter()
+            .any(|f| matches!(f, DesignFault::OnForeheadPlane { .. })),
+        "{f:?}"
+    );
+    // Higher up the forehead turns toward the crown.
+    let m = measure(&head, &natural(&head, 80.0)).unwrap();
+    assert!(
+        m.mfp_tilt_deg > DesignTargets::default().min_mfp_tilt_deg + 5.0,
+        "{m:?}"
+    );
+}
+
+#[test]
+fn one_side_five_millimetres_lower_is_lopsided_and_only_that() {
+    let head = head();
+    let top = z_at_height(&head, 85.0);
+    let line = drawn_from_front(&head, |x| {
+        let drop = if x > 0.0 { 5.0 * x / 54.0 } else { 0.0 };
+        top - 0.006 * x * x + 0.8 * (x.abs() * 0.3).cos() - 0.8 - drop
+    });
+    let f = judged(&line);
+    match f.as_slice() {
+        [
+            DesignFault::Lopsided {
+                difference_mm, at, ..
+            },
+        ] => {
+            assert!((3.5..7.0).contains(difference_mm), "{difference_mm}");
+            let mid = head.map_size_mm().0 / 2.0;
+            assert!(at.x_mm < mid - 30.0, "found toward the temple: {at:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(f[0].to_string().contains("lopsided"));
+}
+
+#[test]
+fn a_ruler_straight_line_looks_drawn() {
+    let head = head();
+    let top = z_at_height(&head, 85.0);
+    // Flat across the forehead, then turning down to the temples.
+    let line = drawn_from_front(&head, |x| top - 0.02 * (x.abs() - 30.0).max(0.0).powi(2));
+    let f = judged(&line);
+    match f.as_slice() {
+        [DesignFault::Straight { length_mm, .. }] => assert!(*length_mm > 55.0, "{length_mm}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_line_that_misses_the_midline_cannot_be_measured() {
+    let head = head();
+    let top = z_at_height(&head, 85.0);
+    let mut line = drawn_from_front(&head, |x| top - 0.006 * x * x);
+    line.vertices
+        .retain(|p| p.x_mm < head.map_size_mm().0 / 2.0 - 5.0);
+    assert_eq!(measure(&head, &line), Err(DesignFault::NoMidline));
+}
