@@ -35,6 +35,7 @@ mod screenshot;
 pub mod session;
 pub mod submission;
 pub mod theme;
+pub mod third_party;
 pub mod wake;
 pub mod widgets;
 mod window;
@@ -113,7 +114,7 @@ pub fn plugin(app: &mut App) {
         camera::plugin,
         editor::plugin,
         head_view::plugin,
-        input::pen_backends_plugin,
+        third_party::octotablet::pen_backends_plugin,
         scalp::plugin,
         screens::plugin,
         screenshot::plugin,
@@ -147,7 +148,7 @@ pub fn run(options: Options) -> std::process::ExitCode {
     // the stamps, each frame reads the time itself; the render thread's stamps are then dropped.
     app.world_mut()
         .remove_resource::<bevy::time::TimeReceiver>();
-    app.add_plugins(bevy_egui::EguiPlugin::default());
+    app.add_plugins(third_party::egui::plugin);
     app.insert_resource(options);
     plugin(&mut app);
     match app.run() {

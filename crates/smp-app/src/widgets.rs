@@ -1,5 +1,5 @@
 //! Widgets more than one screen shows (as bevy_new_2d's `theme/widgets.rs`): the heatmap picker
-//! with its legend.
+//! with its legend, and the dialog that asks before anything is lost.
 
 use bevy_egui::egui;
 
@@ -59,4 +59,58 @@ fn heatmap_legend(r: &mut egui::Ui, heatmap: Heatmap, min_spacing_mm: f64) {
             );
         }
     });
+}
+
+/// What was chosen in a [`confirm`] dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// The first, safe choice (resume, save and leave).
+    Keep,
+    /// The second choice, which loses something (discard, leave without saving).
+    Lose,
+    /// Neither: the dialog's cancel button, or Esc.
+    Cancel,
+}
+
+/// The words of a [`confirm`] dialog.
+pub struct Question<'a> {
+    /// Its heading.
+    pub heading: &'a str,
+    /// What is at stake, a paragraph per line.
+    pub lines: &'a [String],
+    /// The safe choice's button.
+    pub keep: &'a str,
+    /// The button that loses something (drawn in red).
+    pub lose: &'a str,
+    /// The cancel button's words (Esc presses it too).
+    pub cancel: &'a str,
+}
+
+/// A modal dialog that asks before anything is lost: nothing happens by a stray key, Esc
+/// cancels. Returns the choice made this frame, if any.
+pub fn confirm(ctx: &egui::Context, id: &str, q: &Question<'_>) -> Option<Choice> {
+    let mut choice = None;
+    egui::Modal::new(egui::Id::new(id)).show(ctx, |m| {
+        m.heading(q.heading);
+        for line in q.lines {
+            m.label(line);
+        }
+        m.add_space(8.0);
+        m.horizontal(|h| {
+            if h.button(q.keep).clicked() {
+                choice = Some(Choice::Keep);
+            }
+            let lose = egui::RichText::new(q.lose).color(egui::Color32::from_rgb(230, 90, 80));
+            if h.button(lose).clicked() {
+                choice = Some(Choice::Lose);
+            }
+            if h.button(q.cancel).clicked() {
+                choice = Some(Choice::Cancel);
+            }
+        });
+    });
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        choice = Some(Choice::Cancel);
+    }
+    choice
 }

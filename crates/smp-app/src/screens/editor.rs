@@ -540,38 +540,30 @@ fn editor_panel(
         });
     });
     if editor.leaving {
-        let mut choice = None;
-        egui::Modal::new(egui::Id::new("editor-leave")).show(&ctx, |m| {
-            m.heading("Unsaved changes");
-            m.label(format!(
-                "The changes to \"{}\" are not saved. Leaving now loses them.",
-                editor.draft.plan.title
-            ));
-            m.horizontal(|h| {
-                if h.button("Save and leave").clicked() {
-                    choice = Some(0);
-                }
-                if h.button("Leave without saving").clicked() {
-                    choice = Some(1);
-                }
-                if h.button("Stay  [Esc]").clicked() {
-                    choice = Some(2);
-                }
-            });
-        });
-        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
-            choice = Some(2);
-        }
+        let choice = crate::widgets::confirm(
+            &ctx,
+            "editor-leave",
+            &crate::widgets::Question {
+                heading: "Unsaved changes",
+                lines: &[format!(
+                    "The changes to \"{}\" are not saved. Leaving now loses them.",
+                    editor.draft.plan.title
+                )],
+                keep: "Save and leave",
+                lose: "Leave without saving",
+                cancel: "Stay  [Esc]",
+            },
+        );
         match choice {
-            Some(0) => match editor.save() {
+            Some(crate::widgets::Choice::Keep) => match editor.save() {
                 Ok(_) => next.set(Screen::Title),
                 Err(e) => {
                     editor.leaving = false;
                     editor.status = Some(format!("Not saved: {e}"));
                 }
             },
-            Some(1) => next.set(Screen::Title),
-            Some(_) => editor.leaving = false,
+            Some(crate::widgets::Choice::Lose) => next.set(Screen::Title),
+            Some(crate::widgets::Choice::Cancel) => editor.leaving = false,
             None => {}
         }
     }

@@ -300,41 +300,29 @@ fn title_screen(
     }
     // An unfinished attempt stands in the way: the trainee chooses, nothing is lost by a key.
     if let Some(c) = confirm.as_deref() {
-        let mut choice = None;
-        egui::Modal::new(egui::Id::new("confirm-discard")).show(&ctx, |m| {
-            m.heading("Unfinished attempt");
-            m.label(format!("You have {}.", c.unfinished));
-            m.label(format!(
-                "Starting \"{}\" now deletes it for good.",
-                c.level.plan.title
-            ));
-            m.add_space(8.0);
-            m.horizontal(|h| {
-                if h.button("Resume the unfinished attempt").clicked() {
-                    choice = Some(0);
-                }
-                if h.button(
-                    egui::RichText::new("Discard it and start")
-                        .color(egui::Color32::from_rgb(230, 90, 80)),
-                )
-                .clicked()
-                {
-                    choice = Some(1);
-                }
-                if h.button("Cancel  [Esc]").clicked() {
-                    choice = Some(2);
-                }
-            });
-        });
-        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
-            choice = Some(2);
-        }
+        let choice = crate::widgets::confirm(
+            &ctx,
+            "confirm-discard",
+            &crate::widgets::Question {
+                heading: "Unfinished attempt",
+                lines: &[
+                    format!("You have {}.", c.unfinished),
+                    format!(
+                        "Starting \"{}\" now deletes it for good.",
+                        c.level.plan.title
+                    ),
+                ],
+                keep: "Resume the unfinished attempt",
+                lose: "Discard it and start",
+                cancel: "Cancel  [Esc]",
+            },
+        );
         match choice {
-            Some(0) => {
+            Some(crate::widgets::Choice::Keep) => {
                 commands.remove_resource::<ConfirmDiscard>();
                 resume = true;
             }
-            Some(1) => {
+            Some(crate::widgets::Choice::Lose) => {
                 starts.write(StartPractice {
                     level: c.level.clone(),
                     trainee: c.trainee.clone(),
