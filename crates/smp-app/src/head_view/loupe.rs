@@ -355,7 +355,7 @@ mod tests {
         );
         let replayed = smp_core::replay::replay(plan, &attempt);
         let p = &replayed.impressions[0];
-        let dot = Dot::of(p, 42.0);
+        let dot = Dot::of(p, smp_core::healing::SETTLED_DAY);
         let square = (
             (p.impression.at.x_mm / SQUARE_MM) as u32,
             (p.impression.at.y_mm / SQUARE_MM) as u32,

@@ -296,7 +296,7 @@ fn results_screen(
                     "Showing: {}",
                     match ui.result_day {
                         d if d < 0.5 => "fresh, as just tattooed".to_string(),
-                        d if d < 365.0 => format!("{d:.0} days after the last session"),
+                        d if d < DAYS_PER_YEAR => format!("{d:.0} days after the last session"),
                         d => format!("{:.1} years after the last session", d / DAYS_PER_YEAR),
                     }
                 ));
