@@ -82,6 +82,7 @@ impl Practice {
             pressure_curve,
             seed,
             sessions: Vec::new(),
+            design: None,
             score: None,
             review: None,
         };

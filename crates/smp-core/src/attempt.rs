@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::design::DesignDrawing;
 use crate::files::{self, FileError, FileKind, locate_field};
 use crate::limits::{MAX_SAMPLES, MAX_TEXT};
 use crate::needle::{Needle, Shade};
@@ -18,8 +19,12 @@ use crate::sample_block;
 pub const FORMAT_VERSION: u32 = 2;
 
 /// The format written when samples carry the needle's axis (a head): 3, format 2 with the
-/// axis after each sample's contact. The newest format this build reads.
+/// axis after each sample's contact.
 pub const HEAD_FORMAT_VERSION: u32 = 3;
+
+/// The format written when the attempt holds a hairline design: 4, format 3 with a `design`
+/// field. The newest format this build reads.
+pub const DESIGN_FORMAT_VERSION: u32 = 4;
 
 /// What made the samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +139,10 @@ pub struct Attempt {
     pub seed: u64,
     /// The sessions done, in order.
     pub sessions: Vec<SessionRecord>,
+    /// The hairline the trainee designed before tattooing, on a level with a design step
+    /// (format [`DESIGN_FORMAT_VERSION`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<DesignDrawing>,
     /// Score as computed when saved.
     #[serde(default)]
     pub score: Option<StoredScore>,
@@ -166,14 +175,25 @@ impl Attempt {
     /// The first thing wrong with the attempt (the field and what), if anything. Sample values
     /// are not judged here: replay sanitizes them.
     pub fn problem(&self) -> Option<(&'static str, String)> {
-        if !(1..=HEAD_FORMAT_VERSION).contains(&self.format_version) {
+        if !(1..=DESIGN_FORMAT_VERSION).contains(&self.format_version) {
             return Some((
                 "format_version",
                 format!(
-                    "format version {} is not supported (this build reads 1 to {HEAD_FORMAT_VERSION})",
+                    "format version {} is not supported (this build reads 1 to {DESIGN_FORMAT_VERSION})",
                     self.format_version
                 ),
             ));
+        }
+        if let Some(design) = &self.design {
+            if self.format_version < DESIGN_FORMAT_VERSION {
+                return Some((
+                    "design",
+                    format!("a hairline design needs format_version: {DESIGN_FORMAT_VERSION}"),
+                ));
+            }
+            if let Some(p) = design.problem(crate::limits::MAX_DESIGN_MM) {
+                return Some(("design", p));
+            }
         }
         if !crate::plan::is_valid_level_id(&self.level_id) {
             return Some((
@@ -243,9 +263,13 @@ impl Attempt {
         None
     }
 
-    /// The format [`Attempt::to_ron`] writes: [`HEAD_FORMAT_VERSION`] when any sample carries
-    /// the needle's axis (a head), else [`FORMAT_VERSION`].
+    /// The format [`Attempt::to_ron`] writes: [`DESIGN_FORMAT_VERSION`] with a hairline design,
+    /// [`HEAD_FORMAT_VERSION`] when any sample carries the needle's axis (a head), else
+    /// [`FORMAT_VERSION`].
     pub fn written_format(&self) -> u32 {
+        if self.design.is_some() {
+            return DESIGN_FORMAT_VERSION;
+        }
         let on_head = self
             .sessions
             .iter()
@@ -280,6 +304,7 @@ impl Attempt {
                     samples: BLOCK_MARKER,
                 })
                 .collect(),
+            design: self.design.clone(),
             score: self.score.clone(),
             review: self.review.clone(),
         };
@@ -348,6 +373,8 @@ struct FileForm<S> {
     pressure_curve: PressureCurve,
     seed: u64,
     sessions: Vec<FileSession<S>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<DesignDrawing>,
     #[serde(default)]
     score: Option<StoredScore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -491,6 +518,7 @@ impl FileForm<SamplesText<'_>> {
             pressure_curve: self.pressure_curve,
             seed: self.seed,
             sessions,
+            design: self.design,
             score: self.score,
             review: self.review,
         })

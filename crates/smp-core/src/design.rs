@@ -4,8 +4,67 @@
 //! forehead's vertical plane. A design is a line drawn on the head's scalp map from one temple
 //! to the other; every length here is measured on the skin, mm.
 
+use serde::{Deserialize, Serialize};
+
 use crate::geometry::{Point, Polyline, Vec3};
+use crate::limits::{MAX_DESIGN_POINTS, MAX_DESIGN_STROKES, MAX_HAIRLINE_VERTICES};
 use crate::surface::{Head, Landmark};
+
+/// A hairline designed on the head, as the attempt file keeps it: the marker's strokes in the
+/// order they were drawn (those undone are gone) and the hairline that results, from one temple
+/// to the other. Places are on the head's scalp map, mm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignDrawing {
+    /// The marker's strokes, each a run of map places, mm.
+    pub strokes: Vec<Vec<Point>>,
+    /// The designed hairline, temple to temple, map mm.
+    pub hairline: Polyline,
+}
+
+impl DesignDrawing {
+    /// What is wrong with the drawing as a file holds it, if anything: too many strokes or
+    /// points, a hairline of fewer than two points, or a place that is not a finite number within
+    /// `bound_mm` of the map's origin.
+    pub fn problem(&self, bound_mm: f64) -> Option<String> {
+        if self.strokes.len() > MAX_DESIGN_STROKES {
+            return Some(format!(
+                "{} marker strokes is more than the {MAX_DESIGN_STROKES} limit",
+                self.strokes.len()
+            ));
+        }
+        let points: usize = self.strokes.iter().map(Vec::len).sum();
+        if points > MAX_DESIGN_POINTS {
+            return Some(format!(
+                "{points} marker points is more than the {MAX_DESIGN_POINTS} limit"
+            ));
+        }
+        let n = self.hairline.vertices.len();
+        if !(2..=MAX_HAIRLINE_VERTICES).contains(&n) {
+            return Some(format!(
+                "the designed hairline has {n} points (2 to {MAX_HAIRLINE_VERTICES})"
+            ));
+        }
+        let off = |p: &Point| {
+            !(p.is_finite()
+                && (0.0..=bound_mm).contains(&p.x_mm)
+                && (0.0..=bound_mm).contains(&p.y_mm))
+        };
+        if let Some(p) = self
+            .strokes
+            .iter()
+            .flatten()
+            .chain(&self.hairline.vertices)
+            .find(|p| off(p))
+        {
+            return Some(format!(
+                "the design has a place ({}, {}) outside 0–{bound_mm} mm",
+                p.x_mm, p.y_mm
+            ));
+        }
+        None
+    }
+}
 
 /// What a level asks of a design (an academy can set its own).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -23,6 +23,12 @@ pub const MAX_REGIONS: usize = 64;
 pub const MAX_PLANNED_IMPRESSIONS: f64 = 300_000.0;
 /// Most points of a level's hairline.
 pub const MAX_HAIRLINE_VERTICES: usize = 400;
+/// Most marker strokes in an attempt's hairline design.
+pub const MAX_DESIGN_STROKES: usize = 500;
+/// Most marker points in an attempt's hairline design, all strokes together.
+pub const MAX_DESIGN_POINTS: usize = 50_000;
+/// Largest coordinate of a design's places, mm: beyond any head's scalp map.
+pub const MAX_DESIGN_MM: f64 = 2_000.0;
 /// Most existing hairs a level's hair regions may hold, all regions together.
 pub const MAX_HAIRS: f64 = 2_000_000.0;
 

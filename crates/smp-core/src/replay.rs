@@ -278,6 +278,7 @@ mod tests {
                     samples,
                 })
                 .collect(),
+            design: None,
             score: None,
             review: None,
         }

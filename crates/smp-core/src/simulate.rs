@@ -406,6 +406,7 @@ pub fn scored_attempt(
         pressure_curve,
         seed,
         sessions,
+        design: None,
         score: None,
         review: None,
     };

@@ -180,3 +180,62 @@ fn a_line_that_misses_the_midline_cannot_be_measured() {
         .retain(|p| p.x_mm < head.map_size_mm().0 / 2.0 - 5.0);
     assert_eq!(measure(&head, &line), Err(DesignFault::NoMidline));
 }
+
+#[test]
+fn a_design_round_trips_through_the_attempt_file_in_format_4() {
+    use smp_core::attempt::{Attempt, DESIGN_FORMAT_VERSION};
+    use smp_core::design::DesignDrawing;
+    use smp_core::persona::Persona;
+    use smp_core::simulate::simulate;
+
+    let head = head();
+    let level = smp_core::Level::find("head-hairline", None).unwrap();
+    let mut attempt = simulate(&level, Persona::Expert, 3, "Ana", "2026-12-01");
+    let line = natural(&head, 85.0);
+    // Drawn as two strokes that meet in the middle, the hairline their join.
+    let half = line.vertices.len() / 2;
+    attempt.design = Some(DesignDrawing {
+        strokes: vec![
+            line.vertices[..=half].to_vec(),
+            line.vertices[half..].to_vec(),
+        ],
+        hairline: line.clone(),
+    });
+    let text = attempt.to_ron();
+    assert!(text.contains(&format!("format_version: {DESIGN_FORMAT_VERSION}")));
+    assert!(
+        text.contains("design: Some((") && text.contains("strokes: ["),
+        "{}",
+        &text[..600]
+    );
+    let back = Attempt::parse(std::path::Path::new("a.ron"), &text).unwrap();
+    assert_eq!(back.design, attempt.design, "bit for bit");
+    assert_eq!(back.to_ron(), text);
+    // Without a design the file stays what it was.
+    let design = attempt.design.take();
+    assert!(!attempt.to_ron().contains("design"));
+    attempt.design = design;
+
+    // A design in an older format, or one out of bounds, is refused at its field.
+    let old = text.replace("format_version: 4", "format_version: 3");
+    let err = Attempt::parse(std::path::Path::new("a.ron"), &old)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("design") && err.contains("format_version: 4"),
+        "{err}"
+    );
+    let line_of_design = text.lines().position(|l| l.contains("design:")).unwrap() + 1;
+    assert!(err.contains(&format!("a.ron:{line_of_design}:")), "{err}");
+    let mut far = line.clone();
+    far.vertices[0] = Point::new(99_999.0, 1.0);
+    attempt.design = Some(DesignDrawing {
+        strokes: Vec::new(),
+        hairline: far,
+    });
+    let err = Attempt::parse(std::path::Path::new("a.ron"), &attempt.to_ron())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("outside 0–2000 mm"), "{err}");
+}

@@ -452,3 +452,23 @@ fn the_head_level_and_attempt_in_the_format_doc_are_what_the_program_reads() {
     let s = score::score(&shipped.plan, &attempt, &r);
     assert_eq!(s.impressions, 3);
 }
+
+#[test]
+fn the_design_attempt_in_the_format_doc_is_what_the_program_reads() {
+    let shipped = head_level("head-hairline");
+    let text = doc_example("A complete design attempt")
+        .replace("\"sha256:…\"", &format!("{:?}", shipped.hash));
+    let attempt =
+        Attempt::parse("doc-design.ron".as_ref(), &text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(attempt.format_version, 4);
+    let design = attempt.design.as_ref().expect("the design is read");
+    assert_eq!(design.strokes.len(), 2);
+    assert_eq!(design.hairline.vertices.len(), 9);
+    // The program writes it back as format 4 and reads its own text the same.
+    let again = Attempt::parse("again.ron".as_ref(), &attempt.to_ron()).unwrap();
+    assert_eq!(again.design, attempt.design);
+    // The design's line is measurable against the face: it crosses the midline.
+    let head = shipped.plan.head().unwrap();
+    let m = smp_core::design::measure(&head, &design.hairline).unwrap();
+    assert!(m.mfp_height_mm > 60.0 && m.mfp_height_mm < 110.0, "{m:?}");
+}
