@@ -66,8 +66,10 @@ impl DesignDrawing {
     }
 }
 
-/// What a level asks of a design (an academy can set its own).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What a level asks of a design (an academy can set its own): the level's `design` field. Every
+/// field may be left out for its default.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct DesignTargets {
     /// Where the mid-frontal point may lie above the glabella, along the skin, mm (lowest,
     /// highest): 70–100 mm in the literature, narrower for a given client.
@@ -79,6 +81,8 @@ pub struct DesignTargets {
     /// How far at least the skin's normal at the mid-frontal point tilts up from level, degrees:
     /// below it the point lies on the forehead's vertical plane, where the frontalis moves it.
     pub min_mfp_tilt_deg: f64,
+    /// The design criterion's weight in the total.
+    pub weight: f64,
 }
 
 impl Default for DesignTargets {
@@ -88,7 +92,46 @@ impl Default for DesignTargets {
             max_asymmetry_mm: 2.0,
             max_straight_mm: 20.0,
             min_mfp_tilt_deg: MIN_MFP_TILT_DEG,
+            weight: 2.0,
         }
+    }
+}
+
+impl DesignTargets {
+    /// What is wrong with the targets as a level gives them (the field and what), if anything.
+    pub fn problem(&self) -> Option<String> {
+        let (lo, hi) = self.mfp_height_mm;
+        let finite = [
+            lo,
+            hi,
+            self.max_asymmetry_mm,
+            self.max_straight_mm,
+            self.min_mfp_tilt_deg,
+            self.weight,
+        ]
+        .iter()
+        .all(|v| v.is_finite());
+        if !finite {
+            return Some("design targets must be numbers".into());
+        }
+        if !(30.0..=150.0).contains(&lo) || !(30.0..=150.0).contains(&hi) || lo >= hi {
+            return Some(format!(
+                "design: mfp_height_mm ({lo}, {hi}) must be a band within 30–150 mm, lowest first"
+            ));
+        }
+        if !(0.5..=20.0).contains(&self.max_asymmetry_mm) {
+            return Some("design: max_asymmetry_mm must be 0.5–20".into());
+        }
+        if !(5.0..=200.0).contains(&self.max_straight_mm) {
+            return Some("design: max_straight_mm must be 5–200".into());
+        }
+        if !(0.0..=80.0).contains(&self.min_mfp_tilt_deg) {
+            return Some("design: min_mfp_tilt_deg must be 0–80".into());
+        }
+        if !(0.0..=10.0).contains(&self.weight) {
+            return Some("design: weight must be 0–10".into());
+        }
+        None
     }
 }
 

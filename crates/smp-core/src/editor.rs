@@ -111,6 +111,7 @@ impl LevelDraft {
                 pass_mark: 70.0,
                 thresholds: Thresholds::default(),
                 model_attempt: None,
+                design: None,
                 resolved_surface: Default::default(),
             },
         }

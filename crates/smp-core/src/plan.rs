@@ -388,6 +388,10 @@ pub struct ReferencePlan {
     /// A model attempt to compare with.
     #[serde(default)]
     pub model_attempt: Option<ModelAttempt>,
+    /// A design step before tattooing: the trainee designs the hairline on the head, judged by
+    /// these targets ([`crate::design`]); a head level only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<crate::design::DesignTargets>,
     /// The head, found on first use (see [`ReferencePlan::surface`]).
     #[serde(skip)]
     pub resolved_surface: SurfaceCache,
@@ -816,6 +820,17 @@ impl ReferencePlan {
                 message,
             });
         };
+        if let Some(design) = &self.design {
+            if self.surface.is_flat() {
+                bad(
+                    "design",
+                    "a design step needs a head (surface: Head(...))".into(),
+                );
+            }
+            if let Some(p) = design.problem() {
+                bad("design", p);
+            }
+        }
         if !is_valid_level_id(&self.id) {
             bad(
                 "id",

@@ -31,10 +31,14 @@ pub enum CriterionKind {
     Timing,
     /// Crisp, round dots: no drag while in the skin, no slanted entry.
     Crispness,
+    /// The hairline designed before tattooing, against the rules of hairline design (levels with
+    /// a design step only; not in [`CriterionKind::ALL`]).
+    Design,
 }
 
 impl CriterionKind {
-    /// All criteria in report order.
+    /// The criteria every level scores, in report order ([`CriterionKind::Design`] follows them
+    /// on a level with a design step).
     pub const ALL: [CriterionKind; 8] = [
         CriterionKind::Depth,
         CriterionKind::Spacing,
@@ -57,6 +61,7 @@ impl CriterionKind {
             CriterionKind::ShadeNeedle => "shade_needle",
             CriterionKind::Timing => "timing",
             CriterionKind::Crispness => "crispness",
+            CriterionKind::Design => "design",
         }
     }
 }

@@ -24,6 +24,7 @@ mod card;
 mod crispness;
 mod density;
 mod depth;
+mod design;
 mod facts;
 mod hairline;
 mod look;
@@ -103,10 +104,13 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
     for p in &replay.impressions {
         outcomes.add(p.tissue.outcome);
     }
+    // A level with a design step judges the design too; others keep their eight criteria.
+    let design_step = plan.design.map(|t| (CriterionKind::Design, t.weight));
     let criteria: Vec<Criterion> = CriterionKind::ALL
-        .iter()
+        .into_iter()
         .zip(plan.weights.as_array())
-        .map(|(&kind, weight)| {
+        .chain(design_step)
+        .map(|(kind, weight)| {
             let mut j = match kind {
                 CriterionKind::Depth => depth::judge(&facts, &outcomes),
                 CriterionKind::Spacing => spacing::judge(&facts),
@@ -116,6 +120,9 @@ pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score 
                 CriterionKind::ShadeNeedle => look::judge(plan, attempt),
                 CriterionKind::Timing => timing::judge(plan, attempt),
                 CriterionKind::Crispness => crispness::judge(&facts),
+                CriterionKind::Design => {
+                    design::judge(plan, attempt, &plan.design.unwrap_or_default())
+                }
             };
             j.places.truncate(MAX_PLACES);
             Criterion {

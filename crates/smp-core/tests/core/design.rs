@@ -239,3 +239,86 @@ fn a_design_round_trips_through_the_attempt_file_in_format_4() {
         .to_string();
     assert!(err.contains("outside 0–2000 mm"), "{err}");
 }
+
+#[test]
+fn a_level_with_a_design_step_scores_the_design_by_its_rules() {
+    use smp_core::design::DesignDrawing;
+    use smp_core::persona::Persona;
+    use smp_core::score::{CriterionKind, score};
+    use smp_core::simulate::simulate;
+    use smp_core::{Level, replay};
+
+    let head = head();
+    // The shipped level's text with a design step for a mature client.
+    let text = include_str!("../../../../levels/10-head-hairline.ron");
+    let end = text.trim_end().rfind(')').unwrap();
+    let with_design = format!(
+        "{}    design: Some((mfp_height_mm: (80.0, 100.0))),\n)\n",
+        &text[..end]
+    );
+    let designed =
+        Level::parse("designed.ron".as_ref(), &with_design).unwrap_or_else(|e| panic!("{e}"));
+    let targets = designed.plan.design.expect("the design step is read");
+    assert_eq!(targets.mfp_height_mm, (80.0, 100.0));
+    assert_eq!(targets.max_asymmetry_mm, 2.0, "left out: the default");
+
+    let mut attempt = simulate(&designed, Persona::Expert, 2, "Ana", "2026-12-01");
+    let judged = |attempt: &smp_core::attempt::Attempt| {
+        let r = replay::replay(&designed.plan, attempt);
+        score(&designed.plan, attempt, &r)
+    };
+    let design_of = |s: &smp_core::score::Score| {
+        s.criteria
+            .iter()
+            .find(|c| c.kind == CriterionKind::Design)
+            .cloned()
+            .expect("a design criterion")
+    };
+    // No design drawn: nothing to judge, and the attempt fails on it.
+    let s = judged(&attempt);
+    let d = design_of(&s);
+    assert_eq!(d.score, 0.0);
+    assert!(
+        d.reason.contains("no hairline was designed"),
+        "{}",
+        d.reason
+    );
+    assert!(!s.passed);
+    assert_eq!(s.capped_by, Some(CriterionKind::Design));
+
+    // A natural line in the band: full marks, and the expert's work passes.
+    let good = natural(&head, 90.0);
+    attempt.design = Some(DesignDrawing {
+        strokes: vec![good.vertices.clone()],
+        hairline: good,
+    });
+    let s = judged(&attempt);
+    let d = design_of(&s);
+    assert_eq!(d.score, 100.0, "{}", d.reason);
+    assert!(d.reason.contains("follows the rules"), "{}", d.reason);
+    assert_eq!(d.weight, 2.0);
+    assert!(s.passed, "{}", s.total);
+
+    // The same line 8 mm too low for this client: the rule named, the place marked.
+    let low = natural(&head, 72.0);
+    attempt.design = Some(DesignDrawing {
+        strokes: vec![low.vertices.clone()],
+        hairline: low,
+    });
+    let s = judged(&attempt);
+    let d = design_of(&s);
+    assert!(d.score < 60.0 && d.score > 0.0, "{}", d.score);
+    assert!(d.reason.starts_with("too low"), "{}", d.reason);
+    assert_eq!(d.places.len(), 1);
+    assert!(!s.passed);
+
+    // A flat level cannot ask for a design.
+    let flat = include_str!("../../../../levels/03-soft-hairline.ron");
+    let end = flat.trim_end().rfind(')').unwrap();
+    let flat_design = format!("{}    design: Some(()),\n)\n", &flat[..end]);
+    let err = Level::parse("flat.ron".as_ref(), &flat_design)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("a design step needs a head"), "{err}");
+}

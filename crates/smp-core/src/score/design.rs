@@ -1,0 +1,87 @@
+//! The design criterion: the hairline the trainee designed before tattooing, against the rules
+//! of hairline design and the level's targets ([`crate::design`]). The worst broken rule sets
+//! the score; every broken rule is named in the reason.
+
+use crate::attempt::Attempt;
+use crate::design::{DesignFault, DesignTargets, faults, measure};
+use crate::plan::ReferencePlan;
+
+use super::facts::{Judged, Place};
+
+/// Points lost per mm the mid-frontal point lies outside the band.
+const PER_MM_OFF_BAND: f64 = 8.0;
+/// Points lost per mm of left–right difference over the allowance.
+const PER_MM_LOPSIDED: f64 = 15.0;
+/// Points lost per mm of straight run over the allowance.
+const PER_MM_STRAIGHT: f64 = 1.5;
+/// Points lost per degree the mid-frontal point's skin tilts less than asked.
+const PER_DEG_ON_FOREHEAD: f64 = 4.0;
+
+/// What one broken rule leaves of 100.
+fn left_of(fault: &DesignFault) -> f64 {
+    let lost = match *fault {
+        DesignFault::NoMidline | DesignFault::NoFace => 100.0,
+        DesignFault::TooLow { height_mm, min_mm } => PER_MM_OFF_BAND * (min_mm - height_mm),
+        DesignFault::TooHigh { height_mm, max_mm } => PER_MM_OFF_BAND * (height_mm - max_mm),
+        DesignFault::Lopsided {
+            difference_mm,
+            max_mm,
+            ..
+        } => PER_MM_LOPSIDED * (difference_mm - max_mm),
+        DesignFault::Straight {
+            length_mm, max_mm, ..
+        } => PER_MM_STRAIGHT * (length_mm - max_mm),
+        DesignFault::OnForeheadPlane { tilt_deg, min_deg } => {
+            PER_DEG_ON_FOREHEAD * (min_deg - tilt_deg)
+        }
+    };
+    (100.0 - lost).clamp(0.0, 100.0)
+}
+
+/// Judges `attempt`'s design against `targets` on `plan`'s head.
+pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTargets) -> Judged {
+    let Some(drawing) = &attempt.design else {
+        return Judged::new(0.0, "no hairline was designed before tattooing", Vec::new());
+    };
+    let Some(head) = plan.head() else {
+        return Judged::new(0.0, "a design is judged on a head", Vec::new());
+    };
+    let measures = match measure(&head, &drawing.hairline) {
+        Ok(m) => m,
+        Err(fault) => return Judged::new(0.0, fault.to_string(), Vec::new()),
+    };
+    let broken = faults(&measures, targets);
+    let (lo, hi) = targets.mfp_height_mm;
+    let figures = format!(
+        "mid-frontal point {:.0} mm above the glabella ({lo:.0}–{hi:.0}), sides within {:.1} mm, longest straight run {:.0} mm, skin tilting {:.0}° there",
+        measures.mfp_height_mm,
+        measures.asymmetry_mm.0,
+        measures.longest_straight_mm.0,
+        measures.mfp_tilt_deg
+    );
+    let score = broken.iter().map(left_of).fold(100.0, f64::min);
+    let reason = if broken.is_empty() {
+        format!("the design follows the rules: {figures}")
+    } else {
+        let named: Vec<String> = broken.iter().map(ToString::to_string).collect();
+        format!("{} ({figures})", named.join("; "))
+    };
+    let places = broken
+        .iter()
+        .map(|f| {
+            let at = match f {
+                DesignFault::Lopsided { at, .. } | DesignFault::Straight { at, .. } => *at,
+                _ => measures.mfp,
+            };
+            Place {
+                at,
+                note: f.to_string(),
+            }
+        })
+        .collect();
+    Judged::new(score, reason, places).measured(
+        "mid-frontal point above the glabella",
+        measures.mfp_height_mm,
+        "mm",
+    )
+}
