@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use smp_core::geometry::Point;
-use smp_core::render::{Camera, Compositor, Dot, PixelRect, dots_on_day, draw_head, draw_map};
+use smp_core::render::{
+    Camera, Compositor, Dot, PixelRect, dots_on_day, draw_design, draw_head, draw_map,
+};
 use smp_core::surface::{Surface, View};
 use smp_core::{Attempt, files, replay};
 
@@ -126,7 +128,7 @@ pub fn run(
             };
             meter.stage("drawing", 1, "view");
             let camera = Camera::of_view(head, view);
-            let png = draw_head(
+            let mut drawn = draw_head(
                 head,
                 &compositor,
                 &dots,
@@ -134,9 +136,18 @@ pub fn run(
                 picture.size,
                 picture.size,
             )
-            .and_then(|p| p.to_png())
             .map_err(Failure::input)?;
-            (png, format!("the {view} view"))
+            // A designed hairline is drawn over the face with the lines it is measured from.
+            if let Some(design) = &attempt.design {
+                draw_design(head, &camera, &mut drawn, &design.hairline);
+            }
+            let png = drawn.to_png().map_err(Failure::input)?;
+            let with = if attempt.design.is_some() {
+                " with the designed hairline and its rule lines"
+            } else {
+                ""
+            };
+            (png, format!("the {view} view{with}"))
         }
     };
     meter.stage("writing", 1, "file");

@@ -5,6 +5,7 @@
 //! views, lit as in a studio, and close-ups of single dots.
 
 mod compositor;
+mod design;
 mod dot;
 mod head;
 mod map;
@@ -12,6 +13,7 @@ mod picture;
 mod tiles;
 
 pub use compositor::Compositor;
+pub use design::{DESIGN_RGB, RULE_RGB, draw_design};
 pub use dot::{Dot, dots_on_day, reach_mm};
 pub use head::{Camera, dot_round_on_skin, draw_head, round_on_skin};
 pub use map::draw_map;

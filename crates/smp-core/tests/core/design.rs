@@ -322,3 +322,42 @@ fn a_level_with_a_design_step_scores_the_design_by_its_rules() {
         .to_string();
     assert!(err.contains("a design step needs a head"), "{err}");
 }
+
+#[test]
+fn a_design_is_drawn_over_the_face_with_its_rule_lines() {
+    use smp_core::render::{Camera, Compositor, DESIGN_RGB, RULE_RGB, draw_design, draw_head};
+    use smp_core::surface::View;
+
+    let head = head();
+    let level = smp_core::Level::find("head-hairline", None).unwrap();
+    let compositor = Compositor::new(&level.plan);
+    let camera = Camera::of_view(&head, View::Front);
+    let count = |p: &smp_core::render::Picture, rgb: [u8; 3]| {
+        p.rgb
+            .chunks_exact(3)
+            .filter(|c| c.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) <= 12))
+            .count()
+    };
+    let bare = draw_head(&head, &compositor, &[], &camera, 600, 600).unwrap();
+    assert_eq!(count(&bare, DESIGN_RGB), 0);
+    // The design's pixels lie higher up the picture for a higher design.
+    let mean_row = |height: f64| {
+        let mut p = draw_head(&head, &compositor, &[], &camera, 600, 600).unwrap();
+        draw_design(&head, &camera, &mut p, &natural(&head, height));
+        let rows: Vec<usize> = p
+            .rgb
+            .chunks_exact(3)
+            .enumerate()
+            .filter(|(_, c)| c.iter().zip(DESIGN_RGB).all(|(&a, b)| a.abs_diff(b) <= 12))
+            .map(|(i, _)| i / 600)
+            .collect();
+        assert!(rows.len() > 150, "{} design pixels", rows.len());
+        assert!(count(&p, RULE_RGB) > 300, "the rule lines are drawn");
+        rows.iter().sum::<usize>() as f64 / rows.len() as f64
+    };
+    let (low, high) = (mean_row(70.0), mean_row(100.0));
+    assert!(
+        high + 10.0 < low,
+        "a higher design is drawn higher: rows {high} vs {low}"
+    );
+}
