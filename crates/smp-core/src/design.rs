@@ -228,6 +228,80 @@ pub enum DesignFault {
     },
 }
 
+/// Where the skin is seen from straight in front at `x` across and `z` up, mm in the head's frame
+/// (the face looks along +y): a map place, or `None` past the head.
+pub fn seen_from_front(head: &Head, x: f64, z: f64) -> Option<Point> {
+    head.locate(Vec3::new(x, 1000.0, z), Vec3::new(0.0, -1.0, 0.0))
+}
+
+/// The height `z` (head frame, mm) at which the forehead's midline lies `height_mm` above the
+/// glabella along the skin; `None` on a head without a face.
+pub fn z_at_height(head: &Head, height_mm: f64) -> Option<f64> {
+    let glabella = head.landmark(Landmark::Glabella)?;
+    let g = head.landmark_3d(Landmark::Glabella)?.z;
+    // Over the top of the head the ray misses: higher than any height asked for.
+    let above = |z: f64| {
+        seen_from_front(head, 0.0, z)
+            .and_then(|p| head.along_skin_mm(glabella, p))
+            .unwrap_or(f64::INFINITY)
+    };
+    let (mut lo, mut hi) = (g + 1.0, g + 150.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if above(mid) < height_mm {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(0.5 * (lo + hi))
+}
+
+/// A hairline as the eye draws it seen from the front: its mid-frontal point `height_mm` above
+/// the glabella, then `drop(x)` mm lower at `x` mm across (negative: the client's left), every
+/// 2 mm out to `half_width_mm` each side. `None` where the line would leave the head.
+pub fn drawn_from_front(
+    head: &Head,
+    height_mm: f64,
+    half_width_mm: f64,
+    drop: impl Fn(f64) -> f64,
+) -> Option<Polyline> {
+    let top = z_at_height(head, height_mm)?;
+    let n = (half_width_mm / 2.0).round() as i32;
+    let vertices = (-n..=n)
+        .map(|k| {
+            let x = f64::from(k) * 2.0;
+            seen_from_front(head, x, top - drop(x))
+        })
+        .collect::<Option<Vec<Point>>>()?;
+    Some(Polyline { vertices })
+}
+
+/// How a trained artist designs for `targets` on `head`, with a hand's imprecision (seeded by
+/// `seed`): the mid-frontal point near the middle of the band, a bell that falls about 18 mm to
+/// the temples with a gentle wave, the two sides drawn as two strokes that meet in the middle.
+pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<DesignDrawing> {
+    let mut hand = crate::rng::Stream::new(seed, crate::rng::Purpose::Design, 0);
+    let (lo, hi) = targets.mfp_height_mm;
+    let height = (0.5 * (lo + hi) + 1.5 * hand.normal()).clamp(lo + 1.0, hi - 1.0);
+    let wave = hand.range(0.8, 1.1);
+    let period = hand.range(0.4, 0.5);
+    let phase = hand.range(0.0, std::f64::consts::TAU);
+    // A hand's side-to-side error: well inside what reads as symmetric.
+    let lean = 0.2 * hand.normal().clamp(-2.0, 2.0) / 54.0;
+    let line = drawn_from_front(head, height, 54.0, |x| {
+        0.006 * x * x - wave * ((x.abs() * period + phase).cos() - phase.cos()) + lean * x
+    })?;
+    let middle = line.vertices.len() / 2;
+    Some(DesignDrawing {
+        strokes: vec![
+            line.vertices[..=middle].to_vec(),
+            line.vertices[middle..].to_vec(),
+        ],
+        hairline: line,
+    })
+}
+
 /// The points of `line` every [`STEP_MM`] of map length (its vertices included).
 fn walk(line: &Polyline) -> Vec<Point> {
     let mut out = Vec::new();

@@ -15,6 +15,8 @@ pub enum Purpose {
     SkinTexture = 2,
     /// Synthetic trainees' hands.
     Persona = 3,
+    /// Synthetic trainees' hairline designs.
+    Design = 4,
 }
 
 /// A random stream: uniform and normal variates from ChaCha8.

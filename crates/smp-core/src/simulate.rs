@@ -406,7 +406,11 @@ pub fn scored_attempt(
         pressure_curve,
         seed,
         sessions,
-        design: None,
+        // A level with a design step is designed first, as a trained hand would.
+        design: plan.design.as_ref().and_then(|targets| {
+            plan.head()
+                .and_then(|head| crate::design::expert_design(&head, targets, seed))
+        }),
         score: None,
         review: None,
     };

@@ -2,7 +2,7 @@
 //! rules the literature states and no others.
 
 use smp_core::design::{DesignFault, DesignTargets, faults, measure};
-use smp_core::geometry::{Point, Polyline, Vec3};
+use smp_core::geometry::{Point, Polyline};
 use smp_core::plan::head_named;
 use smp_core::surface::{Head, Landmark};
 
@@ -11,45 +11,22 @@ fn head() -> std::sync::Arc<Head> {
     head_named("adult-male").unwrap()
 }
 
-/// Where the skin is seen from straight in front at (x across, z up), mm in the head's frame
-/// (the face looks along +y).
-fn seen_from_front(head: &Head, x: f64, z: f64) -> Option<Point> {
-    head.locate(Vec3::new(x, 1000.0, z), Vec3::new(0.0, -1.0, 0.0))
-}
-
-/// The height z (head frame, mm) at which the forehead's midline is `height_mm` above the
-/// glabella along the skin.
+/// The skin's height z (head frame, mm) at `height_mm` above the glabella on the midline.
 fn z_at_height(head: &Head, height_mm: f64) -> f64 {
-    let glabella = head.landmark(Landmark::Glabella).unwrap();
-    // Over the top of the head the ray misses: higher than any height asked for.
-    let above = |z: f64| {
-        seen_from_front(head, 0.0, z)
-            .and_then(|p| head.along_skin_mm(glabella, p))
-            .unwrap_or(f64::INFINITY)
-    };
-    let g = head.landmark_3d(Landmark::Glabella).unwrap().z;
-    let (mut lo, mut hi) = (g + 1.0, g + 150.0);
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if above(mid) < height_mm {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
+    smp_core::design::z_at_height(head, height_mm).unwrap()
 }
 
-/// A design drawn as the eye sees it from the front: height `z(x)` (mm) above the middle of the
-/// head for x from −55 to 55 mm, every 2 mm.
+/// A design drawn as the eye sees it from the front: height `z(x)` (mm, head frame) for x from
+/// −54 to 54 mm, every 2 mm.
 fn drawn_from_front(head: &Head, z: impl Fn(f64) -> f64) -> Polyline {
-    let vertices = (-27..=27)
-        .map(|k| {
-            let x = f64::from(k) * 2.0;
-            seen_from_front(head, x, z(x)).expect("on the head")
-        })
-        .collect();
-    Polyline { vertices }
+    let top = z(0.0);
+    let height = {
+        // The core draws from a height above the glabella; find the one at z(0).
+        let glabella = head.landmark(Landmark::Glabella).unwrap();
+        let mfp = smp_core::design::seen_from_front(head, 0.0, top).unwrap();
+        head.along_skin_mm(glabella, mfp).unwrap()
+    };
+    smp_core::design::drawn_from_front(head, height, 54.0, |x| top - z(x)).expect("on the head")
 }
 
 /// A natural adult hairline with its mid-frontal point `height_mm` above the glabella: convex in
@@ -274,7 +251,35 @@ fn a_level_with_a_design_step_scores_the_design_by_its_rules() {
             .cloned()
             .expect("a design criterion")
     };
+    // The simulated expert designs first, from the level's targets, with a hand's imprecision:
+    // in the band, symmetric, never ruler-straight, for any seed; and passes.
+    for seed in 1..=4 {
+        let a = simulate(&designed, Persona::Expert, seed, "Ana", "2026-12-01");
+        let drawing = a.design.as_ref().expect("the expert designs");
+        assert_eq!(drawing.strokes.len(), 2);
+        let m = measure(&head, &drawing.hairline).unwrap();
+        assert!(
+            (81.0..99.0).contains(&m.mfp_height_mm),
+            "seed {seed}: {m:?}"
+        );
+        let s = judged(&a);
+        assert_eq!(
+            design_of(&s).score,
+            100.0,
+            "seed {seed}: {}",
+            design_of(&s).reason
+        );
+        assert!(s.passed, "seed {seed}: {}", s.total);
+        // Its stored score is the one the file's design gives.
+        let back = smp_core::attempt::Attempt::parse("a.ron".as_ref(), &a.to_ron()).unwrap();
+        assert_eq!(back.format_version, 4);
+        assert_eq!(
+            s.verify(&back, &designed.hash),
+            smp_core::score::Verification::Verified
+        );
+    }
     // No design drawn: nothing to judge, and the attempt fails on it.
+    attempt.design = None;
     let s = judged(&attempt);
     let d = design_of(&s);
     assert_eq!(d.score, 0.0);
@@ -360,4 +365,22 @@ fn a_design_is_drawn_over_the_face_with_its_rule_lines() {
         high + 10.0 < low,
         "a higher design is drawn higher: rows {high} vs {low}"
     );
+}
+
+#[test]
+fn the_expert_designs_within_every_rule_whatever_the_seed() {
+    let head = head();
+    for targets in [
+        DesignTargets::default(),
+        DesignTargets {
+            mfp_height_mm: (90.0, 100.0),
+            ..DesignTargets::default()
+        },
+    ] {
+        for seed in 1..=20 {
+            let d = smp_core::design::expert_design(&head, &targets, seed).unwrap();
+            let m = measure(&head, &d.hairline).unwrap();
+            assert_eq!(faults(&m, &targets), vec![], "seed {seed}: {m:?}");
+        }
+    }
 }
