@@ -41,7 +41,8 @@ enum Command {
         /// Level id (see `levels list`) or path to a level file.
         #[arg(long)]
         level: String,
-        /// Who tattoos: expert, light-hand, heavy-hand, gridder, clumper, rusher, drifter.
+        /// Who tattoos: expert, light-hand, heavy-hand, gridder, clumper, rusher, drifter,
+        /// one-angle, map-spacer, low-designer, straight-designer.
         #[arg(long)]
         persona: smp_core::persona::Persona,
         /// Seed of every random stream in the attempt.

@@ -30,11 +30,17 @@ pub enum Persona {
     /// On a head, fills and spaces dots by the scalp map, not the skin: where the map shows
     /// more than the skin (the sides, the back) the dots crowd. On a flat skin, an expert.
     MapSpacer,
+    /// On a level with a design step, designs the hairline 12 mm below the client's band (the
+    /// "aggressive" line that looks false for life); otherwise tattoos as an expert.
+    LowDesigner,
+    /// On a level with a design step, rules the middle of the hairline straight across the
+    /// forehead; otherwise tattoos as an expert.
+    StraightDesigner,
 }
 
 impl Persona {
     /// Every persona.
-    pub const ALL: [Persona; 9] = [
+    pub const ALL: [Persona; 11] = [
         Persona::Expert,
         Persona::LightHand,
         Persona::HeavyHand,
@@ -44,7 +50,26 @@ impl Persona {
         Persona::Drifter,
         Persona::OneAngle,
         Persona::MapSpacer,
+        Persona::LowDesigner,
+        Persona::StraightDesigner,
     ];
+
+    /// The personas whose fault shows only on a level with a design step: tattooing, they are
+    /// experts.
+    pub const DESIGN_FAULTS: [Persona; 2] = [Persona::LowDesigner, Persona::StraightDesigner];
+
+    /// Whether this persona tattoos as an expert does (its fault, if any, is elsewhere: the angle,
+    /// the spacing by the map, or the design).
+    pub fn tattoos_as_expert(self) -> bool {
+        matches!(
+            self,
+            Persona::Expert
+                | Persona::OneAngle
+                | Persona::MapSpacer
+                | Persona::LowDesigner
+                | Persona::StraightDesigner
+        )
+    }
 
     /// The personas whose fault shows on a flat practice skin.
     pub const FLAT_FAULTS: [Persona; 6] = [
@@ -80,6 +105,8 @@ impl Persona {
             Persona::Drifter => "drifter",
             Persona::OneAngle => "one-angle",
             Persona::MapSpacer => "map-spacer",
+            Persona::LowDesigner => "low-designer",
+            Persona::StraightDesigner => "straight-designer",
         }
     }
 }

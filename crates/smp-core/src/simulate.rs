@@ -3,6 +3,7 @@
 //! levels' model attempts.
 
 use crate::attempt::{Attempt, Device, FORMAT_VERSION, SessionRecord, ToolKind};
+use crate::design::{DesignDrawing, DesignTargets};
 use crate::geometry::Vec3;
 use crate::geometry::{Point, Rect, bounds_of};
 use crate::levels::Level;
@@ -62,8 +63,12 @@ fn hand(p: Persona) -> Hand {
         placement: Placement::Natural,
     };
     match p {
-        // Their faults are in how they hold the needle and space dots on a head.
-        Persona::Expert | Persona::OneAngle | Persona::MapSpacer => expert,
+        // Their faults are in how they hold the needle and space dots on a head, or design.
+        Persona::Expert
+        | Persona::OneAngle
+        | Persona::MapSpacer
+        | Persona::LowDesigner
+        | Persona::StraightDesigner => expert,
         Persona::LightHand => Hand {
             aim_depth_mm: |plan| 0.5 * (plan.skin.epidermis_mm + plan.depth_window.min_mm),
             force_sd: 0.18,
@@ -110,7 +115,7 @@ fn hand(p: Persona) -> Hand {
 fn gap_days(p: Persona, plan: &ReferencePlan) -> f64 {
     let (lo, hi) = (plan.min_gap_days, plan.max_gap_days);
     match p {
-        Persona::Expert | Persona::OneAngle | Persona::MapSpacer => (lo + 3.0).min(hi),
+        p if p.tattoos_as_expert() => (lo + 3.0).min(hi),
         Persona::Rusher => (0.4 * lo).max(1.0).min(hi),
         Persona::Drifter => (lo + 1.0).min(hi),
         _ => (lo + 2.0).min(hi),
@@ -183,10 +188,7 @@ pub fn simulate_metered(
                 max_density,
                 &mut grid,
                 &mut rng,
-                matches!(
-                    persona,
-                    Persona::Expert | Persona::OneAngle | Persona::MapSpacer
-                ),
+                persona.tattoos_as_expert(),
                 by_skin.as_ref(),
                 meter,
             ),
@@ -286,7 +288,8 @@ pub fn simulate_metered(
         hardware_id: None,
     };
     meter.stage("scoring", 1, "attempt");
-    let attempt = scored_attempt(level, trainee, date, device, curve, seed, sessions);
+    let design = persona_design(persona, &level.plan, seed);
+    let attempt = scored_attempt_with(level, trainee, date, device, curve, seed, sessions, design);
     meter.advance(1);
     attempt
 }
@@ -394,6 +397,57 @@ pub fn scored_attempt(
     seed: u64,
     sessions: Vec<SessionRecord>,
 ) -> Attempt {
+    scored_attempt_with(
+        level,
+        trainee,
+        date,
+        device,
+        pressure_curve,
+        seed,
+        sessions,
+        None,
+    )
+}
+
+/// How `persona` designs the hairline on `plan`'s design step (`None` without one): the expert's
+/// way, 12 mm below the band, or ruled straight across the forehead.
+fn persona_design(persona: Persona, plan: &ReferencePlan, seed: u64) -> Option<DesignDrawing> {
+    let targets = plan.design?;
+    let head = plan.head()?;
+    let (lo, hi) = targets.mfp_height_mm;
+    match persona {
+        Persona::LowDesigner => {
+            let low = DesignTargets {
+                mfp_height_mm: (lo - 14.0, lo - 10.0),
+                ..targets
+            };
+            crate::design::expert_design(&head, &low, seed)
+        }
+        Persona::StraightDesigner => {
+            let line = crate::design::drawn_from_front(&head, 0.5 * (lo + hi), 54.0, |x| {
+                0.02 * (x.abs() - 30.0).max(0.0).powi(2)
+            })?;
+            Some(DesignDrawing {
+                strokes: vec![line.vertices.clone()],
+                hairline: line,
+            })
+        }
+        _ => crate::design::expert_design(&head, &targets, seed),
+    }
+}
+
+/// [`scored_attempt`] with the hairline designed before tattooing.
+#[allow(clippy::too_many_arguments, reason = "an attempt's parts")]
+fn scored_attempt_with(
+    level: &Level,
+    trainee: &str,
+    date: &str,
+    device: Device,
+    pressure_curve: PressureCurve,
+    seed: u64,
+    sessions: Vec<SessionRecord>,
+    design: Option<DesignDrawing>,
+) -> Attempt {
     let plan = &level.plan;
     let mut attempt = Attempt {
         format_version: FORMAT_VERSION,
@@ -406,11 +460,7 @@ pub fn scored_attempt(
         pressure_curve,
         seed,
         sessions,
-        // A level with a design step is designed first, as a trained hand would.
-        design: plan.design.as_ref().and_then(|targets| {
-            plan.head()
-                .and_then(|head| crate::design::expert_design(&head, targets, seed))
-        }),
+        design,
         score: None,
         review: None,
     };

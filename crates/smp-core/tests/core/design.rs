@@ -278,6 +278,25 @@ fn a_level_with_a_design_step_scores_the_design_by_its_rules() {
             smp_core::score::Verification::Verified
         );
     }
+    // Personas that tattoo as experts but design badly fail on the design, and lose most there.
+    for (persona, words) in [
+        (Persona::LowDesigner, "too low"),
+        (Persona::StraightDesigner, "straight"),
+    ] {
+        assert!(Persona::DESIGN_FAULTS.contains(&persona));
+        let a = simulate(&designed, persona, 1, "Ben", "2026-12-01");
+        let s = judged(&a);
+        let d = design_of(&s);
+        assert!(d.score < 60.0, "{persona}: {}", d.score);
+        assert!(d.reason.contains(words), "{persona}: {}", d.reason);
+        let lowest = s
+            .criteria
+            .iter()
+            .min_by(|a, b| a.score.total_cmp(&b.score))
+            .unwrap();
+        assert_eq!(lowest.kind, CriterionKind::Design, "{persona}");
+        assert!(!s.passed, "{persona}");
+    }
     // No design drawn: nothing to judge, and the attempt fails on it.
     attempt.design = None;
     let s = judged(&attempt);

@@ -36,6 +36,9 @@ fn fault(p: Persona) -> (&'static [CriterionKind], &'static [&'static str]) {
         // On a head: spaced and counted by the map, the dots crowd where the map shows more
         // than the skin.
         Persona::MapSpacer => (&[Spacing, Density], &["closer than", "dense", "beyond"]),
+        // On a level with a design step: the design, too low or ruled straight.
+        Persona::LowDesigner => (&[Design], &["too low"]),
+        Persona::StraightDesigner => (&[Design], &["straight"]),
     }
 }
 
