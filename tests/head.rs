@@ -157,3 +157,67 @@ fn every_head_level_simulates_scores_renders_and_reports_from_the_command_line()
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_design_level_is_simulated_scored_and_drawn_from_the_command_line() {
+    // An academy's level: the shipped soft hairline with a design step for a mature client.
+    let dir = temp_dir("design-cli");
+    let shipped = include_str!("../levels/10-head-hairline.ron")
+        .replace("id: \"head-hairline\"", "id: \"design-mature\"");
+    let end = shipped.trim_end().rfind(')').unwrap();
+    let level = format!(
+        "{}    design: Some((mfp_height_mm: (85.0, 100.0))),\n)\n",
+        &shipped[..end]
+    );
+    let level_path = dir.join("design-mature.ron");
+    std::fs::write(&level_path, level).unwrap();
+    let levels = dir.to_str().unwrap();
+    let check = smp(&["levels", "check", levels]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+
+    for (persona, passes, says) in [
+        ("expert", true, "the design follows the rules"),
+        ("low-designer", false, "too low: the mid-frontal point is"),
+        ("straight-designer", false, "straight:"),
+    ] {
+        let out = dir.join(format!("{persona}.ron"));
+        let sim = smp(&[
+            "simulate",
+            "--level",
+            level_path.to_str().unwrap(),
+            "--persona",
+            persona,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(sim.status.success(), "{}", text(&sim.stderr));
+        assert!(
+            std::fs::read_to_string(&out)
+                .unwrap()
+                .contains("format_version: 4")
+        );
+        let score = smp(&["score", out.to_str().unwrap(), "--levels", levels]);
+        let said = text(&score.stdout);
+        assert_eq!(score.status.success(), passes, "{persona}: {said}");
+        assert!(said.contains("\ndesign "), "{persona}: {said}");
+        assert!(said.contains(says), "{persona}: {said}");
+        assert!(said.contains("verified"), "{persona}: {said}");
+    }
+    let png = dir.join("low.png");
+    let render = smp(&[
+        "render",
+        dir.join("low-designer.ron").to_str().unwrap(),
+        "--levels",
+        levels,
+        "--day",
+        "42",
+        "--size",
+        "400",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(render.status.success(), "{}", text(&render.stderr));
+    assert!(text(&render.stdout).contains("with the designed hairline and its rule lines"));
+    assert!(is_png(&png));
+    std::fs::remove_dir_all(dir).unwrap();
+}

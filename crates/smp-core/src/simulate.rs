@@ -2,7 +2,9 @@
 //! drift, a pace, a placement habit) and tattoos a level. They feed tests, demos, benchmarks and
 //! levels' model attempts.
 
-use crate::attempt::{Attempt, Device, FORMAT_VERSION, SessionRecord, ToolKind};
+use crate::attempt::{
+    Attempt, DESIGN_FORMAT_VERSION, Device, FORMAT_VERSION, SessionRecord, ToolKind,
+};
 use crate::design::{DesignDrawing, DesignTargets};
 use crate::geometry::Vec3;
 use crate::geometry::{Point, Rect, bounds_of};
@@ -450,7 +452,13 @@ fn scored_attempt_with(
 ) -> Attempt {
     let plan = &level.plan;
     let mut attempt = Attempt {
-        format_version: FORMAT_VERSION,
+        // A design is kept in format 4; otherwise the format the file will be written in is
+        // decided when it is written.
+        format_version: if design.is_some() {
+            DESIGN_FORMAT_VERSION
+        } else {
+            FORMAT_VERSION
+        },
         level_id: plan.id.clone(),
         level_hash: level.hash.clone(),
         app_version: env!("CARGO_PKG_VERSION").into(),
