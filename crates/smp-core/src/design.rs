@@ -277,6 +277,39 @@ pub fn drawn_from_front(
     Some(Polyline { vertices })
 }
 
+/// The lines a design is measured from, laid on the skin as a pencil would on the client: the
+/// glabella's level across the forehead, the midline, the outer canthus verticals and the
+/// mid-pupil lines, each up to 130 mm above the glabella, as places on the scalp map (mm; each
+/// line only where it lies on the map). Empty on a head without a face.
+pub fn rule_lines(head: &Head) -> Vec<Vec<Point>> {
+    let Some(g) = head.landmark_3d(Landmark::Glabella) else {
+        return Vec::new();
+    };
+    let on_skin = |points: &mut dyn Iterator<Item = (f64, f64)>| -> Vec<Point> {
+        points
+            .filter_map(|(x, z)| seen_from_front(head, x, z))
+            .filter(|&p| head.contains(p))
+            .collect()
+    };
+    let mut lines = vec![on_skin(&mut (-35..=35).map(|k| (f64::from(k) * 2.0, g.z)))];
+    let mut xs = vec![0.0];
+    for lm in [
+        Landmark::OuterCanthusLeft,
+        Landmark::OuterCanthusRight,
+        Landmark::PupilLeft,
+        Landmark::PupilRight,
+    ] {
+        xs.extend(head.landmark_3d(lm).map(|p| p.x));
+    }
+    for x in xs {
+        lines.push(on_skin(
+            &mut (0..=65).map(|k| (x, g.z + f64::from(k) * 2.0)),
+        ));
+    }
+    lines.retain(|l| l.len() >= 2);
+    lines
+}
+
 /// How a trained artist designs for `targets` on `head`, with a hand's imprecision (seeded by
 /// `seed`): the mid-frontal point near the middle of the band, a bell that falls about 18 mm to
 /// the temples with a gentle wave, the two sides drawn as two strokes that meet in the middle.

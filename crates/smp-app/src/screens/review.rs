@@ -158,19 +158,67 @@ fn draw_marks(
     mut head_gizmos: Gizmos<HeadGizmos>,
     review: Option<Res<Review>>,
     panel: Res<ReviewPanel>,
+    mut design_on_skin: Local<Option<DesignOnSkin>>,
 ) {
     let Some(review) = review else { return };
     match review.opened.level.plan.head() {
-        Some(head) => draw_marks_with(
-            &mut OnHead {
-                gizmos: &mut head_gizmos,
-                head: &head,
-            },
-            &review,
-            &panel,
-        ),
+        Some(head) => {
+            draw_design(&mut head_gizmos, &head, &review, &mut design_on_skin);
+            draw_marks_with(
+                &mut OnHead {
+                    gizmos: &mut head_gizmos,
+                    head: &head,
+                },
+                &review,
+                &panel,
+            );
+        }
         None => draw_marks_with(&mut gizmos, &review, &panel),
     }
+}
+
+/// An attempt's designed hairline and the rule lines it is measured from, laid on the skin
+/// (found once per attempt: hundreds of rays).
+struct DesignOnSkin {
+    path: std::path::PathBuf,
+    design: Vec<Vec3>,
+    rules: Vec<Vec<Vec3>>,
+}
+
+/// The designed hairline (pink) and its rule lines (teal) on the head, when the attempt
+/// holds a design.
+fn draw_design(
+    gizmos: &mut Gizmos<HeadGizmos>,
+    head: &smp_core::surface::Head,
+    review: &Review,
+    cached: &mut Option<DesignOnSkin>,
+) {
+    let r = &review.opened;
+    let Some(drawing) = &r.attempt.design else {
+        return;
+    };
+    if cached.as_ref().is_none_or(|c| c.path != r.path) {
+        use crate::head_view::overlay::line_on_skin;
+        *cached = Some(DesignOnSkin {
+            path: r.path.clone(),
+            design: line_on_skin(head, &drawing.hairline.vertices),
+            rules: smp_core::design::rule_lines(head)
+                .iter()
+                .map(|l| line_on_skin(head, l))
+                .collect(),
+        });
+    }
+    let Some(on_skin) = cached.as_ref() else {
+        return;
+    };
+    let rgb = |c: [u8; 3]| Color::srgb_u8(c[0], c[1], c[2]);
+    for rule in &on_skin.rules {
+        gizmos.linestrip(rule.iter().copied(), rgb(smp_core::render::RULE_RGB));
+    }
+    gizmos.linestrip(
+        on_skin.design.iter().copied(),
+        rgb(smp_core::render::DESIGN_RGB),
+    );
 }
 
 /// The ghost, the heatmap, the inspected impression and the comments' pins, through `pen`.

@@ -1,6 +1,6 @@
 //! A designed hairline drawn over a picture of the head, with the lines it is measured from: the
-//! glabella's level, the outer canthus verticals and the mid-pupil lines (thin, grey-blue), the
-//! mid-frontal point (a ringed cross) and the design itself (orange). An instructor reads the
+//! glabella's level, the outer canthus verticals and the mid-pupil lines (thin, teal), the
+//! mid-frontal point (a ringed cross) and the design itself (a marker's pink). An instructor reads the
 //! rules off the picture as off a client's head marked with a pencil.
 
 use crate::design::measure;
@@ -11,9 +11,9 @@ use super::head::Camera;
 use super::picture::Picture;
 
 /// The design's colour.
-pub const DESIGN_RGB: [u8; 3] = [240, 120, 30];
+pub const DESIGN_RGB: [u8; 3] = [225, 40, 140];
 /// The rule lines' colour.
-pub const RULE_RGB: [u8; 3] = [120, 150, 200];
+pub const RULE_RGB: [u8; 3] = [40, 175, 165];
 
 /// How far above the glabella the verticals reach, mm.
 const RULES_REACH_MM: f64 = 130.0;
