@@ -403,3 +403,27 @@ fn the_expert_designs_within_every_rule_whatever_the_seed() {
         }
     }
 }
+
+#[test]
+fn the_rule_lines_lie_on_the_forehead_where_the_landmarks_put_them() {
+    let head = head();
+    let lines = smp_core::design::rule_lines(&head);
+    // The glabella's level, the midline, two canthus and two mid-pupil verticals.
+    assert_eq!(lines.len(), 6);
+    assert!(
+        lines.iter().all(|l| l.len() >= 10),
+        "{:?}",
+        lines.iter().map(Vec::len).collect::<Vec<_>>()
+    );
+    let mid = head.map_size_mm().0 / 2.0;
+    assert!(
+        lines[1].iter().all(|p| (p.x_mm - mid).abs() < 0.5),
+        "the midline is the map's"
+    );
+    // The verticals rise from the glabella's level toward the vertex (the map's centre).
+    let centre = smp_core::geometry::Point::new(mid, mid);
+    for v in &lines[1..] {
+        let (first, last) = (v[0], v[v.len() - 1]);
+        assert!(last.distance(centre) < first.distance(centre));
+    }
+}
