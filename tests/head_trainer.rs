@@ -72,7 +72,7 @@ fn a_tap_on_the_head_lands_where_the_cameras_ray_meets_the_skin_with_the_needle_
     let p = practice(&app);
     assert_eq!(p.impressions.len(), 1, "one tap, one impression");
     let hit = pointing.hit(centre, 0.0, 0.0).unwrap();
-    let first = p.impressions[0].impression.clone();
+    let first = p.impressions[0].impression;
     // Places are kept to the micrometre, as the attempt file writes them.
     assert!(
         first.at.distance(hit.at) < 1e-3,

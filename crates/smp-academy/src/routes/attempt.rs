@@ -139,7 +139,7 @@ pub async fn stored_notes(state: &AppState, attempt: i64) -> Result<ReviewNotes,
                 .push(serde_json::from_str(&body).map_err(AppError::internal)?),
             _ => {
                 notes.override_grade =
-                    Some(serde_json::from_str(&body).map_err(AppError::internal)?)
+                    Some(serde_json::from_str(&body).map_err(AppError::internal)?);
             }
         }
     }

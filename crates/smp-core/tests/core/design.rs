@@ -421,7 +421,7 @@ fn the_rule_lines_lie_on_the_forehead_where_the_landmarks_put_them() {
         "the midline is the map's"
     );
     // The verticals rise from the glabella's level toward the vertex (the map's centre).
-    let centre = smp_core::geometry::Point::new(mid, mid);
+    let centre = Point::new(mid, mid);
     for v in &lines[1..] {
         let (first, last) = (v[0], v[v.len() - 1]);
         assert!(last.distance(centre) < first.distance(centre));
