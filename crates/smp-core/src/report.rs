@@ -8,7 +8,7 @@ use crate::files::{self, FileError};
 use crate::notes::{Pin, ReviewNotes};
 use crate::palette::{density_rgb, outcome_rgb, spacing_rgb};
 use crate::progress::{Meter, Quiet};
-use crate::render::{Camera, Compositor, RenderError, dots_on_day, draw_head};
+use crate::render::{Camera, Compositor, RenderError, dots_on_day, draw_design, draw_head};
 use crate::review::ReviewedAttempt;
 use crate::surface::View;
 
@@ -176,7 +176,7 @@ pub fn picture(
             .enumerate()
         {
             let camera = Camera::of_view(head, view);
-            let p = draw_head(
+            let mut p = draw_head(
                 head,
                 &compositor,
                 &healed_dots,
@@ -184,6 +184,12 @@ pub fn picture(
                 view_side,
                 view_side,
             )?;
+            // A designed hairline is shown over the face with the lines it is measured from.
+            if view == View::Front
+                && let Some(design) = &r.attempt.design
+            {
+                draw_design(head, &camera, &mut p, &design.hairline);
+            }
             let rgba: Vec<u8> = p
                 .rgb
                 .chunks_exact(3)

@@ -427,3 +427,39 @@ fn the_rule_lines_lie_on_the_forehead_where_the_landmarks_put_them() {
         assert!(last.distance(centre) < first.distance(centre));
     }
 }
+
+#[test]
+fn a_report_shows_the_design_over_the_face() {
+    use smp_core::persona::Persona;
+    use smp_core::render::DESIGN_RGB;
+    use smp_core::simulate::simulate;
+
+    let text = include_str!("../../../../levels/10-head-hairline.ron");
+    let end = text.trim_end().rfind(')').unwrap();
+    let designed = smp_core::Level::parse(
+        "designed.ron".as_ref(),
+        &format!("{}    design: Some(()),\n)\n", &text[..end]),
+    )
+    .unwrap();
+    let pink = |attempt: smp_core::attempt::Attempt| {
+        let r = smp_core::review::ReviewedAttempt::new("a.ron".as_ref(), designed.clone(), attempt)
+            .unwrap();
+        let (_, _, rgba) =
+            smp_core::report::picture(&r, &r.attempt.review.clone().unwrap_or_default()).unwrap();
+        rgba.chunks_exact(4)
+            .filter(|c| {
+                c[..3]
+                    .iter()
+                    .zip(DESIGN_RGB)
+                    .all(|(&a, b)| a.abs_diff(b) <= 12)
+            })
+            .count()
+    };
+    let mut attempt = simulate(&designed, Persona::Expert, 1, "Ana", "2026-12-01");
+    assert!(
+        pink(attempt.clone()) > 50,
+        "the design is drawn in the report's front view"
+    );
+    attempt.design = None;
+    assert_eq!(pink(attempt), 0);
+}
