@@ -1,11 +1,12 @@
-//! A designed hairline drawn over a picture of the head, with the lines it is measured from: the
-//! glabella's level, the outer canthus verticals and the mid-pupil lines (thin, teal), the
+//! A designed hairline drawn over a picture of the head, with the lines it is measured from laid on
+//! the skin ([`crate::design::rule_lines`]: the glabella's level, the midline, the outer canthus
+//! verticals and the mid-pupil lines; thin, teal), the
 //! mid-frontal point (a ringed cross) and the design itself (a marker's pink). An instructor reads the
 //! rules off the picture as off a client's head marked with a pencil.
 
-use crate::design::measure;
+use crate::design::{measure, rule_lines};
 use crate::geometry::{Point, Polyline, Vec3};
-use crate::surface::{Head, Landmark};
+use crate::surface::Head;
 
 use super::head::Camera;
 use super::picture::Picture;
@@ -15,12 +16,9 @@ pub const DESIGN_RGB: [u8; 3] = [225, 40, 140];
 /// The rule lines' colour.
 pub const RULE_RGB: [u8; 3] = [40, 175, 165];
 
-/// How far above the glabella the verticals reach, mm.
-const RULES_REACH_MM: f64 = 130.0;
-
-/// Draws `line` (a design on `head`'s scalp map) and its rule lines over `picture`, which
-/// `draw_head` took through `camera`. Parts of the line on skin turned away from the camera are
-/// left out.
+/// Draws `line` (a design on `head`'s scalp map) and its rule lines ([`rule_lines`]) over
+/// `picture`, which `draw_head` took through `camera`. Parts of the lines on skin turned away
+/// from the camera are left out.
 pub fn draw_design(head: &Head, camera: &Camera, picture: &mut Picture, line: &Polyline) {
     let px_per_mm = f64::from(picture.width) / camera.width_mm;
     let right = camera.up.cross(camera.toward_eye);
@@ -36,52 +34,24 @@ pub fn draw_design(head: &Head, camera: &Camera, picture: &mut Picture, line: &P
         )
     };
     let width = (f64::from(picture.width) / 700.0).max(1.0);
-    // The rules, from the face's landmarks.
-    if let Some(g) = head.landmark_3d(Landmark::Glabella) {
-        let up = Vec3::new(0.0, 0.0, RULES_REACH_MM);
-        let mut xs = Vec::new();
-        for lm in [
-            Landmark::OuterCanthusLeft,
-            Landmark::OuterCanthusRight,
-            Landmark::PupilLeft,
-            Landmark::PupilRight,
-        ] {
-            if let Some(p) = head.landmark_3d(lm) {
-                let at_level = Vec3::new(p.x, p.y, g.z);
-                let (a, b) = (project(at_level), project(at_level + up));
-                xs.push(a.x_mm);
-                picture.polyline(&[a, b], 1.0, RULE_RGB, 0.8, width);
+    // A map polyline on the skin, a run at a time where the skin faces the camera.
+    let mut on_skin = |points: &[Point], rgb: [u8; 3], alpha: f64, width_px: f64| {
+        let mut run: Vec<Point> = Vec::new();
+        let flush = |run: &mut Vec<Point>, picture: &mut Picture| {
+            if run.len() >= 2 {
+                picture.polyline(run, 1.0, rgb, alpha, width_px);
             }
-        }
-        let level = project(g);
-        let (lo, hi) = xs.iter().fold((level.x_mm, level.x_mm), |(lo, hi), &x| {
-            (lo.min(x), hi.max(x))
-        });
-        let margin = 20.0 * px_per_mm;
-        picture.polyline(
-            &[
-                Point::new(lo - margin, level.y_mm),
-                Point::new(hi + margin, level.y_mm),
-            ],
-            1.0,
-            RULE_RGB,
-            0.8,
-            width,
-        );
-        picture.polyline(&[level, project(g + up)], 1.0, RULE_RGB, 0.5, width);
-    }
-    // The design, a run at a time where the skin faces the camera.
-    let mut run: Vec<Point> = Vec::new();
-    let flush = |run: &mut Vec<Point>, picture: &mut Picture| {
-        if run.len() >= 2 {
-            picture.polyline(run, 1.0, DESIGN_RGB, 0.95, 2.5 * width);
-        }
-        run.clear();
-    };
-    for pair in line.vertices.windows(2) {
-        let steps = ((pair[0].distance(pair[1]) / 0.5).ceil() as usize).clamp(1, 4000);
-        for k in 0..steps {
-            let at = pair[0].lerp(pair[1], k as f64 / steps as f64);
+            run.clear();
+        };
+        let mut places: Vec<Point> = points
+            .windows(2)
+            .flat_map(|pair| {
+                let steps = ((pair[0].distance(pair[1]) / 0.5).ceil() as usize).clamp(1, 4000);
+                (0..steps).map(move |k| pair[0].lerp(pair[1], k as f64 / steps as f64))
+            })
+            .collect();
+        places.extend(points.last());
+        for at in places {
             let facing = head
                 .normal_at_map(at)
                 .is_some_and(|n| n.dot(camera.toward_eye) > 0.05);
@@ -90,16 +60,12 @@ pub fn draw_design(head: &Head, camera: &Camera, picture: &mut Picture, line: &P
                 None => flush(&mut run, picture),
             }
         }
+        flush(&mut run, picture);
+    };
+    for rule in rule_lines(head) {
+        on_skin(&rule, RULE_RGB, 0.8, width);
     }
-    if let Some(p) = line
-        .vertices
-        .last()
-        .and_then(|&l| head.point_at(l))
-        .filter(|_| !run.is_empty())
-    {
-        run.push(project(p));
-    }
-    flush(&mut run, picture);
+    on_skin(&line.vertices, DESIGN_RGB, 0.95, 2.5 * width);
     // The mid-frontal point.
     if let Ok(m) = measure(head, line)
         && let Some(p) = head.point_at(m.mfp)

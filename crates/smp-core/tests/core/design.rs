@@ -38,6 +38,15 @@ fn natural(head: &Head, height_mm: f64) -> Polyline {
     })
 }
 
+/// The shipped soft hairline on the head with a design step (`design`: the field's RON), as an
+/// academy would write it.
+fn with_design_step(design: &str) -> smp_core::Level {
+    let text = include_str!("../../../../levels/10-head-hairline.ron");
+    let end = text.trim_end().rfind(')').unwrap();
+    let level = format!("{}    design: {design},\n)\n", &text[..end]);
+    smp_core::Level::parse("designed.ron".as_ref(), &level).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn judged(line: &Polyline) -> Vec<DesignFault> {
     let m = measure(&head(), line).unwrap();
     faults(&m, &DesignTargets::default())
@@ -227,14 +236,7 @@ fn a_level_with_a_design_step_scores_the_design_by_its_rules() {
 
     let head = head();
     // The shipped level's text with a design step for a mature client.
-    let text = include_str!("../../../../levels/10-head-hairline.ron");
-    let end = text.trim_end().rfind(')').unwrap();
-    let with_design = format!(
-        "{}    design: Some((mfp_height_mm: (80.0, 100.0))),\n)\n",
-        &text[..end]
-    );
-    let designed =
-        Level::parse("designed.ron".as_ref(), &with_design).unwrap_or_else(|e| panic!("{e}"));
+    let designed = with_design_step("Some((mfp_height_mm: (80.0, 100.0)))");
     let targets = designed.plan.design.expect("the design step is read");
     assert_eq!(targets.mfp_height_mm, (80.0, 100.0));
     assert_eq!(targets.max_asymmetry_mm, 2.0, "left out: the default");
@@ -434,13 +436,7 @@ fn a_report_shows_the_design_over_the_face() {
     use smp_core::render::DESIGN_RGB;
     use smp_core::simulate::simulate;
 
-    let text = include_str!("../../../../levels/10-head-hairline.ron");
-    let end = text.trim_end().rfind(')').unwrap();
-    let designed = smp_core::Level::parse(
-        "designed.ron".as_ref(),
-        &format!("{}    design: Some(()),\n)\n", &text[..end]),
-    )
-    .unwrap();
+    let designed = with_design_step("Some(())");
     let pink = |attempt: smp_core::attempt::Attempt| {
         let r = smp_core::review::ReviewedAttempt::new("a.ron".as_ref(), designed.clone(), attempt)
             .unwrap();
