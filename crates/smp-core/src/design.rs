@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::geometry::{Point, Polyline, Vec3};
+use crate::geometry::{Point, Polygon, Polyline, Vec3};
 use crate::limits::{MAX_DESIGN_POINTS, MAX_DESIGN_STROKES, MAX_HAIRLINE_VERTICES};
 use crate::surface::{Head, Landmark};
 
@@ -23,6 +23,56 @@ pub struct DesignDrawing {
 }
 
 impl DesignDrawing {
+    /// The drawing the marker's `strokes` make (map mm, in the order drawn): the hairline runs
+    /// across the map from the strokes' leftmost end to the rightmost, each stroke taken in that
+    /// direction and joined in order of where it starts; a stroke that starts within
+    /// [`JOIN_MM`] of the line drawn so far continues it from that place (so a part can be
+    /// redrawn), otherwise it is joined end to start. The line keeps a place every millimetre at
+    /// most, thinned evenly to [`MAX_HAIRLINE_VERTICES`]. `None` without two distinct places.
+    pub fn from_strokes(strokes: Vec<Vec<Point>>) -> Option<DesignDrawing> {
+        let mut runs: Vec<Vec<Point>> = strokes
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let mut run = s.clone();
+                if run[0].x_mm > run[run.len() - 1].x_mm {
+                    run.reverse();
+                }
+                run
+            })
+            .collect();
+        // A stable sort: strokes starting at the same place keep the order they were drawn.
+        runs.sort_by(|a, b| a[0].x_mm.total_cmp(&b[0].x_mm));
+        let mut line: Vec<Point> = Vec::new();
+        for run in runs {
+            if let Some((at, d)) = line
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, p.distance(run[0])))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                && d <= JOIN_MM
+            {
+                line.truncate(at);
+            }
+            line.extend(run);
+        }
+        let mut kept: Vec<Point> = Vec::new();
+        for p in line {
+            if kept.last().is_none_or(|q| q.distance(p) >= 1.0) {
+                kept.push(p);
+            }
+        }
+        if kept.len() > MAX_HAIRLINE_VERTICES {
+            let n = kept.len();
+            let last = MAX_HAIRLINE_VERTICES - 1;
+            kept = (0..=last).map(|k| kept[k * (n - 1) / last]).collect();
+        }
+        (kept.len() >= 2).then_some(DesignDrawing {
+            strokes,
+            hairline: Polyline { vertices: kept },
+        })
+    }
+
     /// What is wrong with the drawing as a file holds it, if anything: too many strokes or
     /// points, a hairline of fewer than two points, or a place that is not a finite number within
     /// `bound_mm` of the map's origin.
@@ -83,6 +133,8 @@ pub struct DesignTargets {
     pub min_mfp_tilt_deg: f64,
     /// The design criterion's weight in the total.
     pub weight: f64,
+    /// How deep the tattooing step's zone reaches behind the designed line, on the map, mm.
+    pub band_mm: f64,
 }
 
 impl Default for DesignTargets {
@@ -93,6 +145,7 @@ impl Default for DesignTargets {
             max_straight_mm: 20.0,
             min_mfp_tilt_deg: MIN_MFP_TILT_DEG,
             weight: 2.0,
+            band_mm: 25.0,
         }
     }
 }
@@ -108,6 +161,7 @@ impl DesignTargets {
             self.max_straight_mm,
             self.min_mfp_tilt_deg,
             self.weight,
+            self.band_mm,
         ]
         .iter()
         .all(|v| v.is_finite());
@@ -131,6 +185,9 @@ impl DesignTargets {
         if !(0.0..=10.0).contains(&self.weight) {
             return Some("design: weight must be 0–10".into());
         }
+        if !(5.0..=80.0).contains(&self.band_mm) {
+            return Some("design: band_mm must be 5–80".into());
+        }
         None
     }
 }
@@ -143,6 +200,9 @@ pub const MIN_MFP_TILT_DEG: f64 = 25.0;
 /// A run of the line shorter than this, measured from the front, mm, is not worth calling
 /// straight (any smooth curve is straight over a few millimetres).
 const STRAIGHT_TOLERANCE_MM: f64 = 0.5;
+
+/// A stroke that starts this close to the line drawn so far continues it from there, map mm.
+pub const JOIN_MM: f64 = 5.0;
 
 /// The step at which the line is walked, map mm.
 const STEP_MM: f64 = 1.0;
@@ -333,6 +393,46 @@ pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<
         ],
         hairline: line,
     })
+}
+
+/// The band `depth_mm` deep behind `line` on the map: the line itself in front, and behind it
+/// the line moved back by `depth_mm` (perpendicular to its course smoothed over about 15 mm, so
+/// a hand's waver does not fold the back edge). Behind is the side away from the face: the map's
+/// front is toward −y.
+pub fn band_behind(line: &Polyline, depth_mm: f64) -> Polygon {
+    let points = walk(line);
+    let n = points.len();
+    if n < 2 {
+        return Polygon::new(line.vertices.clone());
+    }
+    // Which side of the line's course is behind: the one the line's normals point to on
+    // average toward +y.
+    let toward_back: f64 = points
+        .windows(2)
+        .map(|w| w[1].x_mm - w[0].x_mm)
+        .sum::<f64>()
+        .signum();
+    let reach = 8;
+    // At most about MAX_HAIRLINE_VERTICES places on the back edge, its last at the line's end.
+    let step = (n / MAX_HAIRLINE_VERTICES).max(2);
+    let mut back: Vec<Point> = (0..n - 1)
+        .step_by(step)
+        .chain(std::iter::once(n - 1))
+        .filter_map(|i| {
+            let a = points[i.saturating_sub(reach)];
+            let b = points[(i + reach).min(n - 1)];
+            let (dx, dy) = (b.x_mm - a.x_mm, b.y_mm - a.y_mm);
+            let length = dx.hypot(dy);
+            (length > 0.0).then(|| {
+                let s = toward_back * depth_mm / length;
+                Point::new(points[i].x_mm - dy * s, points[i].y_mm + dx * s)
+            })
+        })
+        .collect();
+    back.dedup();
+    let mut vertices = line.vertices.clone();
+    vertices.extend(back.into_iter().rev());
+    Polygon { vertices }
 }
 
 /// The points of `line` every [`STEP_MM`] of map length (its vertices included).

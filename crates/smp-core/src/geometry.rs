@@ -247,6 +247,10 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// The middle, mm.
+    pub fn center(&self) -> Point {
+        self.min.lerp(self.max, 0.5)
+    }
     /// Width, mm.
     pub fn width_mm(&self) -> f64 {
         self.max.x_mm - self.min.x_mm

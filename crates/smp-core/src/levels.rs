@@ -21,7 +21,7 @@ pub struct Level {
 }
 
 /// The shipped levels, in curriculum order: (file name, text).
-pub const SHIPPED: [(&str, &str); 14] = [
+pub const SHIPPED: [(&str, &str); 17] = [
     (
         "01-depth-drill.ron",
         include_str!("../../../levels/01-depth-drill.ron"),
@@ -69,6 +69,18 @@ pub const SHIPPED: [(&str, &str); 14] = [
     (
         "15-norwood-7.ron",
         include_str!("../../../levels/15-norwood-7.ron"),
+    ),
+    (
+        "16-design-young.ron",
+        include_str!("../../../levels/16-design-young.ron"),
+    ),
+    (
+        "17-design-mature.ron",
+        include_str!("../../../levels/17-design-mature.ron"),
+    ),
+    (
+        "18-design-asymmetric.ron",
+        include_str!("../../../levels/18-design-asymmetric.ron"),
     ),
     (
         "90-full-head.ron",

@@ -711,6 +711,47 @@ impl ReferencePlan {
         out
     }
 
+    /// What the tattooing step asks for once the trainee has designed the hairline: on a level
+    /// with a design step and a `design`, the designed line is the hairline (with the level's
+    /// transition, 8 mm and 0.3 at the line without one), and the one zone is the band
+    /// [`crate::design::DesignTargets::band_mm`] deep behind it, at the density of the level's
+    /// first zone (its value at the band's middle where that is a ramp) and under its name.
+    /// Otherwise the plan itself.
+    pub fn tattooed_with(
+        &self,
+        design: Option<&crate::design::DesignDrawing>,
+    ) -> std::borrow::Cow<'_, ReferencePlan> {
+        use std::borrow::Cow;
+        let (Some(targets), Some(design)) = (self.design, design) else {
+            return Cow::Borrowed(self);
+        };
+        let line = design.hairline.clone();
+        let outline = crate::design::band_behind(&line, targets.band_mm);
+        let middle = outline.bounds().center();
+        let (name, density) = self.zones.first().map_or_else(
+            || ("behind the design".to_string(), 100.0),
+            |z| (z.name.clone(), z.density.at(middle)),
+        );
+        let (transition_mm, front_fraction) = self
+            .hairline
+            .as_ref()
+            .map_or((8.0, default_front_fraction()), |h| {
+                (h.transition_mm, h.front_fraction)
+            });
+        let mut plan = self.clone();
+        plan.zones = vec![Zone {
+            name,
+            outline,
+            density: Density::Uniform(density),
+        }];
+        plan.hairline = Some(Hairline {
+            line,
+            transition_mm,
+            front_fraction,
+        });
+        Cow::Owned(plan)
+    }
+
     /// The zone containing `p`, if any (the first in file order where zones overlap).
     pub fn zone_at(&self, p: Point) -> Option<usize> {
         self.zones.iter().position(|z| z.outline.contains(p))

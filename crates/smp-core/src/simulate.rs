@@ -139,7 +139,10 @@ pub fn simulate_metered(
     date: &str,
     meter: &dyn Meter,
 ) -> Attempt {
-    let plan = &level.plan;
+    // The design comes first: the tattooing follows it.
+    let design = persona_design(persona, &level.plan, seed);
+    let followed = level.plan.tattooed_with(design.as_ref());
+    let plan: &ReferencePlan = &followed;
     let h = hand(persona);
     let curve = PressureCurve::Linear;
     let zones_bounds = bounds_of(
@@ -290,7 +293,6 @@ pub fn simulate_metered(
         hardware_id: None,
     };
     meter.stage("scoring", 1, "attempt");
-    let design = persona_design(persona, &level.plan, seed);
     let attempt = scored_attempt_with(level, trainee, date, device, curve, seed, sessions, design);
     meter.advance(1);
     attempt

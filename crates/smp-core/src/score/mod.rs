@@ -55,7 +55,11 @@ pub fn nearest_between(plan: &ReferencePlan, replay: &Replay) -> Vec<Option<(usi
 }
 
 /// Scores a replayed attempt. Deterministic: the same inputs give the same score bit for bit.
+/// On a level with a design step the tattooing is judged against the trainee's own design
+/// ([`ReferencePlan::tattooed_with`]).
 pub fn score(plan: &ReferencePlan, attempt: &Attempt, replay: &Replay) -> Score {
+    let followed = plan.tattooed_with(attempt.design.as_ref());
+    let plan: &ReferencePlan = &followed;
     let points: Vec<Point> = replay.impressions.iter().map(|p| p.impression.at).collect();
     let hairline_lengths = plan
         .hairline

@@ -28,17 +28,24 @@ impl Head {
     /// geodesic on a sphere and an ellipsoid; 155 mm from the glabella to the vertex of the
     /// adult male head (147 mm on the adult female), against straight distances of 139 and 131 mm.
     pub fn along_skin_mm(&self, a: Point, b: Point) -> Option<f64> {
+        self.shortest_path(a, b).map(|path| length(&path))
+    }
+
+    /// The shortest path on the skin from the map place `a` to `b`, as [`Head::along_skin_mm`]
+    /// finds it: points on the skin, mm in the head's frame, `a`'s first (one point where the
+    /// two are the same place). `None` when either is off the map.
+    pub fn shortest_path(&self, a: Point, b: Point) -> Option<Vec<Vec3>> {
         let (pa, pb) = (self.point_at(a)?, self.point_at(b)?);
         let chord = (pa - pb).length();
         if chord == 0.0 {
-            return Some(0.0);
+            return Some(vec![pa]);
         }
         let mut wanted = 1;
         while wanted < MAX_SEGMENTS && chord / (wanted as f64) > SEGMENT_MM {
             wanted *= 2;
         }
         if wanted == 1 {
-            return Some(chord);
+            return Some(vec![pa, pb]);
         }
         let start = wanted.min(FIRST_SEGMENTS);
         let mut path = self.initial_path(a, b, pa, pb, start);
@@ -49,7 +56,7 @@ impl Head {
             }
             path = self.halve(&path);
         }
-        Some(length(&path))
+        Some(path)
     }
 
     /// `n` segments straight on the map from `a` to `b`, or along the great circle between their

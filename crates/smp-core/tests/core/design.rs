@@ -310,7 +310,12 @@ fn a_level_with_a_design_step_scores_the_design_by_its_rules() {
         d.reason
     );
     assert!(!s.passed);
-    assert_eq!(s.capped_by, Some(CriterionKind::Design));
+    // Without a design the work is judged against the level's own band, which it did not follow.
+    assert!(
+        s.below_floor.contains(&CriterionKind::Design),
+        "{:?}",
+        s.below_floor
+    );
 
     // A natural line in the band: full marks, and the expert's work passes.
     let good = natural(&head, 90.0);
@@ -458,4 +463,212 @@ fn a_report_shows_the_design_over_the_face() {
     );
     attempt.design = None;
     assert_eq!(pink(attempt), 0);
+}
+
+#[test]
+fn the_tattooing_step_follows_the_design() {
+    use smp_core::design::DesignDrawing;
+
+    let head = head();
+    let level = with_design_step("Some((mfp_height_mm: (80.0, 100.0), band_mm: 20.0))");
+    let plan = &level.plan;
+    let line = natural(&head, 95.0);
+    let design = DesignDrawing {
+        strokes: vec![line.vertices.clone()],
+        hairline: line.clone(),
+    };
+    let followed = plan.tattooed_with(Some(&design));
+    // The designed line is the hairline, with the level's transition.
+    let hairline = followed.hairline.as_ref().unwrap();
+    assert_eq!(hairline.line, line);
+    assert_eq!(
+        hairline.transition_mm,
+        plan.hairline.as_ref().unwrap().transition_mm
+    );
+    // The one zone is the band behind the designed line, under the level's zone's name and density.
+    assert_eq!(followed.zones.len(), 1);
+    assert_eq!(followed.zones[0].name, plan.zones[0].name);
+    let mid = head.map_size_mm().0 / 2.0;
+    let mfp = measure(&head, &line).unwrap().mfp;
+    let on_midline = |dy: f64| Point::new(mid, mfp.y_mm + dy);
+    assert!(followed.zone_at(on_midline(10.0)).is_some(), "10 mm behind");
+    assert!(followed.zone_at(on_midline(18.0)).is_some(), "18 mm behind");
+    assert!(followed.zone_at(on_midline(-3.0)).is_none(), "in front");
+    assert!(
+        followed.zone_at(on_midline(23.0)).is_none(),
+        "past the band"
+    );
+    // Where the level's own band was, ahead of this higher design, nothing is asked any more.
+    let old_front = on_midline(-20.0);
+    assert!(
+        plan.zone_at(old_front).is_some(),
+        "the level's zone was here"
+    );
+    assert_eq!(followed.final_density_at(old_front), 0.0);
+    assert!(followed.final_density_at(on_midline(15.0)) > 50.0);
+    // The band follows the line along its length: behind each of its points, never ahead.
+    for p in line.vertices.iter().step_by(5).skip(1) {
+        let n = followed
+            .zones
+            .iter()
+            .filter(|z| z.outline.contains(Point::new(p.x_mm, p.y_mm + 6.0)))
+            .count();
+        assert_eq!(n, 1, "6 mm behind {p:?}");
+        assert!(
+            followed.zone_at(Point::new(p.x_mm, p.y_mm - 4.0)).is_none(),
+            "4 mm ahead of {p:?}"
+        );
+    }
+    // Without a design, or on a level without a design step, the plan is the level's.
+    assert_eq!(*plan.tattooed_with(None), *plan);
+    let plain = smp_core::Level::find("head-hairline", None).unwrap();
+    assert_eq!(*plain.plan.tattooed_with(Some(&design)), plain.plan);
+    // Following a design twice is following it once (the trainer keeps the followed plan).
+    assert_eq!(*followed.tattooed_with(Some(&design)), *followed);
+}
+
+#[test]
+fn work_that_ignores_the_design_is_scored_against_it() {
+    use smp_core::persona::Persona;
+    use smp_core::score::{CriterionKind, score};
+    use smp_core::simulate::simulate;
+
+    let level = with_design_step("Some((mfp_height_mm: (90.0, 100.0)))");
+    let attempt = simulate(&level, Persona::Expert, 1, "Ana", "2026-12-01");
+    let criterion = |a: &smp_core::attempt::Attempt, kind: CriterionKind| {
+        let r = smp_core::replay::replay(&level.plan, a);
+        let s = score(&level.plan, a, &r);
+        s.criteria.iter().find(|c| c.kind == kind).unwrap().score
+    };
+    assert!(criterion(&attempt, CriterionKind::Hairline) > 90.0);
+    assert!(criterion(&attempt, CriterionKind::Density) > 80.0);
+    // The same design with work done on the level's own band (about 15 mm lower): the work
+    // misses the band behind the line the trainee drew.
+    let plain = simulate(
+        &smp_core::Level::find("head-hairline", None).unwrap(),
+        Persona::Expert,
+        1,
+        "Ana",
+        "2026-12-01",
+    );
+    let mut ignoring = attempt.clone();
+    ignoring.sessions = plain.sessions;
+    assert!(
+        criterion(&ignoring, CriterionKind::Hairline) < 60.0,
+        "{}",
+        criterion(&ignoring, CriterionKind::Hairline)
+    );
+    assert!(
+        criterion(&ignoring, CriterionKind::Density) < criterion(&attempt, CriterionKind::Density)
+    );
+}
+
+#[test]
+fn marker_strokes_make_one_line_from_temple_to_temple() {
+    use smp_core::design::DesignDrawing;
+
+    let p = |x: f64, y: f64| Point::new(x, y);
+    // The right half drawn first, right to left; then the left half, left to right.
+    let right: Vec<Point> = (0..=30).map(|k| p(320.0 - f64::from(k), 220.0)).collect();
+    let left: Vec<Point> = (0..=30).map(|k| p(260.0 + f64::from(k), 221.0)).collect();
+    let d = DesignDrawing::from_strokes(vec![right.clone(), left.clone()]).unwrap();
+    assert_eq!(
+        d.strokes,
+        vec![right.clone(), left],
+        "the strokes kept as drawn"
+    );
+    let xs: Vec<f64> = d.hairline.vertices.iter().map(|v| v.x_mm).collect();
+    assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    assert_eq!(xs.first(), Some(&260.0));
+    assert_eq!(xs.last(), Some(&320.0));
+    // A stroke that starts on the line redraws it from there: the old tail is gone.
+    let redraw: Vec<Point> = (0..=20).map(|k| p(300.0 + f64::from(k), 223.0)).collect();
+    let d = DesignDrawing::from_strokes(vec![right.clone(), redraw]).unwrap();
+    assert!(
+        d.hairline
+            .vertices
+            .iter()
+            .all(|v| v.x_mm < 300.0 || v.y_mm == 223.0)
+    );
+    assert_eq!(d.hairline.vertices.last(), Some(&p(320.0, 223.0)));
+    // One that starts further off is joined end to start.
+    let apart: Vec<Point> = (0..=20).map(|k| p(300.0 + f64::from(k), 240.0)).collect();
+    let d = DesignDrawing::from_strokes(vec![right, apart]).unwrap();
+    assert_eq!(d.hairline.vertices[30], p(320.0, 220.0));
+    assert_eq!(d.hairline.vertices.last(), Some(&p(320.0, 240.0)));
+    // A long scribble is thinned to what a hairline may hold, evenly, ends kept.
+    let long: Vec<Point> = (0..5000)
+        .map(|k| p(100.0 + f64::from(k) * 0.2, 220.0))
+        .collect();
+    let d = DesignDrawing::from_strokes(vec![long]).unwrap();
+    assert_eq!(
+        d.hairline.vertices.len(),
+        smp_core::limits::MAX_HAIRLINE_VERTICES
+    );
+    assert_eq!(d.hairline.vertices[0], p(100.0, 220.0));
+    assert!(d.problem(smp_core::limits::MAX_DESIGN_MM).is_none());
+    // A dot is not a line.
+    assert!(DesignDrawing::from_strokes(vec![vec![p(1.0, 1.0)]]).is_none());
+    assert!(DesignDrawing::from_strokes(Vec::new()).is_none());
+}
+
+#[test]
+fn every_shipped_design_level_is_passed_by_the_expert_and_failed_by_bad_designers() {
+    use smp_core::persona::Persona;
+    use smp_core::score::{CriterionKind, score};
+    use smp_core::simulate::simulate;
+
+    let designs: Vec<smp_core::Level> = smp_core::levels::SHIPPED
+        .iter()
+        .map(|(name, text)| smp_core::Level::parse(name.as_ref(), text).unwrap())
+        .filter(|l| l.plan.design.is_some())
+        .collect();
+    let ids: Vec<&str> = designs.iter().map(|l| l.plan.id.as_str()).collect();
+    assert_eq!(ids, ["design-young", "design-mature", "design-asymmetric"]);
+    for level in &designs {
+        for (persona, passes) in [
+            (Persona::Expert, true),
+            (Persona::LowDesigner, false),
+            (Persona::StraightDesigner, false),
+        ] {
+            let a = simulate(level, persona, 7, "t", "2026-12-01");
+            let s = score(&level.plan, &a, &smp_core::replay::replay(&level.plan, &a));
+            let design = s
+                .criteria
+                .iter()
+                .find(|c| c.kind == CriterionKind::Design)
+                .unwrap();
+            assert_eq!(
+                s.passed, passes,
+                "{} {persona}: {}",
+                level.plan.id, design.reason
+            );
+            if passes {
+                assert_eq!(design.score, 100.0, "{}: {}", level.plan.id, design.reason);
+            } else {
+                assert_eq!(
+                    s.capped_by,
+                    Some(CriterionKind::Design),
+                    "{} {persona}",
+                    level.plan.id
+                );
+            }
+        }
+    }
+    // The asymmetric head's remaining hair is lopsided: its right temple lies further back.
+    let asym = &designs[2];
+    let hair = &asym.plan.skin.hair[0].outline;
+    let mid = asym.plan.canvas_mm.0 / 2.0;
+    let front_at = |x: f64| {
+        (150..300)
+            .map(|y| Point::new(x, f64::from(y)))
+            .find(|p| hair.contains(*p))
+            .unwrap()
+            .y_mm
+    };
+    let (left, right) = (front_at(mid - 100.0), front_at(mid + 100.0));
+    assert!(
+        right > left + 5.0,
+        "left temple's hair at {left}, right's at {right}"
+    );
 }

@@ -455,7 +455,7 @@ fn the_head_level_and_attempt_in_the_format_doc_are_what_the_program_reads() {
 
 #[test]
 fn the_design_attempt_in_the_format_doc_is_what_the_program_reads() {
-    let shipped = head_level("head-hairline");
+    let shipped = head_level("design-young");
     let text = doc_example("A complete design attempt")
         .replace("\"sha256:…\"", &format!("{:?}", shipped.hash));
     let attempt =
@@ -470,5 +470,22 @@ fn the_design_attempt_in_the_format_doc_is_what_the_program_reads() {
     // The design's line is measurable against the face: it crosses the midline.
     let head = shipped.plan.head().unwrap();
     let m = smp_core::design::measure(&head, &design.hairline).unwrap();
-    assert!(m.mfp_height_mm > 60.0 && m.mfp_height_mm < 110.0, "{m:?}");
+    assert!(m.mfp_height_mm > 70.0 && m.mfp_height_mm < 80.0, "{m:?}");
+    // Scored on its level: the design by the level's rules, the impression against the band
+    // behind the designed line.
+    let replayed = replay::replay(&shipped.plan, &attempt);
+    let s = score::score(&shipped.plan, &attempt, &replayed);
+    let d = s
+        .criteria
+        .iter()
+        .find(|c| c.kind == score::CriterionKind::Design)
+        .expect("a design criterion");
+    assert!(d.reason.contains("mid-frontal point"), "{}", d.reason);
+    let followed = shipped.plan.tattooed_with(attempt.design.as_ref());
+    assert_eq!(followed.hairline.as_ref().unwrap().line, design.hairline);
+    assert!(
+        followed
+            .zone_at(replayed.impressions[0].impression.at)
+            .is_some()
+    );
 }
