@@ -6,6 +6,8 @@
 mod app;
 mod architecture;
 mod cli;
+#[cfg(feature = "gui")]
+mod design_step;
 mod editor;
 mod head;
 #[cfg(feature = "gui")]

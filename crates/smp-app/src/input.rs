@@ -56,6 +56,12 @@ impl PenBackend {
     }
 }
 
+/// Whether the pen works on the head on `screen` (tattooing or designing) rather than on the
+/// flat mapping the panels and calibration read.
+pub fn on_the_head(screen: &Screen) -> bool {
+    matches!(screen, Screen::Practice | Screen::Design)
+}
+
 /// Whether a Ctrl key is held.
 pub fn ctrl_held(keys: &ButtonInput<KeyCode>) -> bool {
     keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])
@@ -202,10 +208,14 @@ pub(crate) fn mouse_pen(
     if tablet_near.0 {
         return;
     }
-    // Samples go to the skin while tattooing, and to the calibration while calibrating.
-    let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
+    // Samples go to the skin while tattooing, to the marker while designing, and to the
+    // calibration while calibrating.
+    let practising = matches!(
+        state.get(),
+        Screen::Practice | Screen::Design | Screen::Calibration
+    );
     let pointing = match (&on_head, &view) {
-        (Some(head), _) if state.get() == &Screen::Practice => Pointing::Head(head),
+        (Some(head), _) if on_the_head(state.get()) => Pointing::Head(head),
         (_, Some(flat)) => Pointing::Flat(flat),
         _ => return,
     };

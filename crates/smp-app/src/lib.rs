@@ -18,6 +18,7 @@ pub mod calibration;
 pub mod camera;
 pub mod clock;
 pub mod cross_section;
+pub mod design_step;
 #[cfg(feature = "dev")]
 mod dev;
 pub mod editor;
@@ -94,6 +95,7 @@ pub fn logic_plugin(app: &mut App) {
         clock::plugin,
         input::plugin,
         session::plugin,
+        design_step::plugin,
         autosave::plugin,
         replay_driver::plugin,
         calibration::plugin,

@@ -110,8 +110,8 @@ fn finish_loading(
             if let Some(scalp) = scalp {
                 commands.insert_resource(scalp);
             }
+            next.set(practice.first_screen());
             commands.insert_resource(practice);
-            next.set(Screen::Practice);
         }
         Err(_) => {
             // The autosave stays on disk: nothing is lost by a failed resume.

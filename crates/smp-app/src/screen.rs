@@ -12,6 +12,9 @@ pub enum Screen {
     /// Curriculum and level select.
     #[default]
     Title,
+    /// Designing the hairline on the head with a marker, before tattooing (levels with a design
+    /// step).
+    Design,
     /// Tattooing a session.
     Practice,
     /// Healing days between two sessions.

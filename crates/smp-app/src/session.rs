@@ -38,7 +38,9 @@ pub struct PracticeSystems;
 /// The attempt in progress and everything derived from it.
 #[derive(Resource)]
 pub struct Practice {
-    /// The level.
+    /// The level. On a level with a design step, once the trainee has designed the hairline,
+    /// its plan is the one the tattooing follows ([`Practice::set_design`]); its hash stays the
+    /// level file's.
     pub level: Level,
     /// Finished sessions (and, once done, the stored score).
     pub attempt: Attempt,
@@ -114,7 +116,35 @@ impl Practice {
             attempt.seed,
         );
         p.attempt.date = attempt.date.clone();
+        if let Some(design) = &attempt.design {
+            p.set_design(design.clone());
+        }
         p
+    }
+
+    /// Whether the level asks for a design before tattooing and none is drawn yet.
+    pub fn needs_design(&self) -> bool {
+        self.level.plan.design.is_some() && self.attempt.design.is_none()
+    }
+
+    /// Keeps the trainee's hairline design in the attempt (format 4) and makes the plan the one
+    /// the tattooing follows: the band behind the designed line
+    /// ([`smp_core::plan::ReferencePlan::tattooed_with`]; following it again changes nothing, so
+    /// the score, which follows it itself, sees the same plan).
+    pub fn set_design(&mut self, design: smp_core::design::DesignDrawing) {
+        self.level.plan = self.level.plan.tattooed_with(Some(&design)).into_owned();
+        self.attempt.format_version = smp_core::attempt::DESIGN_FORMAT_VERSION;
+        self.attempt.design = Some(design);
+    }
+
+    /// The screen an attempt starts on: the design step while a design is wanted, else the
+    /// practice.
+    pub fn first_screen(&self) -> Screen {
+        if self.needs_design() {
+            Screen::Design
+        } else {
+            Screen::Practice
+        }
     }
 
     /// Sessions the level plans.
@@ -318,8 +348,9 @@ pub fn begin_practice(
     // The tool's calibrated curve (linear until calibrated); the attempt records it.
     let curve = crate::calibration::Calibrations::load(&smp_core::files::data_dir())
         .curve_for(&crate::calibration::tool_key(backend));
-    commands.insert_resource(Practice::new(level, trainee, device, curve, seed));
-    next.set(Screen::Practice);
+    let practice = Practice::new(level, trainee, device, curve, seed);
+    next.set(practice.first_screen());
+    commands.insert_resource(practice);
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC).

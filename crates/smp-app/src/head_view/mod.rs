@@ -3,12 +3,14 @@
 //! and the five views (`orbit`); the studio's lights and the orbit controls (`camera`); the pen's
 //! ray to the skin (`pick`); the plan and the needle's cursor drawn on the skin (`overlay`); the
 //! loupe, the skin near the middle of the view drawn again finely when the camera is close (`loupe`);
-//! the skin's material and the studio's light (`skin_material`).
+//! the skin's material and the studio's light (`skin_material`); the design step's marker lines,
+//! guides and tape (`marker`).
 
 use bevy::prelude::*;
 
 pub mod camera;
 pub mod loupe;
+pub mod marker;
 pub mod meshes;
 pub mod orbit;
 pub mod overlay;
@@ -25,6 +27,7 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_plugins((
         camera::plugin,
         loupe::plugin,
+        marker::plugin,
         overlay::plugin,
         skin_material::plugin,
     ));

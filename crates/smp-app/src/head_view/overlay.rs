@@ -30,8 +30,13 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         (
-            // The editor draws its draft's shapes itself, live.
-            draw_plan.run_if(not(in_state(Screen::Title)).and_then(not(in_state(Screen::Editor)))),
+            // The editor draws its draft's shapes itself, live; the design step shows the face
+            // bare but for the marker (the plan would give the answer away).
+            draw_plan.run_if(
+                not(in_state(Screen::Title))
+                    .and_then(not(in_state(Screen::Editor)))
+                    .and_then(not(in_state(Screen::Design))),
+            ),
             draw_cursor.run_if(in_state(Screen::Practice)),
         )
             .in_set(AppSystems::View),
@@ -92,6 +97,7 @@ impl crate::marks::MarkPen for OnHead<'_, '_, '_> {
 #[derive(Resource)]
 struct PlanOnHead {
     level_hash: String,
+    design: Option<smp_core::geometry::Polyline>,
     lines: Vec<(Vec<Vec3>, Color)>,
 }
 
@@ -139,7 +145,11 @@ fn draw_plan(
     if !overlay.0 {
         return;
     }
-    let Some(cached) = cached.filter(|c| c.level_hash == practice.level.hash) else {
+    // The plan changes once within a level: when the design makes the tattooing's band.
+    let design = practice.attempt.design.as_ref().map(|d| &d.hairline);
+    let Some(cached) =
+        cached.filter(|c| c.level_hash == practice.level.hash && c.design.as_ref() == design)
+    else {
         let mut lines = Vec::new();
         for zone in &plan.zones {
             let mut pts = zone.outline.vertices.clone();
@@ -160,6 +170,7 @@ fn draw_plan(
         }
         commands.insert_resource(PlanOnHead {
             level_hash: practice.level.hash.clone(),
+            design: design.cloned(),
             lines,
         });
         return;

@@ -74,6 +74,22 @@ impl PointerToHead {
             .normalized()
     }
 
+    /// Where the point `p` (head frame, mm) is seen in the window, logical px: the inverse of
+    /// [`PointerToHead::ray`]. `None` behind the camera.
+    pub fn window_pos(&self, p: SkinVec3) -> Option<Vec2> {
+        let d = p - self.eye;
+        let depth = d.dot(self.forward);
+        if depth <= 0.0 {
+            return None;
+        }
+        let size = self.viewport.size().max(Vec2::ONE);
+        let aspect = f64::from(size.x / size.y);
+        let nx = d.dot(self.right) / (depth * self.tan_half_fov * aspect);
+        let ny = d.dot(self.up) / (depth * self.tan_half_fov);
+        let rel = Vec2::new(((nx + 1.0) / 2.0) as f32, ((1.0 - ny) / 2.0) as f32);
+        Some(self.viewport.min + rel * size)
+    }
+
     /// Where window position `pos` reaches the scalp map, and the needle's axis: along the ray,
     /// leaned by the pen's tilt (rad; toward the picture's right and bottom, as a tablet reports
     /// it: the pen's top leaning right sends the tip's axis left). `None` off the head, or off

@@ -571,15 +571,12 @@ fn editor_panel(
         match editor.save() {
             Ok(level) => {
                 let path = PathBuf::from(editor.path.trim());
-                commands.insert_resource(Practice::new(
-                    level,
-                    "model",
-                    editor_device(),
-                    PressureCurve::Linear,
-                    1,
-                ));
+                let practice =
+                    Practice::new(level, "model", editor_device(), PressureCurve::Linear, 1);
+                // A level with a design step is designed first, by the model too.
+                next.set(practice.first_screen());
+                commands.insert_resource(practice);
                 commands.insert_resource(RecordingModel(path));
-                next.set(Screen::Practice);
             }
             Err(e) => editor.status = Some(format!("Save a valid level first: {e}")),
         }

@@ -68,6 +68,14 @@ fn help_and_notices(
                             "Esc",
                             "back to the curriculum (the work is kept for resume)",
                         ),
+                        (
+                            "Design step",
+                            "M marker, T tape, G symmetry guide, R rule lines",
+                        ),
+                        (
+                            "",
+                            "Ctrl+Z / Ctrl+Y undo and redo a stroke, Enter tattoo behind the line",
+                        ),
                         ("C (curriculum)", "calibrate the pen's pressure"),
                         ("F1", "this help"),
                         ("Ctrl+Q", "quit"),

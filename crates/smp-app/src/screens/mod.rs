@@ -9,6 +9,7 @@ pub use crate::screen::Screen;
 
 pub mod between_sessions;
 pub mod calibration;
+pub mod design;
 pub mod editor;
 pub mod help;
 pub mod loading;
@@ -28,6 +29,7 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_plugins((
         title::plugin,
         calibration::plugin,
+        design::plugin,
         practice::plugin,
         between_sessions::plugin,
         results::plugin,

@@ -123,9 +123,13 @@ fn pump_tablet(
             return;
         }
     };
-    // Samples go to the skin while tattooing, and to the calibration while calibrating.
-    let practising = matches!(state.get(), Screen::Practice | Screen::Calibration);
-    let on_head = on_head.filter(|_| state.get() == &Screen::Practice);
+    // Samples go to the skin while tattooing, to the marker while designing, and to the
+    // calibration while calibrating.
+    let practising = matches!(
+        state.get(),
+        Screen::Practice | Screen::Design | Screen::Calibration
+    );
+    let on_head = on_head.filter(|_| crate::input::on_the_head(state.get()));
     let mut emit = |pos: Vec2, pressure: f64, tx: f64, ty: f64, touching: bool| {
         let place = match &on_head {
             Some(view) => Pointing::Head(view).place(pos, tx, ty),

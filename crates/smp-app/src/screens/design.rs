@@ -1,0 +1,258 @@
+//! The design screen: the level's brief, the marker and the tape, the guides to switch on, what
+//! the pen and the line measure from the face, and the way on to tattooing behind the line. The
+//! marker's logic is `design_step`; its marks on the head, `head_view::marker`.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+use smp_core::design::DesignMeasures;
+use smp_core::geometry::Point;
+
+use crate::design_step::{FinishDesign, LeavingDesign, Marker, MarkerTool, above_glabella_mm};
+use crate::input::PenHover;
+use crate::notice::HelpShown;
+use crate::screen::{Screen, ScreenSystems};
+use crate::session::Practice;
+use crate::theme;
+use crate::widgets::{Choice, Question, confirm};
+
+pub(crate) fn plugin(app: &mut App) {
+    app.add_screen_panel(Screen::Design, design_panel);
+}
+
+/// What the line measured, kept while the strokes stay the same.
+#[derive(Default)]
+struct LineFigures {
+    strokes: Vec<Vec<Point>>,
+    measured: Option<Result<DesignMeasures, String>>,
+}
+
+/// The pen's height above the glabella, kept while the pen stays within half a millimetre.
+#[derive(Default)]
+struct PenHeight {
+    at: Option<Point>,
+    height_mm: Option<f64>,
+}
+
+#[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
+fn design_panel(
+    mut contexts: EguiContexts,
+    practice: Option<Res<Practice>>,
+    marker: Option<ResMut<Marker>>,
+    hover: Res<PenHover>,
+    mut help: ResMut<HelpShown>,
+    mut leaving: ResMut<LeavingDesign>,
+    mut next: ResMut<NextState<Screen>>,
+    mut finish: MessageWriter<FinishDesign>,
+    mut panels: ResMut<crate::camera::PanelsPx>,
+    (pointing, autosave): (
+        Option<Res<crate::head_view::PointerToHead>>,
+        Option<Res<crate::autosave::Autosave>>,
+    ),
+    (mut figures, mut pen, mut asked_before): (Local<LineFigures>, Local<PenHeight>, Local<bool>),
+) -> Result {
+    let (Some(practice), Some(mut marker)) = (practice, marker) else {
+        return Ok(());
+    };
+    let Some(head) = practice.level.plan.head() else {
+        return Ok(());
+    };
+    let targets = practice.level.plan.design.unwrap_or_default();
+    if figures.measured.is_none() || figures.strokes != marker.strokes {
+        figures.strokes = marker.strokes.clone();
+        figures.measured = Some(marker.measured(&head).map(|(_, m)| m));
+    }
+    match hover.at {
+        Some(at) if pen.at.is_none_or(|p| p.distance(at) > 0.5) => {
+            *pen = PenHeight {
+                at: Some(at),
+                height_mm: above_glabella_mm(&head, at),
+            };
+        }
+        None => *pen = PenHeight::default(),
+        _ => {}
+    }
+    let mut root = theme::screen_ui(&mut contexts)?;
+    let bar = egui::Panel::top("design-bar").show(&mut root, |h| {
+        h.horizontal_wrapped(|h| {
+            h.strong(format!("Design: {}", practice.level.plan.title));
+            h.separator();
+            h.label(match marker.tool {
+                MarkerTool::Marker => "Marker: the pen draws a line, never an impression",
+                MarkerTool::Tape => "Tape: press, drag and lift to lay it along the skin",
+            });
+            h.separator();
+            h.label(match pen.height_mm {
+                Some(mm) => format!("Pen {mm:.0} mm above the glabella"),
+                None => "Pen off the head".to_string(),
+            });
+        });
+    });
+    let side = egui::Panel::right("design-panel")
+        .exact_size(300.0)
+        .show(&mut root, |g| {
+            g.heading("Hairline design");
+            g.label(&practice.level.plan.brief);
+            let (lo, hi) = targets.mfp_height_mm;
+            g.small(format!(
+                "This client: the mid-frontal point {lo:.0}–{hi:.0} mm above the glabella, the sides within {:.0} mm.",
+                targets.max_asymmetry_mm
+            ));
+            g.separator();
+            g.horizontal(|h| {
+                h.radio_value(&mut marker.tool, MarkerTool::Marker, "Marker  [M]");
+                h.radio_value(&mut marker.tool, MarkerTool::Tape, "Tape  [T]");
+            });
+            g.checkbox(&mut marker.guide, "Symmetry guide: midline and mirror  [G]");
+            g.checkbox(&mut marker.rules, "Rule lines: glabella, canthi, pupils  [R]");
+            g.horizontal(|h| {
+                if h
+                    .add_enabled(!marker.strokes.is_empty(), egui::Button::new("Undo  [Ctrl+Z]"))
+                    .clicked()
+                {
+                    marker.undo();
+                }
+                if h
+                    .add_enabled(!marker.undone.is_empty(), egui::Button::new("Redo  [Ctrl+Y]"))
+                    .clicked()
+                {
+                    marker.redo();
+                }
+                if h
+                    .add_enabled(!marker.strokes.is_empty(), egui::Button::new("Clear"))
+                    .clicked()
+                {
+                    marker.clear();
+                }
+            });
+            g.separator();
+            g.strong("Measured");
+            if let Some(tape) = &marker.tape {
+                g.label(match &tape.pulled {
+                    Some((mm, _)) => format!(
+                        "Tape: {mm:.1} mm along the skin ({:.1} mm straight through)",
+                        head.chord_mm(tape.from, tape.to).unwrap_or(0.0)
+                    ),
+                    None => "Tape: lift the pen to pull it tight".to_string(),
+                });
+            }
+            let n = marker.strokes.len();
+            g.label(format!(
+                "{n} stroke{} drawn{}",
+                if n == 1 { "" } else { "s" },
+                if marker.undone.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} undone", marker.undone.len())
+                }
+            ));
+            match figures.measured.as_ref() {
+                Some(Ok(m)) => {
+                    g.label(format!(
+                        "Your line: its mid-frontal point {:.0} mm above the glabella",
+                        m.mfp_height_mm
+                    ));
+                    g.label(format!(
+                        "The two sides differ by up to {:.1} mm",
+                        m.asymmetry_mm.0
+                    ));
+                    g.label(format!(
+                        "Its longest straight run seen from the front: {:.0} mm",
+                        m.longest_straight_mm.0
+                    ));
+                    g.label(format!(
+                        "The skin there tilts {:.0}° up from the forehead's plane",
+                        m.mfp_tilt_deg
+                    ));
+                }
+                Some(Err(why)) => {
+                    g.label(why);
+                }
+                None => {}
+            }
+            g.separator();
+            let ready = matches!(figures.measured, Some(Ok(_)));
+            if g
+                .add_enabled(ready, egui::Button::new("Done: tattoo behind this line  [Enter]"))
+                .clicked()
+            {
+                finish.write(FinishDesign);
+            }
+            g.small("Once the needle goes in, the design is kept as it is and scored with the work.");
+            g.separator();
+            g.small(
+                "Turn the head: right-drag or the arrow keys; 1 front, 2 left, 3 right, 4 top; \
+                 Ctrl + wheel or + − to come closer.",
+            );
+            if g.button("Help  [F1]").clicked() {
+                help.0 = !help.0;
+            }
+            if g.button("Back to the curriculum  [Esc]").clicked() {
+                if marker.strokes.is_empty() && marker.undone.is_empty() {
+                    if let Some(autosave) = &autosave {
+                        crate::design_step::discard_draft(autosave);
+                    }
+                    next.set(Screen::Title);
+                } else {
+                    leaving.0 = true;
+                }
+            }
+        });
+    // The figures beside what they measure: the tape's length at its middle, the line's
+    // height at its mid-frontal point.
+    if let Some(view) = &pointing {
+        let painter = root.ctx().layer_painter(egui::LayerId::background());
+        let label = |at: Option<smp_core::geometry::Vec3>, text: String| {
+            if let Some(pos) = at.and_then(|p| view.window_pos(p)) {
+                painter.text(
+                    egui::pos2(pos.x + 8.0, pos.y - 8.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    text,
+                    egui::FontId::proportional(14.0),
+                    egui::Color32::from_rgb(250, 240, 200),
+                );
+            }
+        };
+        if let Some(tape) = &marker.tape
+            && let Some((mm, path)) = &tape.pulled
+        {
+            label(path.get(path.len() / 2).copied(), format!("{mm:.1} mm"));
+        }
+        if let Some(Ok(m)) = &figures.measured {
+            label(head.point_at(m.mfp), format!("{:.0} mm", m.mfp_height_mm));
+        }
+    }
+    crate::camera::PanelsPx::set_right(&mut panels, side.response.rect.width());
+    crate::camera::PanelsPx::set_top(&mut panels, bar.response.rect.height());
+    // The Esc that opened the dialog is still in this frame's input: it must not close it.
+    let just_asked = leaving.0 && !*asked_before;
+    *asked_before = leaving.0;
+    if leaving.0 {
+        let lines = [format!(
+            "Leaving discards the {} strokes of this design (Keep designing keeps them; so does closing the trainer: they come back next time).",
+            marker.strokes.len() + marker.undone.len()
+        )];
+        match confirm(
+            root.ctx(),
+            "leave-design",
+            &Question {
+                heading: "Leave the design?",
+                lines: &lines,
+                keep: "Keep designing",
+                lose: "Leave and discard it",
+                cancel: "Cancel",
+            },
+        ) {
+            Some(Choice::Lose) => {
+                leaving.0 = false;
+                if let Some(autosave) = &autosave {
+                    crate::design_step::discard_draft(autosave);
+                }
+                next.set(Screen::Title);
+            }
+            Some(Choice::Cancel) if just_asked => {}
+            Some(Choice::Keep | Choice::Cancel) => leaving.0 = false,
+            None => {}
+        }
+    }
+    Ok(())
+}
