@@ -223,21 +223,6 @@ pub fn mirrored(head: &Head, at: Point) -> Point {
     Point::new(head.map_size_mm().0 - at.x_mm, at.y_mm)
 }
 
-/// Where the design step looks from: in front of the face, close enough to see the forehead
-/// from the brows to the top of the head.
-pub fn design_orbit(head: &Head) -> crate::head_view::Orbit {
-    let front = crate::head_view::Orbit::of_view(smp_core::surface::View::Front);
-    let brows = head
-        .landmark_3d(Landmark::Glabella)
-        .map_or(40.0, |g| g.z as f32 + 40.0);
-    crate::head_view::Orbit {
-        target: bevy::math::Vec3::new(0.0, 0.0, brows),
-        pitch: 0.15,
-        distance: 430.0,
-        ..front
-    }
-}
-
 /// Ends the design step: the design goes into the attempt and the tattooing begins behind it.
 #[derive(Message, Clone, Copy, Debug, Default)]
 pub struct FinishDesign;

@@ -309,7 +309,8 @@ pub enum ModelError {
 pub struct ReviewedAttempt {
     /// The attempt file.
     pub path: PathBuf,
-    /// Its level.
+    /// Its level; on a level with a design step, its plan is the one the tattooing followed
+    /// ([`crate::plan::ReferencePlan::tattooed_with`]).
     pub level: Level,
     /// The attempt as read.
     pub attempt: Attempt,
@@ -357,8 +358,14 @@ impl ReviewedAttempt {
     }
 
     /// Reviews `attempt` (read from `path`) against `level`.
-    pub fn new(path: &Path, level: Level, attempt: Attempt) -> Result<Self, ReviewError> {
+    pub fn new(path: &Path, mut level: Level, attempt: Attempt) -> Result<Self, ReviewError> {
         level.fits(path, &attempt)?;
+        // On a level with a design step the work is shown and measured against the band behind
+        // the trainee's own line, as it is scored (the level's hash is unchanged).
+        level.plan = level
+            .plan
+            .tattooed_with(attempt.design.as_ref())
+            .into_owned();
         let replayed = replay::replay(&level.plan, &attempt);
         let score = score::score(&level.plan, &attempt, &replayed);
         let verification = score.verify(&attempt, &level.hash);

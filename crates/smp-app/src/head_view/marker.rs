@@ -5,7 +5,7 @@
 
 use bevy::prelude::*;
 use smp_core::geometry::Point;
-use smp_core::surface::Head;
+use smp_core::surface::{Head, Landmark, View};
 
 use super::overlay::{HeadGizmos, line_on_skin, on_skin};
 use crate::AppSystems;
@@ -36,11 +36,26 @@ pub(crate) fn plugin(app: &mut App) {
     );
 }
 
+/// Where the design step looks from: in front of the face, close enough to see the forehead
+/// from the brows to the top of the head.
+pub fn design_orbit(head: &Head) -> super::orbit::Orbit {
+    let front = super::orbit::Orbit::of_view(View::Front);
+    let brows = head
+        .landmark_3d(Landmark::Glabella)
+        .map_or(40.0, |g| g.z as f32 + 40.0);
+    super::orbit::Orbit {
+        target: Vec3::new(0.0, 0.0, brows),
+        pitch: 0.15,
+        distance: 430.0,
+        ..front
+    }
+}
+
 /// A hairline is designed facing the client: once per design step, as soon as the head is
-/// shown, the camera goes in front of the face ([`crate::design_step::design_orbit`]).
+/// shown, the camera goes in front of the face ([`design_orbit`]).
 fn face_the_client(
     marks: Option<ResMut<MarksOnHead>>,
-    orbit: Option<ResMut<super::Orbit>>,
+    orbit: Option<ResMut<super::orbit::Orbit>>,
     practice: Option<Res<Practice>>,
 ) {
     let (Some(mut marks), Some(mut orbit)) = (marks, orbit) else {
@@ -50,7 +65,7 @@ fn face_the_client(
         return;
     }
     if let Some(head) = practice.and_then(|p| p.level.plan.head()) {
-        *orbit = crate::design_step::design_orbit(&head);
+        *orbit = design_orbit(&head);
         marks.faced = true;
     }
 }

@@ -53,11 +53,14 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
     let broken = faults(&measures, targets);
     let (lo, hi) = targets.mfp_height_mm;
     let figures = format!(
-        "mid-frontal point {:.0} mm above the glabella ({lo:.0}–{hi:.0}), sides within {:.1} mm, longest straight run {:.0} mm, skin tilting {:.0}° there",
+        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), skin tilting {:.0}° there (at least {:.0}°)",
         measures.mfp_height_mm,
         measures.asymmetry_mm.0,
+        targets.max_asymmetry_mm,
         measures.longest_straight_mm.0,
-        measures.mfp_tilt_deg
+        targets.max_straight_mm,
+        measures.mfp_tilt_deg,
+        targets.min_mfp_tilt_deg
     );
     let score = broken.iter().map(left_of).fold(100.0, f64::min);
     let reason = if broken.is_empty() {

@@ -672,3 +672,31 @@ fn every_shipped_design_level_is_passed_by_the_expert_and_failed_by_bad_designer
         "left temple's hair at {left}, right's at {right}"
     );
 }
+
+#[test]
+fn a_review_measures_the_work_against_the_band_behind_the_design() {
+    use smp_core::persona::Persona;
+    use smp_core::simulate::simulate;
+
+    let level = smp_core::Level::find("design-mature", None).unwrap();
+    let attempt = simulate(&level, Persona::Expert, 2, "Ana", "2026-12-01");
+    let design = attempt.design.clone().expect("the expert designs");
+    let r =
+        smp_core::review::ReviewedAttempt::new("a.ron".as_ref(), level.clone(), attempt).unwrap();
+    assert_eq!(r.level.hash, level.hash, "the level file is the same");
+    assert_eq!(
+        r.level.plan.hairline.as_ref().unwrap().line,
+        design.hairline
+    );
+    assert_ne!(r.level.plan.zones, level.plan.zones);
+    assert!(r.verification.is_verified(), "{}", r.verification);
+    // The density map's planned cells are the band's, behind the line.
+    let mfp = measure(&head(), &design.hairline).unwrap().mfp;
+    assert!(
+        r.density
+            .iter()
+            .filter(|c| c.planned > 0.0)
+            .all(|c| c.centre.y_mm > mfp.y_mm - 6.0),
+        "a planned cell ahead of the designed line"
+    );
+}
