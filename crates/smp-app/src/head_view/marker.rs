@@ -22,6 +22,9 @@ const GUIDE: Color = Color::srgba(0.42, 0.12, 0.62, 0.45);
 const RULE: Color = Color::srgb(0.1, 0.62, 0.6);
 /// The tape.
 const TAPE: Color = Color::srgb(0.95, 0.75, 0.1);
+/// The edge of the hair the client still has: shaved stubble reads as a shadow on the head,
+/// too fine for the whole head's texture, so its edge is drawn.
+pub const HAIR_EDGE: Color = Color::srgb(0.3, 0.2, 0.14);
 
 pub(crate) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Design), |mut commands: Commands| {
@@ -83,10 +86,21 @@ struct MarksOnHead {
     rules: Option<Vec<Vec<Vec3>>>,
     /// Whether the camera was put in front of the face.
     faced: bool,
+    /// The edges of the client's remaining hair on the skin, once found.
+    hair: Option<Vec<Vec<Vec3>>>,
 }
 
 impl MarksOnHead {
-    fn follow(&mut self, marker: &Marker, head: &Head) {
+    fn follow(&mut self, marker: &Marker, head: &Head, hair: &[smp_core::skin::HairRegion]) {
+        self.hair.get_or_insert_with(|| {
+            hair.iter()
+                .map(|h| {
+                    let mut edge = h.outline.vertices.clone();
+                    edge.extend(edge.first().copied());
+                    line_on_skin(head, &edge)
+                })
+                .collect()
+        });
         let n = marker.strokes.len();
         self.strokes.truncate(n);
         for (i, stroke) in marker.strokes.iter().enumerate() {
@@ -147,10 +161,14 @@ fn draw_marks(
     let (Some(marker), Some(mut marks)) = (marker, marks) else {
         return;
     };
-    let Some(head) = practice.and_then(|p| p.level.plan.head()) else {
+    let Some(practice) = practice else { return };
+    let Some(head) = practice.level.plan.head() else {
         return;
     };
-    marks.follow(&marker, &head);
+    marks.follow(&marker, &head, &practice.level.plan.skin.hair);
+    for edge in marks.hair.iter().flatten() {
+        gizmos.linestrip(edge.iter().copied(), HAIR_EDGE);
+    }
     // The mirror images first: where the two sides agree the ink stays on top.
     if marker.guide {
         for (_, _, image) in &marks.strokes {

@@ -116,17 +116,22 @@ pub(crate) fn on_skin(head: &Head, at: Point, lift: f64) -> Option<Vec3> {
 
 /// A map polyline on the skin, its long edges cut in short steps so it follows the curve.
 pub(crate) fn line_on_skin(head: &Head, points: &[Point]) -> Vec<Vec3> {
+    line_above_skin(head, points, LIFT_MM)
+}
+
+/// [`line_on_skin`], `lift` mm above the skin (to lie over lines drawn on it).
+pub(crate) fn line_above_skin(head: &Head, points: &[Point], lift: f64) -> Vec<Vec3> {
     let mut out = Vec::new();
     for pair in points.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let steps = ((a.distance(b) / STEP_MM).ceil() as usize).clamp(1, 500);
         for k in 0..steps {
-            if let Some(p) = on_skin(head, a.lerp(b, k as f64 / steps as f64), LIFT_MM) {
+            if let Some(p) = on_skin(head, a.lerp(b, k as f64 / steps as f64), lift) {
                 out.push(p);
             }
         }
     }
-    if let Some(p) = points.last().and_then(|&l| on_skin(head, l, LIFT_MM)) {
+    if let Some(p) = points.last().and_then(|&l| on_skin(head, l, lift)) {
         out.push(p);
     }
     out

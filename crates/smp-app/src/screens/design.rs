@@ -104,6 +104,9 @@ fn design_panel(
             });
             g.checkbox(&mut marker.guide, "Symmetry guide: midline and mirror  [G]");
             g.checkbox(&mut marker.rules, "Rule lines: glabella, canthi, pupils  [R]");
+            if !practice.level.plan.skin.hair.is_empty() {
+                g.small("Dark brown: the edge of the hair the client still has.");
+            }
             g.horizontal(|h| {
                 if h
                     .add_enabled(!marker.strokes.is_empty(), egui::Button::new("Undo  [Ctrl+Z]"))

@@ -201,7 +201,12 @@ fn draw_design(
         use crate::head_view::overlay::line_on_skin;
         *cached = Some(DesignOnSkin {
             path: r.path.clone(),
-            design: line_on_skin(head, &drawing.hairline.vertices),
+            // Above the plan's lines (the band's front edge is this same line).
+            design: crate::head_view::overlay::line_above_skin(
+                head,
+                &drawing.hairline.vertices,
+                1.2,
+            ),
             rules: smp_core::design::rule_lines(head)
                 .iter()
                 .map(|l| line_on_skin(head, l))
@@ -476,6 +481,17 @@ fn review_panel(
                     g.strong(model.map_or("—".into(), |m| format!("{:.1}", m.score.total)));
                     g.end_row();
                 });
+                // A design's figures beside its targets: what the pink line on the face measured.
+                if let Some(d) = o.score.criterion(smp_core::score::CriterionKind::Design) {
+                    r.label(
+                        egui::RichText::new(format!("Design ({:.1}): {}", d.score, d.reason))
+                            .color(egui::Color32::from_rgb(
+                                smp_core::render::DESIGN_RGB[0],
+                                smp_core::render::DESIGN_RGB[1],
+                                smp_core::render::DESIGN_RGB[2],
+                            )),
+                    );
+                }
                 r.separator();
 
                 // The inspected impression.
