@@ -767,7 +767,17 @@ impl ReferencePlan {
 
     /// Target density at `p` at the end of the last session, dots per cm² (0 outside zones).
     pub fn final_density_at(&self, p: Point) -> f64 {
-        let Some(z) = self.zone_at(p) else { return 0.0 };
+        self.final_density_with(self.zone_at(p), p)
+    }
+
+    /// [`ReferencePlan::final_density_at`] with the zones looked up in `zones` (this plan's
+    /// [`ReferencePlan::zone_index`]): the same number, for many points.
+    pub fn final_density_in(&self, zones: &ZoneIndex, p: Point) -> f64 {
+        self.final_density_with(zones.zone_at(p), p)
+    }
+
+    fn final_density_with(&self, zone: Option<usize>, p: Point) -> f64 {
+        let Some(z) = zone else { return 0.0 };
         let base = self.zones[z].density.at(p);
         match &self.hairline {
             Some(h) => base * h.ramp(self.hairline_distance(&h.line, p)),

@@ -57,8 +57,24 @@ impl Cells {
         let centres: Vec<Point> = (0..cols * rows)
             .map(|i| Point::new(((i % cols) as f64 + 0.5) * c, ((i / cols) as f64 + 0.5) * c))
             .collect();
+        let zones = plan.zone_index();
+        // A cell wholly outside every zone's bounds plans nothing: its sub-squares need no look.
+        let reach = crate::geometry::bounds_of(
+            &plan
+                .zones
+                .iter()
+                .flat_map(|z| z.outline.vertices.iter().copied())
+                .collect::<Vec<_>>(),
+        );
         let planned = parallel::map(cols * rows, |i| {
             let (x0, y0) = ((i % cols) as f64 * c, (i / cols) as f64 * c);
+            if x0 > reach.max.x_mm
+                || y0 > reach.max.y_mm
+                || x0 + c < reach.min.x_mm
+                || y0 + c < reach.min.y_mm
+            {
+                return 0.0;
+            }
             let mut sum = 0.0;
             for sy in 0..SUB {
                 for sx in 0..SUB {
@@ -66,7 +82,7 @@ impl Cells {
                         x0 + (sx as f64 + 0.5) * c / SUB as f64,
                         y0 + (sy as f64 + 0.5) * c / SUB as f64,
                     );
-                    let density = plan.final_density_at(p);
+                    let density = plan.final_density_in(&zones, p);
                     sum += if head && density > 0.0 {
                         density * surface.local(p).map_or(0.0, |m| m.area_element)
                     } else {

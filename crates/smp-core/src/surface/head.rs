@@ -210,6 +210,11 @@ impl Head {
         if !at.is_finite() {
             return false;
         }
+        // Most places lie well inside every azimuth's edge: then no azimuth is needed.
+        let near = (at.x_mm - self.half_map_mm).hypot(at.y_mm - self.half_map_mm);
+        if near.is_finite() && self.table.surely_inside(near) {
+            return true;
+        }
         let (s, alpha) = map::from_plane(at, self.half_map_mm);
         s.is_finite() && s >= 0.0 && s <= self.table.edge(alpha.rem_euclid(std::f64::consts::TAU))
     }

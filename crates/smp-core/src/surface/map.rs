@@ -121,6 +121,9 @@ pub(super) struct MeridianTable {
     darea: Vec<f64>,
     /// The largest s on the table's edge, mm.
     s_max: f64,
+    /// An s every azimuth's edge reaches: the smallest edge node less the most the Catmull–Rom
+    /// weights (whose negative parts sum to at most 0.15) can pull the interpolant below it, mm.
+    s_inside: f64,
 }
 
 /// The Hermite cubic through (0, v0) and (1, v1) with slopes m0, m1 (per unit u): value and
@@ -181,15 +184,25 @@ impl MeridianTable {
             area: Vec::with_capacity(rows * columns),
             darea: Vec::with_capacity(rows * columns),
             s_max: 0.0,
+            s_inside: 0.0,
         };
+        let mut s_min = f64::INFINITY;
         for col in parts {
             table.s_max = table.s_max.max(col[0][cells]);
+            s_min = s_min.min(col[0][cells]);
             table.s.extend_from_slice(&col[0]);
             table.ds.extend_from_slice(&col[1]);
             table.area.extend_from_slice(&col[2]);
             table.darea.extend_from_slice(&col[3]);
         }
+        table.s_inside = s_min - 0.15 * (table.s_max - s_min);
         table
+    }
+
+    /// Whether every azimuth's edge lies at or beyond `s` (mm): then a place that far from the
+    /// vertex is on the map whatever its azimuth, and the edge need not be looked up.
+    pub(super) fn surely_inside(&self, s: f64) -> bool {
+        s <= self.s_inside
     }
 
     /// The largest distance from the vertex the map covers, mm.

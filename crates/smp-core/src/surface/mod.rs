@@ -243,6 +243,26 @@ mod tests {
     }
 
     #[test]
+    fn on_the_map_is_where_the_map_has_a_direction_fast_path_or_not() {
+        let head = Head::named("adult-male").unwrap();
+        let (w, _) = head.map_size_mm();
+        let (mut inside, mut outside) = (0, 0);
+        for i in 0..=290 {
+            for j in 0..=290 {
+                let p = Point::new(f64::from(i) * w / 290.0, f64::from(j) * w / 290.0);
+                let on = head.contains(p);
+                assert_eq!(on, head.map_angles(p).is_some(), "{p:?}");
+                if on {
+                    inside += 1;
+                } else {
+                    outside += 1;
+                }
+            }
+        }
+        assert!(inside > 1000 && outside > 1000, "{inside} {outside}");
+    }
+
+    #[test]
     fn a_sphere_surface_answers_on_its_map() {
         let head = Arc::new(Head::new(HeadShape::sphere("ball", 80.0)).unwrap());
         let surface = Surface::Head(Arc::clone(&head));
