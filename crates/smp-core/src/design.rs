@@ -135,6 +135,9 @@ pub struct DesignTargets {
     pub weight: f64,
     /// How deep the tattooing step's zone reaches behind the designed line, on the map, mm.
     pub band_mm: f64,
+    /// The least waviness that reads natural, mm: how far the line strays, root mean square,
+    /// from the smooth curve through it seen from the front. A perfect curve looks drawn.
+    pub min_wave_mm: f64,
 }
 
 impl Default for DesignTargets {
@@ -146,6 +149,7 @@ impl Default for DesignTargets {
             min_mfp_tilt_deg: MIN_MFP_TILT_DEG,
             weight: 2.0,
             band_mm: 25.0,
+            min_wave_mm: 0.3,
         }
     }
 }
@@ -162,6 +166,7 @@ impl DesignTargets {
             self.min_mfp_tilt_deg,
             self.weight,
             self.band_mm,
+            self.min_wave_mm,
         ]
         .iter()
         .all(|v| v.is_finite());
@@ -187,6 +192,9 @@ impl DesignTargets {
         }
         if !(5.0..=80.0).contains(&self.band_mm) {
             return Some("design: band_mm must be 5–80".into());
+        }
+        if !(0.0..=5.0).contains(&self.min_wave_mm) {
+            return Some("design: min_wave_mm must be 0–5".into());
         }
         None
     }
@@ -221,6 +229,9 @@ pub struct DesignMeasures {
     pub longest_straight_mm: (f64, Point),
     /// How far the skin's normal at the mid-frontal point tilts up from level, degrees.
     pub mfp_tilt_deg: f64,
+    /// The line's waviness seen from the front: the root mean square of its distance (up and
+    /// down) from the quartic through it by least squares, mm.
+    pub wave_mm: f64,
 }
 
 /// A rule a design breaks, with its figures.
@@ -275,6 +286,16 @@ pub enum DesignFault {
         max_mm: f64,
         /// Its middle (map mm).
         at: Point,
+    },
+    /// The line is a perfect curve: it looks drawn, not grown.
+    #[error(
+        "too regular: the line strays only {wave_mm:.2} mm from a smooth curve seen from the front (a natural hairline waves gently, at least {min_mm:.1} mm)"
+    )]
+    TooRegular {
+        /// Measured waviness, mm.
+        wave_mm: f64,
+        /// Required, mm.
+        min_mm: f64,
     },
     /// The mid-frontal point lies on the forehead's vertical plane.
     #[error(
@@ -494,12 +515,17 @@ pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFau
         }
     }
     let longest_straight_mm = longest_straight(head, &points);
+    let seen: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|&p| head.point_at(p).map(|v| (v.x, v.z)))
+        .collect();
     Ok(DesignMeasures {
         mfp,
         mfp_height_mm,
         asymmetry_mm: asymmetry,
         longest_straight_mm,
         mfp_tilt_deg,
+        wave_mm: waviness(&seen),
     })
 }
 
@@ -541,6 +567,59 @@ fn longest_straight(head: &Head, points: &[Point]) -> (f64, Point) {
     best
 }
 
+/// How far the points `(x, z)` (mm, seen from the front) stray from the quartic z(x) fitted to
+/// them by least squares: the root mean square of the residuals, mm (0 for fewer than six).
+fn waviness(seen: &[(f64, f64)]) -> f64 {
+    const TERMS: usize = 5;
+    if seen.len() <= TERMS {
+        return 0.0;
+    }
+    // x in tenths of a decimetre keeps the normal equations well conditioned.
+    let powers = |x: f64| {
+        let u = x / 50.0;
+        [1.0, u, u * u, u * u * u, u * u * u * u]
+    };
+    let mut a = [[0.0f64; TERMS + 1]; TERMS];
+    for &(x, z) in seen {
+        let p = powers(x);
+        for i in 0..TERMS {
+            for j in 0..TERMS {
+                a[i][j] += p[i] * p[j];
+            }
+            a[i][TERMS] += p[i] * z;
+        }
+    }
+    // Gaussian elimination with partial pivoting.
+    for col in 0..TERMS {
+        let pivot = (col..TERMS)
+            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, pivot);
+        if a[col][col].abs() < 1e-12 {
+            return 0.0;
+        }
+        for row in col + 1..TERMS {
+            let f = a[row][col] / a[col][col];
+            for k in col..=TERMS {
+                a[row][k] -= f * a[col][k];
+            }
+        }
+    }
+    let mut c = [0.0f64; TERMS];
+    for row in (0..TERMS).rev() {
+        let tail: f64 = (row + 1..TERMS).map(|k| a[row][k] * c[k]).sum();
+        c[row] = (a[row][TERMS] - tail) / a[row][row];
+    }
+    let squares: f64 = seen
+        .iter()
+        .map(|&(x, z)| {
+            let fit: f64 = powers(x).iter().zip(&c).map(|(p, c)| p * c).sum();
+            (z - fit).powi(2)
+        })
+        .sum();
+    (squares / seen.len() as f64).sqrt()
+}
+
 /// The rules `measures` break against `targets`, in the order the rules are listed.
 pub fn faults(measures: &DesignMeasures, targets: &DesignTargets) -> Vec<DesignFault> {
     let mut out = Vec::new();
@@ -568,6 +647,12 @@ pub fn faults(measures: &DesignMeasures, targets: &DesignTargets) -> Vec<DesignF
             difference_mm: measures.asymmetry_mm.0,
             max_mm: targets.max_asymmetry_mm,
             at: measures.asymmetry_mm.1,
+        });
+    }
+    if measures.wave_mm < targets.min_wave_mm {
+        out.push(DesignFault::TooRegular {
+            wave_mm: measures.wave_mm,
+            min_mm: targets.min_wave_mm,
         });
     }
     if measures.longest_straight_mm.0 > targets.max_straight_mm {

@@ -163,6 +163,10 @@ fn design_panel(
                         m.longest_straight_mm.0
                     ));
                     g.label(format!(
+                        "It waves {:.2} mm about a smooth curve",
+                        m.wave_mm
+                    ));
+                    g.label(format!(
                         "The skin there tilts {:.0}° up from the forehead's plane",
                         m.mfp_tilt_deg
                     ));

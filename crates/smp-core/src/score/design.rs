@@ -14,6 +14,9 @@ const PER_MM_OFF_BAND: f64 = 8.0;
 const PER_MM_LOPSIDED: f64 = 15.0;
 /// Points lost per mm of straight run over the allowance.
 const PER_MM_STRAIGHT: f64 = 1.5;
+/// Points lost per mm of waviness short of the least asked (a perfect curve at the default
+/// 0.3 mm leaves 55).
+const PER_MM_TOO_REGULAR: f64 = 150.0;
 /// Points lost per degree the mid-frontal point's skin tilts less than asked.
 const PER_DEG_ON_FOREHEAD: f64 = 4.0;
 
@@ -31,6 +34,7 @@ fn left_of(fault: &DesignFault) -> f64 {
         DesignFault::Straight {
             length_mm, max_mm, ..
         } => PER_MM_STRAIGHT * (length_mm - max_mm),
+        DesignFault::TooRegular { wave_mm, min_mm } => PER_MM_TOO_REGULAR * (min_mm - wave_mm),
         DesignFault::OnForeheadPlane { tilt_deg, min_deg } => {
             PER_DEG_ON_FOREHEAD * (min_deg - tilt_deg)
         }
@@ -53,12 +57,14 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
     let broken = faults(&measures, targets);
     let (lo, hi) = targets.mfp_height_mm;
     let figures = format!(
-        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), skin tilting {:.0}° there (at least {:.0}°)",
+        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), waving {:.2} mm (at least {:.1}), skin tilting {:.0}° there (at least {:.0}°)",
         measures.mfp_height_mm,
         measures.asymmetry_mm.0,
         targets.max_asymmetry_mm,
         measures.longest_straight_mm.0,
         targets.max_straight_mm,
+        measures.wave_mm,
+        targets.min_wave_mm,
         measures.mfp_tilt_deg,
         targets.min_mfp_tilt_deg
     );

@@ -151,10 +151,48 @@ fn a_ruler_straight_line_looks_drawn() {
     // Flat across the forehead, then turning down to the temples.
     let line = drawn_from_front(&head, |x| top - 0.02 * (x.abs() - 30.0).max(0.0).powi(2));
     let f = judged(&line);
+    // Ruled lines are regular too; the straight run is what is named first and costs most.
     match f.as_slice() {
-        [DesignFault::Straight { length_mm, .. }] => assert!(*length_mm > 55.0, "{length_mm}"),
+        [DesignFault::Straight { length_mm, .. }]
+        | [
+            DesignFault::TooRegular { .. },
+            DesignFault::Straight { length_mm, .. },
+        ] => {
+            assert!(*length_mm > 55.0, "{length_mm}")
+        }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_perfect_curve_is_too_regular_and_a_gently_waving_one_is_not() {
+    let head = head();
+    let top = z_at_height(&head, 85.0);
+    let arc = measure(&head, &drawn_from_front(&head, |x| top - 0.006 * x * x)).unwrap();
+    assert!(arc.wave_mm < 0.1, "{arc:?}");
+    // (Its flattest stretch, toward a temple, may also run just over the straight allowance.)
+    match faults(&arc, &DesignTargets::default()).as_slice() {
+        [DesignFault::TooRegular { wave_mm, min_mm }]
+        | [
+            DesignFault::TooRegular { wave_mm, min_mm },
+            DesignFault::Straight { .. },
+        ] => {
+            assert!(*wave_mm < 0.1 && *min_mm == 0.3);
+        }
+        other => panic!("{other:?}"),
+    }
+    let waving = measure(&head, &natural(&head, 85.0)).unwrap();
+    assert!(waving.wave_mm > 0.4, "{waving:?}");
+    // An academy may ask for none.
+    let none = DesignTargets {
+        min_wave_mm: 0.0,
+        ..DesignTargets::default()
+    };
+    assert!(
+        !faults(&arc, &none)
+            .iter()
+            .any(|f| matches!(f, DesignFault::TooRegular { .. }))
+    );
 }
 
 #[test]
