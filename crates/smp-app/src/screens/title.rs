@@ -237,12 +237,23 @@ fn title_screen(
             c.add_space(6.0);
             c.label(&p.brief);
             c.add_space(6.0);
+            if let Some(d) = &p.design {
+                c.label(format!(
+                    "First the design: draw the hairline on the head with the marker, its mid-frontal point {:.0}–{:.0} mm above the glabella, the sides within {:.0} mm; the tattooing then fills the band behind your line.",
+                    d.mfp_height_mm.0, d.mfp_height_mm.1, d.max_asymmetry_mm
+                ));
+            }
             for (i, s) in p.sessions.iter().enumerate() {
                 c.label(format!("Session {}: {} · {} shade · {:.0}% of the final density", i + 1, s.needle.label(), s.shade.name(), 100.0 * s.density_fraction));
             }
             c.label(format!("Target depth {:.2}–{:.2} mm; epidermis {:.2} mm, subcutis from {:.2} mm.", p.depth_window.min_mm, p.depth_window.max_mm, p.skin.epidermis_mm, p.skin.subcutis_mm()));
             c.add_space(12.0);
-            if c.button(egui::RichText::new("Start practice  [Enter]").size(18.0)).clicked() {
+            let start_label = if p.design.is_some() {
+                "Start: design the hairline  [Enter]"
+            } else {
+                "Start practice  [Enter]"
+            };
+            if c.button(egui::RichText::new(start_label).size(18.0)).clicked() {
                 start = true;
             }
         }
