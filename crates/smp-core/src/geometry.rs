@@ -469,6 +469,27 @@ impl PolygonIndex {
         }
     }
 
+    /// Whether `p` lies within `r_mm` of an edge, as [`Polygon::is_near_edge`] says: only the
+    /// edges of the bands within `r_mm` of `p`'s height are looked at.
+    pub fn is_near_edge(&self, p: Point, r_mm: f64) -> bool {
+        let n = self.vertices.len();
+        let banded = n >= 3 && self.vertices.iter().all(|v| v.is_finite());
+        if !(banded && p.is_finite() && r_mm.is_finite()) {
+            return Polygon::new(self.vertices.clone()).is_near_edge(p, r_mm);
+        }
+        let count = self.bands.len();
+        let band_of = |y: f64| {
+            (((y - self.bounds.min.y_mm) / self.band_mm).floor().max(0.0) as usize).min(count - 1)
+        };
+        let r2 = r_mm * r_mm;
+        let (first, last) = (band_of(p.y_mm - r_mm), band_of(p.y_mm + r_mm));
+        self.bands[first..=last].iter().flatten().any(|&i| {
+            let i = i as usize;
+            let (a, b) = (self.vertices[i], self.vertices[(i + 1) % n]);
+            distance_sq_to_segment(p, a, b) < r2
+        })
+    }
+
     /// Whether `p` lies inside (even-odd rule), as [`Polygon::contains`] says.
     pub fn contains(&self, p: Point) -> bool {
         let n = self.vertices.len();
@@ -689,8 +710,22 @@ mod tests {
                 Point::new(s.range(0.0, 100.0), s.range(0.0, 100.0))
             };
             assert_eq!(index.contains(p), star.contains(p), "{p:?}");
+            for r in [0.05, 0.5, 3.0, 30.0] {
+                assert_eq!(
+                    index.is_near_edge(p, r),
+                    star.is_near_edge(p, r),
+                    "{p:?} within {r}"
+                );
+            }
         }
         assert!(!PolygonIndex::new(&Polygon::default()).contains(Point::new(0.0, 0.0)));
+        // Too few vertices to band: answered as the polygon would.
+        let segment = Polygon::new(vec![Point::new(0.0, 0.0), Point::new(10.0, 0.0)]);
+        let p = Point::new(5.0, 0.5);
+        assert_eq!(
+            PolygonIndex::new(&segment).is_near_edge(p, 1.0),
+            segment.is_near_edge(p, 1.0)
+        );
     }
 
     #[test]

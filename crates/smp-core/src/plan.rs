@@ -531,6 +531,13 @@ impl ZoneIndex {
     pub fn zone_at(&self, p: Point) -> Option<usize> {
         self.zones.iter().position(|z| z.contains(p))
     }
+
+    /// Whether `p` lies within `r_mm` of zone `zone`'s edge (false for no such zone).
+    pub fn is_near_edge(&self, zone: usize, p: Point, r_mm: f64) -> bool {
+        self.zones
+            .get(zone)
+            .is_some_and(|z| z.is_near_edge(p, r_mm))
+    }
 }
 
 impl ReferencePlan {

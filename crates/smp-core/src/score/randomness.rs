@@ -148,8 +148,9 @@ pub(super) fn judge(f: &Facts) -> Judged {
         let (_, d) = nearest[k]?;
         let lambda = lambda_worked * lambda_plan[k] / mean_plan.max(1e-12);
         let expected = 0.5 / lambda.sqrt();
-        let zone = f.placement[i].zone.map(|z| &plan.zones[z]);
-        let near_zone_edge = zone.is_some_and(|z| z.outline.is_near_edge(p, 2.0 * expected));
+        let near_zone_edge = f.placement[i]
+            .zone
+            .is_some_and(|z| f.zones.is_near_edge(z, p, 2.0 * expected));
         let c = cell_of(p);
         let (cx, cy) = ((c % cols) as isize, (c / cols) as isize);
         let near_work_edge =
