@@ -197,7 +197,9 @@ fn the_marker_draws_on_the_head_the_tape_measures_and_the_tattooing_follows_the_
 
 #[test]
 fn a_line_that_cannot_be_judged_does_not_end_the_design_and_esc_with_nothing_drawn_leaves() {
-    let dir = temp_dir("design-step-refused");
+    // A first run: the data folder does not exist yet.
+    let dir = temp_dir("design-step-refused").join("first-run");
+    assert!(!dir.exists());
     let level = Level::find("design-mature", None).unwrap();
     let head = level.plan.head().unwrap();
     let mut app = with_mouse(&dir);

@@ -270,8 +270,12 @@ impl DesignDraft {
         usable.then_some(draft)
     }
 
-    /// Writes the draft (a temporary file, then renamed over the old one).
+    /// Writes the draft (a temporary file, then renamed over the old one), making its folder
+    /// on a first run.
     pub fn write(&self, path: &Path) -> Result<(), files::FileError> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         let text = ron::ser::to_string(self).unwrap_or_default();
         files::write_atomically(path, text.as_bytes())
     }

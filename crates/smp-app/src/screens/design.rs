@@ -244,9 +244,11 @@ fn design_panel(
     let just_asked = leaving.0 && !*asked_before;
     *asked_before = leaving.0;
     if leaving.0 {
+        let n = marker.strokes.len() + marker.undone.len();
         let lines = [format!(
-            "Leaving discards the {} strokes of this design (Keep designing keeps them; so does closing the trainer: they come back next time).",
-            marker.strokes.len() + marker.undone.len()
+            "Leaving discards the {n} stroke{} of this design. Keep designing keeps {}; so does closing the trainer: the design comes back next time.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
         )];
         match confirm(
             root.ctx(),
