@@ -192,7 +192,7 @@ fn the_marker_draws_on_the_head_the_tape_measures_and_the_tattooing_follows_the_
     );
     assert!(p.live.is_some(), "the session begins");
     // The attempt's own autosave keeps the design from now on: the draft is gone.
-    assert!(!dir.join("design-draft.ron").exists());
+    assert!(!dir.join("design-draft-design-young.ron").exists());
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn a_line_that_cannot_be_judged_does_not_end_the_design_and_esc_with_nothing_dra
 
     // The window closed now: the strokes are not lost. The same trainee on the same level
     // finds them again.
-    let draft = dir.join("design-draft.ron");
+    let draft = dir.join("design-draft-design-mature.ron");
     assert!(draft.exists(), "the design in progress is kept on disk");
     let mut app = with_mouse(&dir);
     app.insert_resource(pointing.clone());
@@ -257,6 +257,30 @@ fn a_line_that_cannot_be_judged_does_not_end_the_design_and_esc_with_nothing_dra
     assert_eq!(back.len(), 1);
     assert!(back[0].iter().zip(&left).all(|(a, b)| a.distance(*b) < 0.2));
     assert_eq!(back[0].len(), left.len());
+
+    // A draft that is not a draft (a hostile or broken file) is not used and not lost: it is
+    // kept aside, and the trainee told where.
+    std::fs::write(
+        &draft,
+        "(level_hash: \"x\", trainee: 12, strokes: [[(1.0, nan)]])",
+    )
+    .unwrap();
+    let mut app = with_mouse(&dir);
+    app.insert_resource(pointing.clone());
+    start(&mut app, &level, true);
+    assert!(marker(&app).strokes.is_empty());
+    let notice = app.world().resource::<smp_app::notice::Notice>();
+    let text = notice.text.clone().unwrap_or_default();
+    assert!(
+        text.contains("not used") && text.contains("design-draft-design-mature.ron"),
+        "{text}"
+    );
+    assert!(text.contains(":1:"), "located: {text}");
+    assert!(!draft.exists());
+    assert!(
+        dir.join("design-draft-design-mature.ron.unreadable")
+            .exists()
+    );
 
     // Another trainee's folder holds no draft: an empty design, and Esc leaves at once.
     let fresh = temp_dir("design-step-empty");

@@ -247,27 +247,63 @@ pub struct DesignDraft {
 }
 
 impl DesignDraft {
-    /// Where the draft is kept: beside the autosave.
-    pub fn path(autosave: &Autosave) -> PathBuf {
-        autosave.path.with_file_name("design-draft.ron")
+    /// Where the draft for the level `level_id` is kept: beside the autosave, one per level (a
+    /// level id is letters, digits and dashes, never a path).
+    pub fn path(autosave: &Autosave, level_id: &str) -> PathBuf {
+        let id = if smp_core::plan::is_valid_level_id(level_id) {
+            level_id
+        } else {
+            "level"
+        };
+        autosave
+            .path
+            .with_file_name(format!("design-draft-{id}.ron"))
     }
 
-    /// The draft at `path` if it is for this level and trainee and holds a usable drawing.
-    /// An unreadable draft is left on disk for the trainee (it is theirs) and not used.
-    pub fn read(path: &Path, level_hash: &str, trainee: &str) -> Option<DesignDraft> {
-        let text = files::read_bounded(path, files::FileKind::Autosave).ok()?;
-        let draft: DesignDraft = files::parse_ron(path, &text).ok()?;
+    /// The draft at `path` if there is one for this level file and trainee (`Ok(None)` without
+    /// a draft). A draft that cannot be read, holds places no design may have, or belongs to
+    /// another trainee or an earlier version of the level file is an error saying so; it is not
+    /// used.
+    pub fn read(
+        path: &Path,
+        level_hash: &str,
+        trainee: &str,
+    ) -> Result<Option<DesignDraft>, String> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text =
+            files::read_bounded(path, files::FileKind::Autosave).map_err(|e| e.to_string())?;
+        let draft: DesignDraft = files::parse_ron(path, &text).map_err(|e| e.to_string())?;
+        if draft.level_hash != level_hash {
+            return Err(format!(
+                "{}: drawn on another version of this level file",
+                path.display()
+            ));
+        }
+        if draft.trainee != trainee {
+            return Err(format!(
+                "{}: drawn by {}",
+                path.display(),
+                smp_core::text::for_terminal(&draft.trainee)
+            ));
+        }
         let points: usize = draft.strokes.iter().map(Vec::len).sum();
-        let usable = draft.level_hash == level_hash
-            && draft.trainee == trainee
-            && draft.strokes.len() <= MAX_DESIGN_STROKES
+        let usable = draft.strokes.len() <= MAX_DESIGN_STROKES
             && points <= MAX_DESIGN_POINTS
             && draft.strokes.iter().flatten().all(|p| {
                 p.is_finite()
                     && (0.0..=MAX_DESIGN_MM).contains(&p.x_mm)
                     && (0.0..=MAX_DESIGN_MM).contains(&p.y_mm)
             });
-        usable.then_some(draft)
+        if usable {
+            Ok(Some(draft))
+        } else {
+            Err(format!(
+                "{}: more strokes or places than a design may hold, or a place off the map",
+                path.display()
+            ))
+        }
     }
 
     /// Writes the draft (a temporary file, then renamed over the old one), making its folder
@@ -281,9 +317,10 @@ impl DesignDraft {
     }
 }
 
-/// Removes the design draft (the design is done, or discarded by the trainee's choice).
-pub fn discard_draft(autosave: &Autosave) {
-    let _ = std::fs::remove_file(DesignDraft::path(autosave));
+/// Removes the design draft of the level `level_id` (the design is done, or discarded by the
+/// trainee's choice).
+pub fn discard_draft(autosave: &Autosave, level_id: &str) {
+    let _ = std::fs::remove_file(DesignDraft::path(autosave, level_id));
 }
 
 fn fresh_marker(
@@ -294,18 +331,32 @@ fn fresh_marker(
     mut notice: ResMut<Notice>,
 ) {
     let mut marker = Marker::default();
-    if let (Some(p), Some(autosave)) = (practice, autosave)
-        && let Some(draft) = DesignDraft::read(
-            &DesignDraft::path(&autosave),
-            &p.level.hash,
-            &p.attempt.trainee,
-        )
-    {
-        marker.strokes = draft.strokes;
-        notice.show(format!(
-            "Your design in progress is back: {} strokes (Ctrl+Z takes them back one by one).",
-            marker.strokes.len()
-        ));
+    if let (Some(p), Some(autosave)) = (practice, autosave) {
+        let path = DesignDraft::path(&autosave, &p.level.plan.id);
+        match DesignDraft::read(&path, &p.level.hash, &p.attempt.trainee) {
+            Ok(Some(draft)) => {
+                marker.strokes = draft.strokes;
+                let n = marker.strokes.len();
+                notice.show(format!(
+                    "Your design in progress is back: {n} stroke{} (Ctrl+Z takes them back one by one).",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            Ok(None) => {}
+            Err(why) => {
+                // Kept aside, not overwritten: the first stroke would replace it otherwise.
+                let aside = path.with_extension("ron.unreadable");
+                let kept = std::fs::rename(&path, &aside).is_ok();
+                notice.show(format!(
+                    "A design in progress is not used ({why}); {}",
+                    if kept {
+                        format!("it is kept as {}", aside.display())
+                    } else {
+                        "it is left where it is".to_string()
+                    }
+                ));
+            }
+        }
     }
     commands.insert_resource(marker);
     leaving.0 = false;
@@ -331,7 +382,7 @@ fn keep_draft(
         trainee: p.attempt.trainee.clone(),
         strokes: marker.strokes.clone(),
     };
-    if let Err(e) = draft.write(&DesignDraft::path(&autosave)) {
+    if let Err(e) = draft.write(&DesignDraft::path(&autosave, &p.level.plan.id)) {
         notice.show(format!("Could not keep the design in progress: {e}"));
     }
 }
@@ -340,7 +391,7 @@ fn keep_draft(
 fn leave_key(
     keys: Res<ButtonInput<KeyCode>>,
     marker: Option<Res<Marker>>,
-    autosave: Option<Res<Autosave>>,
+    (autosave, practice): (Option<Res<Autosave>>, Option<Res<Practice>>),
     mut leaving: ResMut<LeavingDesign>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -348,8 +399,8 @@ fn leave_key(
         return;
     }
     if marker.is_none_or(|m| m.strokes.is_empty() && m.undone.is_empty()) {
-        if let Some(autosave) = autosave {
-            discard_draft(&autosave);
+        if let (Some(autosave), Some(p)) = (autosave, practice) {
+            discard_draft(&autosave, &p.level.plan.id);
         }
         next.set(Screen::Title);
     } else {
@@ -436,7 +487,7 @@ fn finish_design(
             practice.set_design(drawing);
             // From here the attempt's autosave keeps the design.
             if let Some(autosave) = autosave {
-                discard_draft(&autosave);
+                discard_draft(&autosave, &practice.level.plan.id);
             }
             next.set(Screen::Practice);
         }

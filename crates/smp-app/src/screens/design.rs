@@ -206,7 +206,7 @@ fn design_panel(
             if g.button("Back to the curriculum  [Esc]").clicked() {
                 if marker.strokes.is_empty() && marker.undone.is_empty() {
                     if let Some(autosave) = &autosave {
-                        crate::design_step::discard_draft(autosave);
+                        crate::design_step::discard_draft(autosave, &practice.level.plan.id);
                     }
                     next.set(Screen::Title);
                 } else {
@@ -264,7 +264,7 @@ fn design_panel(
             Some(Choice::Lose) => {
                 leaving.0 = false;
                 if let Some(autosave) = &autosave {
-                    crate::design_step::discard_draft(autosave);
+                    crate::design_step::discard_draft(autosave, &practice.level.plan.id);
                 }
                 next.set(Screen::Title);
             }
