@@ -138,9 +138,6 @@ pub struct DesignTargets {
     /// The least waviness that reads natural, mm: how far the line strays, root mean square,
     /// from the smooth curve through it seen from the front. A perfect curve looks drawn.
     pub min_wave_mm: f64,
-    /// How far the lateral anterior point (where the line, seen from the front, turns from its
-    /// rounded middle to the hollow toward the temple) may lie from the mid-pupil line, mm.
-    pub max_lateral_offset_mm: f64,
 }
 
 impl Default for DesignTargets {
@@ -153,7 +150,6 @@ impl Default for DesignTargets {
             weight: 2.0,
             band_mm: 25.0,
             min_wave_mm: 0.3,
-            max_lateral_offset_mm: 10.0,
         }
     }
 }
@@ -171,7 +167,6 @@ impl DesignTargets {
             self.weight,
             self.band_mm,
             self.min_wave_mm,
-            self.max_lateral_offset_mm,
         ]
         .iter()
         .all(|v| v.is_finite());
@@ -200,9 +195,6 @@ impl DesignTargets {
         }
         if !(0.0..=5.0).contains(&self.min_wave_mm) {
             return Some("design: min_wave_mm must be 0–5".into());
-        }
-        if !(2.0..=40.0).contains(&self.max_lateral_offset_mm) {
-            return Some("design: max_lateral_offset_mm must be 2–40".into());
         }
         None
     }
@@ -240,38 +232,6 @@ pub struct DesignMeasures {
     /// The line's waviness seen from the front: the root mean square of its distance (up and
     /// down) from the quartic through it by least squares, mm.
     pub wave_mm: f64,
-    /// The lateral anterior points, the client's left side then the right: where the smooth
-    /// curve through the line, seen from the front, turns from convex to concave (`None` where it
-    /// does not on that side).
-    pub lateral: [Option<LateralPoint>; 2],
-}
-
-/// A lateral anterior point of a design.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LateralPoint {
-    /// How far it lies from the mid-pupil line on its side, mm across the face (positive: toward
-    /// the temple).
-    pub off_pupil_mm: f64,
-    /// The line's place there (map mm).
-    pub at: Point,
-}
-
-/// A side of the face.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// The client's left (−x in the head's frame).
-    Left,
-    /// The client's right.
-    Right,
-}
-
-impl std::fmt::Display for Side {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Side::Left => "left",
-            Side::Right => "right",
-        })
-    }
 }
 
 /// A rule a design breaks, with its figures.
@@ -336,30 +296,6 @@ pub enum DesignFault {
         wave_mm: f64,
         /// Required, mm.
         min_mm: f64,
-    },
-    /// On one side the line never turns from its rounded middle to the hollow toward the temple.
-    #[error(
-        "no lateral anterior point on the client's {side}: seen from the front the line never turns from its rounded middle to the hollow toward the temple (a natural line turns near the mid-pupil line)"
-    )]
-    NoLateralPoint {
-        /// Which side.
-        side: Side,
-    },
-    /// A lateral anterior point lies far from the mid-pupil line.
-    #[error(
-        "lateral anterior point on the client's {side} {off:.0} mm {toward} of the mid-pupil line (within {max_mm:.0} mm reads natural)",
-        off = off_pupil_mm.abs(),
-        toward = if *off_pupil_mm > 0.0 { "outside" } else { "inside" }
-    )]
-    LateralPoint {
-        /// Which side.
-        side: Side,
-        /// Its distance from the mid-pupil line, mm (positive: toward the temple).
-        off_pupil_mm: f64,
-        /// Allowed, mm.
-        max_mm: f64,
-        /// Where (map mm).
-        at: Point,
     },
     /// The mid-frontal point lies on the forehead's vertical plane.
     #[error(
@@ -456,9 +392,8 @@ pub fn rule_lines(head: &Head) -> Vec<Vec<Point>> {
 }
 
 /// How a trained artist designs for `targets` on `head`, with a hand's imprecision (seeded by
-/// `seed`): the mid-frontal point near the middle of the band, a bell that turns at the mid-pupil
-/// lines and falls about 18 mm to the temples, with a gentle wave, the two sides drawn as two
-/// strokes that meet in the middle.
+/// `seed`): the mid-frontal point near the middle of the band, a bell that falls about 18 mm to
+/// the temples with a gentle wave, the two sides drawn as two strokes that meet in the middle.
 pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<DesignDrawing> {
     let mut hand = crate::rng::Stream::new(seed, crate::rng::Purpose::Design, 0);
     let (lo, hi) = targets.mfp_height_mm;
@@ -468,17 +403,8 @@ pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<
     let phase = hand.range(0.0, std::f64::consts::TAU);
     // A hand's side-to-side error: well inside what reads as symmetric.
     let lean = 0.2 * hand.normal().clamp(-2.0, 2.0) / 54.0;
-    // A bell: rounded over the middle, turning hollow at the mid-pupil lines (the lateral
-    // anterior points), about 18 mm lower at the ends.
-    let pupil = head
-        .landmark_3d(Landmark::PupilRight)
-        .map_or(32.0, |p| p.x.abs());
-    let sigma = pupil * hand.range(0.95, 1.05);
-    let depth = hand.range(17.0, 19.0) / (1.0 - (-(54.0f64.powi(2)) / (2.0 * sigma * sigma)).exp());
     let line = drawn_from_front(head, height, 54.0, |x| {
-        depth * (1.0 - (-(x * x) / (2.0 * sigma * sigma)).exp())
-            - wave * ((x.abs() * period + phase).cos() - phase.cos())
-            + lean * x
+        0.006 * x * x - wave * ((x.abs() * period + phase).cos() - phase.cos()) + lean * x
     })?;
     let middle = line.vertices.len() / 2;
     Some(DesignDrawing {
@@ -589,22 +515,17 @@ pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFau
         }
     }
     let longest_straight_mm = longest_straight(head, &points);
-    let seen: Vec<(f64, f64, Point)> = points
+    let seen: Vec<(f64, f64)> = points
         .iter()
-        .filter_map(|&p| head.point_at(p).map(|v| (v.x, v.z, p)))
+        .filter_map(|&p| head.point_at(p).map(|v| (v.x, v.z)))
         .collect();
-    let xz: Vec<(f64, f64)> = seen.iter().map(|&(x, z, _)| (x, z)).collect();
-    let curve = smooth_curve(&xz);
-    let pupils = [Landmark::PupilLeft, Landmark::PupilRight]
-        .map(|l| head.landmark_3d(l).map(|p| p.x.abs()).unwrap_or(32.0));
     Ok(DesignMeasures {
         mfp,
         mfp_height_mm,
         asymmetry_mm: asymmetry,
         longest_straight_mm,
         mfp_tilt_deg,
-        wave_mm: curve.map_or(0.0, |c| residual(&xz, &c)),
-        lateral: curve.map_or([None, None], |c| lateral_points(&c, &seen, pupils)),
+        wave_mm: waviness(&seen),
     })
 }
 
@@ -646,13 +567,18 @@ fn longest_straight(head: &Head, points: &[Point]) -> (f64, Point) {
     best
 }
 
-/// Coefficients of the quartic z(u), u = x / 50 mm, fitted to the points `(x, z)` (mm, seen
-/// from the front) by least squares; `None` for fewer than six points or a degenerate fit.
-fn smooth_curve(seen: &[(f64, f64)]) -> Option<[f64; 5]> {
+/// How far the points `(x, z)` (mm, seen from the front) stray from the quartic z(x) fitted to
+/// them by least squares: the root mean square of the residuals, mm (0 for fewer than six).
+fn waviness(seen: &[(f64, f64)]) -> f64 {
     const TERMS: usize = 5;
     if seen.len() <= TERMS {
-        return None;
+        return 0.0;
     }
+    // x in tenths of a decimetre keeps the normal equations well conditioned.
+    let powers = |x: f64| {
+        let u = x / 50.0;
+        [1.0, u, u * u, u * u * u, u * u * u * u]
+    };
     let mut a = [[0.0f64; TERMS + 1]; TERMS];
     for &(x, z) in seen {
         let p = powers(x);
@@ -670,13 +596,12 @@ fn smooth_curve(seen: &[(f64, f64)]) -> Option<[f64; 5]> {
             .unwrap_or(col);
         a.swap(col, pivot);
         if a[col][col].abs() < 1e-12 {
-            return None;
+            return 0.0;
         }
-        let pivot_row = a[col];
-        for below in a.iter_mut().skip(col + 1) {
-            let f = below[col] / pivot_row[col];
-            for (cell, p) in below.iter_mut().zip(pivot_row).skip(col) {
-                *cell -= f * p;
+        for row in col + 1..TERMS {
+            let f = a[row][col] / a[col][col];
+            for k in col..=TERMS {
+                a[row][k] -= f * a[col][k];
             }
         }
     }
@@ -685,88 +610,14 @@ fn smooth_curve(seen: &[(f64, f64)]) -> Option<[f64; 5]> {
         let tail: f64 = (row + 1..TERMS).map(|k| a[row][k] * c[k]).sum();
         c[row] = (a[row][TERMS] - tail) / a[row][row];
     }
-    c.iter().all(|v| v.is_finite()).then_some(c)
-}
-
-/// 1, u, u², u³, u⁴ for u = x / 50 mm (the scale keeps the normal equations well conditioned).
-fn powers(x: f64) -> [f64; 5] {
-    let u = x / 50.0;
-    [1.0, u, u * u, u * u * u, u * u * u * u]
-}
-
-/// The root mean square of the points' distances (up and down) from the curve `c`, mm.
-fn residual(seen: &[(f64, f64)], c: &[f64; 5]) -> f64 {
     let squares: f64 = seen
         .iter()
         .map(|&(x, z)| {
-            let fit: f64 = powers(x).iter().zip(c).map(|(p, c)| p * c).sum();
+            let fit: f64 = powers(x).iter().zip(&c).map(|(p, c)| p * c).sum();
             (z - fit).powi(2)
         })
         .sum();
-    (squares / seen.len().max(1) as f64).sqrt()
-}
-
-/// Where the curve `c` turns from convex (around the middle) to concave (toward the temples)
-/// on each side of the face, within the line's reach, as [`LateralPoint`]s measured from the
-/// mid-pupil lines `pupils_mm` (their distances from the midline, left then right).
-fn lateral_points(
-    c: &[f64; 5],
-    seen: &[(f64, f64, Point)],
-    pupils_mm: [f64; 2],
-) -> [Option<LateralPoint>; 2] {
-    // z''(u) ∝ 12 c₄ u² + 6 c₃ u + 2 c₂ (per u², u = x / 50).
-    let bend = |x: f64| {
-        let u = x / 50.0;
-        12.0 * c[4] * u * u + 6.0 * c[3] * u + 2.0 * c[2]
-    };
-    let (qa, qb, qc) = (12.0 * c[4], 6.0 * c[3], 2.0 * c[2]);
-    let mut roots = Vec::new();
-    if qa.abs() > 1e-12 {
-        let disc = qb * qb - 4.0 * qa * qc;
-        if disc >= 0.0 {
-            let r = disc.sqrt();
-            roots.push(50.0 * (-qb - r) / (2.0 * qa));
-            roots.push(50.0 * (-qb + r) / (2.0 * qa));
-        }
-    } else if qb.abs() > 1e-12 {
-        roots.push(50.0 * -qc / qb);
-    }
-    let (lo, hi) = seen
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(x, ..)| {
-            (lo.min(x), hi.max(x))
-        });
-    let place_near = |x: f64| {
-        seen.iter()
-            .min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs()))
-            .map(|&(.., p)| p)
-            .unwrap_or_default()
-    };
-    let mut out = [None, None];
-    for x in roots
-        .into_iter()
-        .filter(|x| x.is_finite() && *x > lo && *x < hi)
-    {
-        // Convex (z'' < 0) on the midline's side, concave outside.
-        let (inner, outer) = if x < 0.0 {
-            (x + 0.5, x - 0.5)
-        } else {
-            (x - 0.5, x + 0.5)
-        };
-        if !(bend(inner) < 0.0 && bend(outer) > 0.0) {
-            continue;
-        }
-        let side = usize::from(x > 0.0);
-        let point = LateralPoint {
-            off_pupil_mm: x.abs() - pupils_mm[side],
-            at: place_near(x),
-        };
-        // The one nearest the mid-pupil line, if the curve turns twice on a side.
-        if out[side].is_none_or(|o: LateralPoint| point.off_pupil_mm.abs() < o.off_pupil_mm.abs()) {
-            out[side] = Some(point);
-        }
-    }
-    out
+    (squares / seen.len() as f64).sqrt()
 }
 
 /// The rules `measures` break against `targets`, in the order the rules are listed.
@@ -803,20 +654,6 @@ pub fn faults(measures: &DesignMeasures, targets: &DesignTargets) -> Vec<DesignF
             wave_mm: measures.wave_mm,
             min_mm: targets.min_wave_mm,
         });
-    }
-    for (side, lateral) in [Side::Left, Side::Right].into_iter().zip(measures.lateral) {
-        match lateral {
-            None => out.push(DesignFault::NoLateralPoint { side }),
-            Some(l) if l.off_pupil_mm.abs() > targets.max_lateral_offset_mm => {
-                out.push(DesignFault::LateralPoint {
-                    side,
-                    off_pupil_mm: l.off_pupil_mm,
-                    max_mm: targets.max_lateral_offset_mm,
-                    at: l.at,
-                });
-            }
-            Some(_) => {}
-        }
     }
     if measures.longest_straight_mm.0 > targets.max_straight_mm {
         out.push(DesignFault::Straight {

@@ -166,16 +166,6 @@ fn design_panel(
                         "It waves {:.2} mm about a smooth curve",
                         m.wave_mm
                     ));
-                    let turn = |l: Option<smp_core::design::LateralPoint>| {
-                        l.map_or("never".to_string(), |l| {
-                            format!("{:+.0} mm", l.off_pupil_mm)
-                        })
-                    };
-                    g.label(format!(
-                        "It turns toward the temples {} (left) and {} (right) from the mid-pupil lines",
-                        turn(m.lateral[0]),
-                        turn(m.lateral[1])
-                    ));
                     g.label(format!(
                         "The skin there tilts {:.0}° up from the forehead's plane",
                         m.mfp_tilt_deg

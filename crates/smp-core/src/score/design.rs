@@ -17,10 +17,6 @@ const PER_MM_STRAIGHT: f64 = 1.5;
 /// Points lost per mm of waviness short of the least asked (a perfect curve at the default
 /// 0.3 mm leaves 55).
 const PER_MM_TOO_REGULAR: f64 = 150.0;
-/// Points lost on a side whose line never turns toward the temple.
-const NO_LATERAL_POINT: f64 = 30.0;
-/// Points lost per mm a lateral anterior point lies beyond the allowance from the mid-pupil line.
-const PER_MM_LATERAL: f64 = 3.0;
 /// Points lost per degree the mid-frontal point's skin tilts less than asked.
 const PER_DEG_ON_FOREHEAD: f64 = 4.0;
 
@@ -39,12 +35,6 @@ fn left_of(fault: &DesignFault) -> f64 {
             length_mm, max_mm, ..
         } => PER_MM_STRAIGHT * (length_mm - max_mm),
         DesignFault::TooRegular { wave_mm, min_mm } => PER_MM_TOO_REGULAR * (min_mm - wave_mm),
-        DesignFault::NoLateralPoint { .. } => NO_LATERAL_POINT,
-        DesignFault::LateralPoint {
-            off_pupil_mm,
-            max_mm,
-            ..
-        } => PER_MM_LATERAL * (off_pupil_mm.abs() - max_mm),
         DesignFault::OnForeheadPlane { tilt_deg, min_deg } => {
             PER_DEG_ON_FOREHEAD * (min_deg - tilt_deg)
         }
@@ -66,11 +56,8 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
     };
     let broken = faults(&measures, targets);
     let (lo, hi) = targets.mfp_height_mm;
-    let lateral = |l: Option<crate::design::LateralPoint>| {
-        l.map_or("none".to_string(), |l| format!("{:+.0} mm", l.off_pupil_mm))
-    };
     let figures = format!(
-        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), waving {:.2} mm (at least {:.1}), lateral anterior points {} and {} from the mid-pupil lines (within {:.0}), skin tilting {:.0}° there (at least {:.0}°)",
+        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), waving {:.2} mm (at least {:.1}), skin tilting {:.0}° there (at least {:.0}°)",
         measures.mfp_height_mm,
         measures.asymmetry_mm.0,
         targets.max_asymmetry_mm,
@@ -78,9 +65,6 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
         targets.max_straight_mm,
         measures.wave_mm,
         targets.min_wave_mm,
-        lateral(measures.lateral[0]),
-        lateral(measures.lateral[1]),
-        targets.max_lateral_offset_mm,
         measures.mfp_tilt_deg,
         targets.min_mfp_tilt_deg
     );
@@ -95,9 +79,7 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
         .iter()
         .map(|f| {
             let at = match f {
-                DesignFault::Lopsided { at, .. }
-                | DesignFault::Straight { at, .. }
-                | DesignFault::LateralPoint { at, .. } => *at,
+                DesignFault::Lopsided { at, .. } | DesignFault::Straight { at, .. } => *at,
                 _ => measures.mfp,
             };
             Place {
