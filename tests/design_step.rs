@@ -6,8 +6,7 @@
 use std::sync::Arc;
 
 use smp_app::Screen;
-use smp_app::bevy::input::ButtonState;
-use smp_app::bevy::input::keyboard::{Key, KeyboardInput};
+use smp_app::bevy::input::keyboard::Key;
 use smp_app::bevy::prelude::*;
 use smp_app::bevy::window::WindowEvent;
 use smp_app::design_step::{Marker, MarkerTool};
@@ -18,7 +17,7 @@ use smp_core::Level;
 use smp_core::geometry::Point;
 use smp_core::surface::{Head, Landmark};
 
-use crate::instrument::{button, moved, start, with_mouse};
+use crate::instrument::{button, key_event, moved, start, with_mouse};
 use crate::support::temp_dir;
 
 /// The window the head is seen in, logical px.
@@ -35,18 +34,9 @@ fn events(app: &mut App, events: &[WindowEvent]) {
 }
 
 fn key(app: &mut App, code: KeyCode, pressed: bool) {
-    app.world_mut().write_message(KeyboardInput {
-        key_code: code,
-        logical_key: Key::Unidentified(smp_app::bevy::input::keyboard::NativeKey::Unidentified),
-        state: if pressed {
-            ButtonState::Pressed
-        } else {
-            ButtonState::Released
-        },
-        text: None,
-        repeat: false,
-        window: Entity::PLACEHOLDER,
-    });
+    let logical = Key::Unidentified(smp_app::bevy::input::keyboard::NativeKey::Unidentified);
+    app.world_mut()
+        .write_message(key_event(code, logical, pressed));
     app.update();
 }
 

@@ -59,6 +59,22 @@ pub(crate) fn moved(x: f32, y: f32) -> WindowEvent {
     })
 }
 
+/// A key pressed or released, as the window delivers it.
+pub(crate) fn key_event(key_code: KeyCode, logical_key: Key, pressed: bool) -> KeyboardInput {
+    KeyboardInput {
+        key_code,
+        logical_key,
+        state: if pressed {
+            ButtonState::Pressed
+        } else {
+            ButtonState::Released
+        },
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    }
+}
+
 pub(crate) fn button(pressed: bool) -> WindowEvent {
     WindowEvent::MouseButtonInput(MouseButtonInput {
         button: MouseButton::Left,
@@ -180,18 +196,11 @@ fn keys_typed_into_a_field_and_the_wheel_over_a_panel_leave_the_pressure_alone()
     let hand = |app: &App| app.world().resource::<HandPressure>().0;
     // "]" as the window delivers it.
     let key = |app: &mut App, pressed: bool| {
-        app.world_mut().write_message(KeyboardInput {
-            key_code: KeyCode::BracketRight,
-            logical_key: Key::Character("]".into()),
-            state: if pressed {
-                ButtonState::Pressed
-            } else {
-                ButtonState::Released
-            },
-            text: None,
-            repeat: false,
-            window: Entity::PLACEHOLDER,
-        });
+        app.world_mut().write_message(key_event(
+            KeyCode::BracketRight,
+            Key::Character("]".into()),
+            pressed,
+        ));
         app.update();
     };
     let initial = hand(&app);

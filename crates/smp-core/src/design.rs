@@ -598,10 +598,11 @@ fn waviness(seen: &[(f64, f64)]) -> f64 {
         if a[col][col].abs() < 1e-12 {
             return 0.0;
         }
-        for row in col + 1..TERMS {
-            let f = a[row][col] / a[col][col];
-            for k in col..=TERMS {
-                a[row][k] -= f * a[col][k];
+        let pivot_row = a[col];
+        for below in a.iter_mut().skip(col + 1) {
+            let f = below[col] / pivot_row[col];
+            for (cell, p) in below.iter_mut().zip(pivot_row).skip(col) {
+                *cell -= f * p;
             }
         }
     }

@@ -158,7 +158,7 @@ fn a_ruler_straight_line_looks_drawn() {
             DesignFault::TooRegular { .. },
             DesignFault::Straight { length_mm, .. },
         ] => {
-            assert!(*length_mm > 55.0, "{length_mm}")
+            assert!(*length_mm > 55.0, "{length_mm}");
         }
         other => panic!("{other:?}"),
     }
