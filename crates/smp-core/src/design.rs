@@ -391,6 +391,89 @@ pub fn rule_lines(head: &Head) -> Vec<Vec<Point>> {
     lines
 }
 
+/// The points of the measured method of hairline design (Garg & Garg, J Cutan Aesthet Surg
+/// 2017; `../shared/domain/smp-facts.md`) on a head, as map places, the client's left side
+/// first: B the mid-frontal point, E 80 mm along the skin horizontally from the glabella (near
+/// the outer canthus), C the frontotemporal points 80 mm along the skin horizontally from B, and
+/// D the temporal peaks on C–E, 50 mm from C.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MethodPoints {
+    /// B, the mid-frontal point.
+    pub mfp: Point,
+    /// E on each side.
+    pub lateral: [Point; 2],
+    /// C on each side.
+    pub frontotemporal: [Point; 2],
+    /// D on each side.
+    pub temporal_peak: [Point; 2],
+}
+
+/// The method's horizontal distances along the skin (glabella to E, B to C) and C to D, mm.
+const METHOD_MM: (f64, f64) = (80.0, 50.0);
+
+/// The place `mm` along the skin from the face's midline at height `z` (head frame), going round
+/// the head horizontally to the client's left (`side` −1) or right (+1); `None` off the map.
+fn round_the_head(head: &Head, z: f64, side: f64, mm: f64) -> Option<Point> {
+    let at = |deg: f64| {
+        let a = deg.to_radians();
+        let inward = Vec3::new(-side * a.sin(), -a.cos(), 0.0);
+        let place = head.locate(Vec3::new(0.0, 0.0, z) - inward * 1000.0, inward)?;
+        Some((place, head.point_at(place)?))
+    };
+    let (mut previous, mut walked) = (at(0.0)?, 0.0);
+    for k in 1..=240 {
+        let next = at(f64::from(k) * 0.5)?;
+        let step = (next.1 - previous.1).length();
+        if walked + step >= mm {
+            let t = if step > 0.0 {
+                (mm - walked) / step
+            } else {
+                0.0
+            };
+            return Some(previous.0.lerp(next.0, t));
+        }
+        walked += step;
+        previous = next;
+    }
+    None
+}
+
+/// The method's points on `head` for a mid-frontal point `height_mm` above the glabella along
+/// the skin; `None` on a head without a face or where a point falls off the map.
+pub fn method_points(head: &Head, height_mm: f64) -> Option<MethodPoints> {
+    let glabella = head.landmark_3d(Landmark::Glabella)?;
+    let top = z_at_height(head, height_mm)?;
+    let mfp = seen_from_front(head, 0.0, top)?;
+    let (across, down) = METHOD_MM;
+    let mut lateral = [Point::default(); 2];
+    let mut frontotemporal = [Point::default(); 2];
+    let mut temporal_peak = [Point::default(); 2];
+    for (i, side) in [-1.0, 1.0].into_iter().enumerate() {
+        let e = round_the_head(head, glabella.z, side, across)?;
+        let c = round_the_head(head, top, side, across)?;
+        // D: along C–E, where the skin lies 50 mm from C (straight through, within a fraction
+        // of a millimetre of along the skin at this curvature).
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        for _ in 0..40 {
+            let mid = 0.5 * (lo + hi);
+            if head.chord_mm(c, c.lerp(e, mid))? < down {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lateral[i] = e;
+        frontotemporal[i] = c;
+        temporal_peak[i] = c.lerp(e, 0.5 * (lo + hi));
+    }
+    Some(MethodPoints {
+        mfp,
+        lateral,
+        frontotemporal,
+        temporal_peak,
+    })
+}
+
 /// How a trained artist designs for `targets` on `head`, with a hand's imprecision (seeded by
 /// `seed`): the mid-frontal point near the middle of the band, a bell that falls about 18 mm to
 /// the temples with a gentle wave, the two sides drawn as two strokes that meet in the middle.

@@ -88,10 +88,18 @@ struct MarksOnHead {
     faced: bool,
     /// The edges of the client's remaining hair on the skin, once found.
     hair: Option<Vec<Vec<Vec3>>>,
+    /// The measured method's points (B, C, D, E) and its C–E lines on the skin, once found.
+    method: Option<(Vec<Vec3>, Vec<Vec<Vec3>>)>,
 }
 
 impl MarksOnHead {
-    fn follow(&mut self, marker: &Marker, head: &Head, hair: &[smp_core::skin::HairRegion]) {
+    fn follow(
+        &mut self,
+        marker: &Marker,
+        head: &Head,
+        hair: &[smp_core::skin::HairRegion],
+        mfp_height_mm: f64,
+    ) {
         self.hair.get_or_insert_with(|| {
             hair.iter()
                 .map(|h| {
@@ -135,6 +143,23 @@ impl MarksOnHead {
                 self.drawing_laid = line.len();
             }
         }
+        if marker.rules && self.method.is_none() {
+            let found = smp_core::design::method_points(head, mfp_height_mm);
+            self.method = Some(found.map_or_else(Default::default, |m| {
+                let mut points = vec![m.mfp];
+                points.extend(m.frontotemporal);
+                points.extend(m.temporal_peak);
+                points.extend(m.lateral);
+                let marks = points
+                    .iter()
+                    .filter_map(|&p| on_skin(head, p, 0.6))
+                    .collect();
+                let lines = (0..2)
+                    .map(|i| line_on_skin(head, &[m.frontotemporal[i], m.lateral[i]]))
+                    .collect();
+                (marks, lines)
+            }));
+        }
         if marker.rules || marker.guide {
             self.rules.get_or_insert_with(|| {
                 smp_core::design::rule_lines(head)
@@ -165,7 +190,14 @@ fn draw_marks(
     let Some(head) = practice.level.plan.head() else {
         return;
     };
-    marks.follow(&marker, &head, &practice.level.plan.skin.hair);
+    // The method's points for a mid-frontal point in the middle of this client's band.
+    let (lo, hi) = practice.level.plan.design.unwrap_or_default().mfp_height_mm;
+    marks.follow(
+        &marker,
+        &head,
+        &practice.level.plan.skin.hair,
+        0.5 * (lo + hi),
+    );
     for edge in marks.hair.iter().flatten() {
         gizmos.linestrip(edge.iter().copied(), HAIR_EDGE);
     }
@@ -185,6 +217,16 @@ fn draw_marks(
             if marker.rules || (marker.guide && i == 1) {
                 gizmos.linestrip(line.iter().copied(), RULE);
             }
+        }
+    }
+    if marker.rules
+        && let Some((points, lines)) = &marks.method
+    {
+        for p in points {
+            gizmos.sphere(Isometry3d::from_translation(*p), 1.0, RULE);
+        }
+        for line in lines {
+            gizmos.linestrip(line.iter().copied(), RULE.with_alpha(0.5));
         }
     }
     if let Some(tape) = &marker.tape {

@@ -48,7 +48,12 @@ fn design_panel(
         Option<Res<crate::head_view::PointerToHead>>,
         Option<Res<crate::autosave::Autosave>>,
     ),
-    (mut figures, mut pen, mut asked_before): (Local<LineFigures>, Local<PenHeight>, Local<bool>),
+    (mut figures, mut pen, mut asked_before, mut method): (
+        Local<LineFigures>,
+        Local<PenHeight>,
+        Local<bool>,
+        Local<Option<(String, Option<smp_core::design::MethodPoints>)>>,
+    ),
 ) -> Result {
     let (Some(practice), Some(mut marker)) = (practice, marker) else {
         return Ok(());
@@ -104,6 +109,11 @@ fn design_panel(
             });
             g.checkbox(&mut marker.guide, "Symmetry guide: midline and mirror  [G]");
             g.checkbox(&mut marker.rules, "Rule lines: glabella, canthi, pupils  [R]");
+            if marker.rules {
+                g.small(
+                    "With them the measured method's points (Garg): B the mid-frontal point in the middle of this client's band, E 80 mm round from the glabella, C the frontotemporal points 80 mm round from B, D the temporal peaks on C–E, 50 mm from C.",
+                );
+            }
             if !practice.level.plan.skin.hair.is_empty() {
                 g.small("Dark brown: the edge of the hair the client still has.");
             }
@@ -208,17 +218,25 @@ fn design_panel(
     // height at its mid-frontal point.
     if let Some(view) = &pointing {
         let painter = root.ctx().layer_painter(egui::LayerId::background());
-        let label = |at: Option<smp_core::geometry::Vec3>, text: String| {
+        // Figures above and right of their place; the method's letters below and left, so the
+        // two never overlap where the line's mid-frontal point is the method's B.
+        let place = |at: Option<smp_core::geometry::Vec3>, text: String, figure: bool| {
             if let Some(pos) = at.and_then(|p| view.window_pos(p)) {
+                let (offset, align) = if figure {
+                    (egui::vec2(8.0, -8.0), egui::Align2::LEFT_BOTTOM)
+                } else {
+                    (egui::vec2(-8.0, 8.0), egui::Align2::RIGHT_TOP)
+                };
                 painter.text(
-                    egui::pos2(pos.x + 8.0, pos.y - 8.0),
-                    egui::Align2::LEFT_BOTTOM,
+                    egui::pos2(pos.x, pos.y) + offset,
+                    align,
                     text,
                     egui::FontId::proportional(14.0),
                     egui::Color32::from_rgb(250, 240, 200),
                 );
             }
         };
+        let label = |at, text| place(at, text, true);
         if let Some(tape) = &marker.tape
             && let Some((mm, path)) = &tape.pulled
         {
@@ -226,6 +244,30 @@ fn design_panel(
         }
         if let Some(Ok(m)) = &figures.measured {
             label(head.point_at(m.mfp), format!("{:.0} mm", m.mfp_height_mm));
+        }
+        // The measured method's points, named as the method names them.
+        if marker.rules {
+            let (lo, hi) = targets.mfp_height_mm;
+            // Found once per level (a few hundred rays).
+            if method
+                .as_ref()
+                .is_none_or(|(hash, _)| *hash != practice.level.hash)
+            {
+                *method = Some((
+                    practice.level.hash.clone(),
+                    smp_core::design::method_points(&head, 0.5 * (lo + hi)),
+                ));
+            }
+            if let Some((_, Some(m))) = method.as_ref() {
+                let named = [("B", m.mfp)]
+                    .into_iter()
+                    .chain(m.frontotemporal.map(|p| ("C", p)))
+                    .chain(m.temporal_peak.map(|p| ("D", p)))
+                    .chain(m.lateral.map(|p| ("E", p)));
+                for (name, at) in named {
+                    place(head.point_at(at), name.to_string(), false);
+                }
+            }
         }
     }
     crate::camera::PanelsPx::set_right(&mut panels, side.response.rect.width());

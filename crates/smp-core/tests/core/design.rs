@@ -738,3 +738,38 @@ fn a_review_measures_the_work_against_the_band_behind_the_design() {
         "a planned cell ahead of the designed line"
     );
 }
+
+#[test]
+fn the_methods_points_lie_where_its_distances_put_them() {
+    let head = head();
+    let g = head.landmark_3d(Landmark::Glabella).unwrap();
+    let points = smp_core::design::method_points(&head, 80.0).unwrap();
+    let b = head.point_at(points.mfp).unwrap();
+    let mid = head.map_size_mm().0 / 2.0;
+    assert!((points.mfp.x_mm - mid).abs() < 1e-6, "B on the midline");
+    let along_b = head.along_skin_mm(head.landmark(Landmark::Glabella).unwrap(), points.mfp);
+    assert!((along_b.unwrap() - 80.0).abs() < 0.5, "{along_b:?}");
+    for side in 0..2 {
+        let (e, c, d) = (
+            head.point_at(points.lateral[side]).unwrap(),
+            head.point_at(points.frontotemporal[side]).unwrap(),
+            head.point_at(points.temporal_peak[side]).unwrap(),
+        );
+        // E at the glabella's height, C at B's: each in a horizontal plane.
+        assert!((e.z - g.z).abs() < 0.5, "{e:?}");
+        assert!((c.z - b.z).abs() < 0.5, "{c:?} vs {b:?}");
+        // 80 mm round the head is more than the shortest way over the skin, and not much more.
+        let bc = head
+            .along_skin_mm(points.mfp, points.frontotemporal[side])
+            .unwrap();
+        assert!((70.0..=80.0).contains(&bc), "B–C {bc}");
+        // E lies near the outer canthus, outside it; C to the side of the forehead; D between.
+        let canthus = head.landmark_3d(Landmark::OuterCanthusRight).unwrap().x;
+        assert!(e.x.abs() > canthus && e.x.abs() < canthus + 25.0, "{e:?}");
+        assert!((d - c).length() > 49.0 && (d - c).length() < 51.0);
+        assert!(d.z < c.z && d.z > e.z, "D between C and E: {d:?}");
+        // The left side mirrors the right (the shipped head is symmetric).
+        let other = head.point_at(points.frontotemporal[1 - side]).unwrap();
+        assert!((c.x + other.x).abs() < 0.5 && (c.z - other.z).abs() < 0.5);
+    }
+}
