@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use smp_core::design::{DesignDrawing, DesignFault, DesignMeasures};
 use smp_core::files;
 use smp_core::geometry::{Point, Vec3};
-use smp_core::limits::{MAX_DESIGN_MM, MAX_DESIGN_POINTS, MAX_DESIGN_STROKES};
+use smp_core::limits::MAX_DESIGN_MM;
 use smp_core::surface::{Head, Landmark};
 
 use crate::AppSystems;
@@ -288,14 +288,12 @@ impl DesignDraft {
                 smp_core::text::for_terminal(&draft.trainee)
             ));
         }
-        let points: usize = draft.strokes.iter().map(Vec::len).sum();
-        let usable = draft.strokes.len() <= MAX_DESIGN_STROKES
-            && points <= MAX_DESIGN_POINTS
-            && draft.strokes.iter().flatten().all(|p| {
-                p.is_finite()
-                    && (0.0..=MAX_DESIGN_MM).contains(&p.x_mm)
-                    && (0.0..=MAX_DESIGN_MM).contains(&p.y_mm)
-            });
+        let usable = smp_core::design::stroke_limits(&draft.strokes).is_none()
+            && draft
+                .strokes
+                .iter()
+                .flatten()
+                .all(|&p| smp_core::design::on_design_map(p, MAX_DESIGN_MM));
         if usable {
             Ok(Some(draft))
         } else {

@@ -77,17 +77,8 @@ impl DesignDrawing {
     /// points, a hairline of fewer than two points, or a place that is not a finite number within
     /// `bound_mm` of the map's origin.
     pub fn problem(&self, bound_mm: f64) -> Option<String> {
-        if self.strokes.len() > MAX_DESIGN_STROKES {
-            return Some(format!(
-                "{} marker strokes is more than the {MAX_DESIGN_STROKES} limit",
-                self.strokes.len()
-            ));
-        }
-        let points: usize = self.strokes.iter().map(Vec::len).sum();
-        if points > MAX_DESIGN_POINTS {
-            return Some(format!(
-                "{points} marker points is more than the {MAX_DESIGN_POINTS} limit"
-            ));
+        if let Some(p) = stroke_limits(&self.strokes) {
+            return Some(p);
         }
         let n = self.hairline.vertices.len();
         if !(2..=MAX_HAIRLINE_VERTICES).contains(&n) {
@@ -95,17 +86,12 @@ impl DesignDrawing {
                 "the designed hairline has {n} points (2 to {MAX_HAIRLINE_VERTICES})"
             ));
         }
-        let off = |p: &Point| {
-            !(p.is_finite()
-                && (0.0..=bound_mm).contains(&p.x_mm)
-                && (0.0..=bound_mm).contains(&p.y_mm))
-        };
         if let Some(p) = self
             .strokes
             .iter()
             .flatten()
             .chain(&self.hairline.vertices)
-            .find(|p| off(p))
+            .find(|p| !on_design_map(**p, bound_mm))
         {
             return Some(format!(
                 "the design has a place ({}, {}) outside 0–{bound_mm} mm",
@@ -114,6 +100,25 @@ impl DesignDrawing {
         }
         None
     }
+}
+
+/// What is wrong with marker strokes' count, if anything: more strokes than
+/// [`MAX_DESIGN_STROKES`] or more places in all than [`MAX_DESIGN_POINTS`].
+pub fn stroke_limits(strokes: &[Vec<Point>]) -> Option<String> {
+    if strokes.len() > MAX_DESIGN_STROKES {
+        return Some(format!(
+            "{} marker strokes is more than the {MAX_DESIGN_STROKES} limit",
+            strokes.len()
+        ));
+    }
+    let points: usize = strokes.iter().map(Vec::len).sum();
+    (points > MAX_DESIGN_POINTS)
+        .then(|| format!("{points} marker points is more than the {MAX_DESIGN_POINTS} limit"))
+}
+
+/// Whether `p` is a finite place within `bound_mm` of the map's origin on both axes.
+pub fn on_design_map(p: Point, bound_mm: f64) -> bool {
+    p.is_finite() && (0.0..=bound_mm).contains(&p.x_mm) && (0.0..=bound_mm).contains(&p.y_mm)
 }
 
 /// What a level asks of a design (an academy can set its own): the level's `design` field. Every

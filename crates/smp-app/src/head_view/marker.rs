@@ -86,6 +86,8 @@ struct MarksOnHead {
     rules: Option<Vec<Vec<Vec3>>>,
     /// Whether the camera was put in front of the face.
     faced: bool,
+    /// The marker's revision the finished strokes were laid for.
+    laid_revision: Option<u64>,
     /// The edges of the client's remaining hair on the skin, once found.
     hair: Option<Vec<Vec<Vec3>>>,
     /// The measured method's points (B, C, D, E) and its C–E lines on the skin, once found.
@@ -93,6 +95,25 @@ struct MarksOnHead {
 }
 
 impl MarksOnHead {
+    /// Lays on the skin every finished stroke not laid yet (and its mirror image), dropping
+    /// those undone.
+    fn lay_strokes(&mut self, marker: &Marker, head: &Head) {
+        let n = marker.strokes.len();
+        self.strokes.truncate(n);
+        for (i, stroke) in marker.strokes.iter().enumerate() {
+            if self.strokes.get(i).is_some_and(|(s, ..)| s == stroke) {
+                continue;
+            }
+            let laid = (
+                stroke.clone(),
+                line_on_skin(head, stroke),
+                line_on_skin(head, &mirror(head, stroke)),
+            );
+            self.strokes.truncate(i);
+            self.strokes.push(laid);
+        }
+    }
+
     fn follow(
         &mut self,
         marker: &Marker,
@@ -109,19 +130,11 @@ impl MarksOnHead {
                 })
                 .collect()
         });
-        let n = marker.strokes.len();
-        self.strokes.truncate(n);
-        for (i, stroke) in marker.strokes.iter().enumerate() {
-            if self.strokes.get(i).is_some_and(|(s, ..)| s == stroke) {
-                continue;
-            }
-            let laid = (
-                stroke.clone(),
-                line_on_skin(head, stroke),
-                line_on_skin(head, &mirror(head, stroke)),
-            );
-            self.strokes.truncate(i);
-            self.strokes.push(laid);
+        // The finished strokes change only with the marker's revision: nothing to compare
+        // frame after frame meanwhile.
+        if self.laid_revision != Some(marker.revision) {
+            self.lay_strokes(marker, head);
+            self.laid_revision = Some(marker.revision);
         }
         match &marker.drawing {
             None => {

@@ -22,7 +22,9 @@ pub(crate) fn plugin(app: &mut App) {
 /// What the line measured, kept while the strokes stay the same.
 #[derive(Default)]
 struct LineFigures {
-    strokes: Vec<Vec<Point>>,
+    /// The level, the marker's revision and stroke count they were measured for (a restored
+    /// draft starts at revision 0 with strokes in it).
+    of: (String, u64, usize),
     measured: Option<Result<DesignMeasures, String>>,
 }
 
@@ -62,8 +64,13 @@ fn design_panel(
         return Ok(());
     };
     let targets = practice.level.plan.design.unwrap_or_default();
-    if figures.measured.is_none() || figures.strokes != marker.strokes {
-        figures.strokes = marker.strokes.clone();
+    let of = (
+        practice.level.hash.clone(),
+        marker.revision,
+        marker.strokes.len(),
+    );
+    if figures.measured.is_none() || figures.of != of {
+        figures.of = of;
         figures.measured = Some(marker.measured(&head).map(|(_, m)| m));
     }
     match hover.at {
