@@ -122,6 +122,21 @@ fn the_marker_draws_on_the_head_the_tape_measures_and_the_tattooing_follows_the_
     shortcut(&mut app, true, KeyCode::KeyY);
     assert_eq!(marker(&app).strokes.len(), 2);
     assert!(marker(&app).undone.is_empty());
+    // A quick Ctrl+Z, down and up within one frame as a fast hand or xdotool gives it.
+    let logical = || Key::Unidentified(smp_app::bevy::input::keyboard::NativeKey::Unidentified);
+    for (code, pressed) in [
+        (KeyCode::ControlLeft, true),
+        (KeyCode::KeyZ, true),
+        (KeyCode::KeyZ, false),
+        (KeyCode::ControlLeft, false),
+    ] {
+        app.world_mut()
+            .write_message(key_event(code, logical(), pressed));
+    }
+    app.update();
+    assert_eq!(marker(&app).strokes.len(), 1, "undone within one frame");
+    shortcut(&mut app, true, KeyCode::KeyY);
+    assert_eq!(marker(&app).strokes.len(), 2);
 
     // The tape, from the glabella to the line's mid-frontal point, reads the height along the
     // skin that the design is judged by.

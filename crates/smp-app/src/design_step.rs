@@ -18,7 +18,7 @@ use smp_core::surface::{Head, Landmark};
 
 use crate::AppSystems;
 use crate::autosave::Autosave;
-use crate::input::{PenInput, ctrl_held};
+use crate::input::{Modifiers, PenInput, ctrl_chords, ctrl_held};
 use crate::notice::Notice;
 use crate::screen::Screen;
 use crate::session::Practice;
@@ -423,27 +423,30 @@ fn mark_with_pen(
 
 fn marker_keys(
     keys: Res<ButtonInput<KeyCode>>,
+    mut key_events: MessageReader<bevy::input::keyboard::KeyboardInput>,
+    mut modifiers: Local<Modifiers>,
     marker: Option<ResMut<Marker>>,
     mut notice: ResMut<Notice>,
     mut finish: MessageWriter<FinishDesign>,
 ) {
+    let chords = ctrl_chords(&mut key_events, &mut modifiers);
     let Some(mut marker) = marker else { return };
-    let ctrl = ctrl_held(&keys);
-    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
-    if ctrl && keys.just_pressed(KeyCode::KeyZ) {
-        let done = if shift { marker.redo() } else { marker.undo() };
+    for (code, shift) in chords {
+        let redo = match code {
+            KeyCode::KeyZ => shift,
+            KeyCode::KeyY => true,
+            _ => continue,
+        };
+        let done = if redo { marker.redo() } else { marker.undo() };
         if !done {
-            notice.show(if shift {
+            notice.show(if redo {
                 "Nothing to redo."
             } else {
                 "Nothing to undo."
             });
         }
     }
-    if ctrl && keys.just_pressed(KeyCode::KeyY) && !marker.redo() {
-        notice.show("Nothing to redo.");
-    }
-    if ctrl {
+    if ctrl_held(&keys) {
         return;
     }
     if keys.just_pressed(KeyCode::KeyM) {

@@ -62,6 +62,36 @@ pub fn on_the_head(screen: &Screen) -> bool {
     matches!(screen, Screen::Practice | Screen::Design)
 }
 
+/// The Ctrl and Shift keys as the window's key events last left them.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Modifiers {
+    /// A Ctrl key is down.
+    pub ctrl: bool,
+    /// A Shift key is down.
+    pub shift: bool,
+}
+
+/// The keys pressed with Ctrl held, in the order the window delivered them, each with whether
+/// Shift was held too. Read from the events themselves, not from the frame's key state: a
+/// quick Ctrl+Z pressed and released within one frame leaves Ctrl up by the frame's end.
+/// `modifiers` carries the Ctrl and Shift keys from one frame to the next.
+pub fn ctrl_chords(
+    events: &mut MessageReader<bevy::input::keyboard::KeyboardInput>,
+    modifiers: &mut Modifiers,
+) -> Vec<(KeyCode, bool)> {
+    let mut out = Vec::new();
+    for e in events.read() {
+        let down = e.state.is_pressed();
+        match e.key_code {
+            KeyCode::ControlLeft | KeyCode::ControlRight => modifiers.ctrl = down,
+            KeyCode::ShiftLeft | KeyCode::ShiftRight => modifiers.shift = down,
+            code if down && !e.repeat && modifiers.ctrl => out.push((code, modifiers.shift)),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Whether a Ctrl key is held.
 pub fn ctrl_held(keys: &ButtonInput<KeyCode>) -> bool {
     keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])
