@@ -143,7 +143,7 @@ fn the_marker_draws_on_the_head_the_tape_measures_and_the_tattooing_follows_the_
     shortcut(&mut app, false, KeyCode::KeyT);
     assert_eq!(marker(&app).tool, MarkerTool::Tape);
     let glabella = head.landmark(Landmark::Glabella).unwrap();
-    let mfp = smp_core::design::measure(&head, &expert.hairline)
+    let mfp = smp_core::design::measure(&head, &expert.hairline, &Default::default())
         .unwrap()
         .mfp;
     let (a, b) = (

@@ -139,7 +139,13 @@ pub fn run(
             .map_err(Failure::input)?;
             // A designed hairline is drawn over the face with the lines it is measured from.
             if let Some(design) = &attempt.design {
-                draw_design(head, &camera, &mut drawn, &design.hairline);
+                draw_design(
+                    head,
+                    &camera,
+                    &mut drawn,
+                    &design.hairline,
+                    &level.plan.design.unwrap_or_default(),
+                );
             }
             let png = drawn.to_png().map_err(Failure::input)?;
             let with = if attempt.design.is_some() {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
-use smp_core::design::{DesignDrawing, DesignFault, DesignMeasures};
+use smp_core::design::{DesignDrawing, DesignFault, DesignMeasures, DesignTargets};
 use smp_core::files;
 use smp_core::geometry::{Point, Vec3};
 use smp_core::limits::MAX_DESIGN_MM;
@@ -194,19 +194,25 @@ impl Marker {
         DesignDrawing::from_strokes(self.strokes.clone())
     }
 
-    /// The design and what it measures on `head`, or why it cannot be measured yet.
-    pub fn measured(&self, head: &Head) -> Result<(DesignDrawing, DesignMeasures), String> {
+    /// The design and what it measures on `head` with the level's `targets`, or why it cannot
+    /// be measured yet.
+    pub fn measured(
+        &self,
+        head: &Head,
+        targets: &DesignTargets,
+    ) -> Result<(DesignDrawing, DesignMeasures), String> {
         let drawing = self
             .design()
             .ok_or("Draw the hairline from temple to temple with the marker first.")?;
-        let measures =
-            smp_core::design::measure(head, &drawing.hairline).map_err(|f: DesignFault| {
+        let measures = smp_core::design::measure(head, &drawing.hairline, targets).map_err(
+            |f: DesignFault| {
                 let mut s = f.to_string();
                 if let Some(first) = s.get_mut(..1) {
                     first.make_ascii_uppercase();
                 }
                 format!("{s}.")
-            })?;
+            },
+        )?;
         Ok((drawing, measures))
     }
 }
@@ -483,7 +489,7 @@ fn finish_design(
     let Some(head) = practice.level.plan.head() else {
         return;
     };
-    match marker.measured(&head) {
+    match marker.measured(&head, &practice.level.plan.design.unwrap_or_default()) {
         Ok((drawing, _)) => {
             practice.set_design(drawing);
             // From here the attempt's autosave keeps the design.

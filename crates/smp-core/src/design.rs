@@ -143,6 +143,20 @@ pub struct DesignTargets {
     /// The least waviness that reads natural, mm: how far the line strays, root mean square,
     /// from the smooth curve through it seen from the front. A perfect curve looks drawn.
     pub min_wave_mm: f64,
+    /// The measured method's span, mm along the skin round the head: from the mid-frontal point
+    /// B to each frontotemporal point C at B's height, and from the glabella to each point E
+    /// near the outer canthus (Garg & Garg: 80).
+    pub frontotemporal_mm: f64,
+    /// How far the temporal peak D lies from C on the line from C to E, mm (Garg & Garg: about
+    /// 50).
+    pub temporal_peak_mm: f64,
+    /// How far the line may pass from the method's points C and D and still follow it, mm.
+    pub method_tolerance_mm: f64,
+    /// How far the middle half of the line may fall (positive) or rise (negative) against the
+    /// brows, from the mid-frontal point out to the mid-pupil lines seen from the front, mm
+    /// (lowest, highest). Parallel to the brows is 0; falling reads feminine or teenage, rising
+    /// reads mature.
+    pub middle_fall_mm: (f64, f64),
 }
 
 impl Default for DesignTargets {
@@ -155,6 +169,10 @@ impl Default for DesignTargets {
             weight: 2.0,
             band_mm: 25.0,
             min_wave_mm: 0.3,
+            frontotemporal_mm: 80.0,
+            temporal_peak_mm: 50.0,
+            method_tolerance_mm: 8.0,
+            middle_fall_mm: (-5.0, 5.0),
         }
     }
 }
@@ -172,6 +190,11 @@ impl DesignTargets {
             self.weight,
             self.band_mm,
             self.min_wave_mm,
+            self.frontotemporal_mm,
+            self.temporal_peak_mm,
+            self.method_tolerance_mm,
+            self.middle_fall_mm.0,
+            self.middle_fall_mm.1,
         ]
         .iter()
         .all(|v| v.is_finite());
@@ -200,6 +223,24 @@ impl DesignTargets {
         }
         if !(0.0..=5.0).contains(&self.min_wave_mm) {
             return Some("design: min_wave_mm must be 0–5".into());
+        }
+        if !(40.0..=120.0).contains(&self.frontotemporal_mm) {
+            return Some("design: frontotemporal_mm must be 40–120".into());
+        }
+        if !(10.0..=80.0).contains(&self.temporal_peak_mm) {
+            return Some("design: temporal_peak_mm must be 10–80".into());
+        }
+        if !(1.0..=100.0).contains(&self.method_tolerance_mm) {
+            return Some("design: method_tolerance_mm must be 1–100".into());
+        }
+        let (fall_lo, fall_hi) = self.middle_fall_mm;
+        if !(-30.0..=30.0).contains(&fall_lo)
+            || !(-30.0..=30.0).contains(&fall_hi)
+            || fall_lo >= fall_hi
+        {
+            return Some(format!(
+                "design: middle_fall_mm ({fall_lo}, {fall_hi}) must be a range within ±30 mm, lowest first"
+            ));
         }
         None
     }
@@ -234,9 +275,55 @@ pub struct DesignMeasures {
     pub longest_straight_mm: (f64, Point),
     /// How far the skin's normal at the mid-frontal point tilts up from level, degrees.
     pub mfp_tilt_deg: f64,
-    /// The line's waviness seen from the front: the root mean square of its distance (up and
-    /// down) from the quartic through it by least squares, mm.
+    /// The line's waviness seen from the front, between the frontotemporal points: the root
+    /// mean square of its distance (up and down) from the quartic through it by least squares,
+    /// mm.
     pub wave_mm: f64,
+    /// How far the line passes from the method's frontotemporal points C (client's left, then
+    /// right), mm along the skin, and the points (map mm); `None` where the method's points
+    /// fall off the map.
+    pub frontotemporal_mm: Option<[(f64, Point); 2]>,
+    /// How far the line passes from the method's temporal peaks D, as for C.
+    pub temporal_peak_mm: Option<[(f64, Point); 2]>,
+    /// How far the line falls against the brows from the mid-frontal point to the mid-pupil
+    /// lines, seen from the front, mm (negative: it rises); `None` when it does not reach both.
+    pub middle_fall_mm: Option<f64>,
+}
+
+/// A side of the face, as the client has it (the client's left is the map's smaller x).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The client's left.
+    Left,
+    /// The client's right.
+    Right,
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        })
+    }
+}
+
+/// A point of the measured method a hairline passes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodPoint {
+    /// C, where the front of the line meets the temple.
+    Frontotemporal,
+    /// D, the temporal peak, on the way from C down to E.
+    TemporalPeak,
+}
+
+impl std::fmt::Display for MethodPoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MethodPoint::Frontotemporal => "frontotemporal point C",
+            MethodPoint::TemporalPeak => "temporal peak D",
+        })
+    }
 }
 
 /// A rule a design breaks, with its figures.
@@ -301,6 +388,37 @@ pub enum DesignFault {
         wave_mm: f64,
         /// Required, mm.
         min_mm: f64,
+    },
+    /// The line passes too far from a point where the measured method puts it.
+    #[error(
+        "off the method: the line passes {distance_mm:.0} mm from the {point} on the client's {side} (within {max_mm:.0} mm follows the method)"
+    )]
+    OffTheMethod {
+        /// Which point.
+        point: MethodPoint,
+        /// On which side.
+        side: Side,
+        /// How far the line passes from it, mm.
+        distance_mm: f64,
+        /// Allowed, mm.
+        max_mm: f64,
+        /// The point (map mm).
+        at: Point,
+    },
+    /// The middle half of the line is not parallel to the brows.
+    #[error(
+        "not parallel to the brows: the middle half {} {:.1} mm from the mid-frontal point to the mid-pupil lines ({}; this client's range is {:.0} to {:.0} mm, falling positive)",
+        if *fall_mm >= 0.0 { "falls" } else { "rises" },
+        fall_mm.abs(),
+        if *fall_mm >= 0.0 { "converging with the brows reads feminine or teenage" } else { "diverging from the brows reads mature" },
+        range_mm.0,
+        range_mm.1
+    )]
+    NotParallelToBrows {
+        /// How far it falls (negative: rises), mm.
+        fall_mm: f64,
+        /// The allowed range, mm.
+        range_mm: (f64, f64),
     },
     /// The mid-frontal point lies on the forehead's vertical plane.
     #[error(
@@ -400,7 +518,7 @@ pub fn rule_lines(head: &Head) -> Vec<Vec<Point>> {
 /// 2017; `../shared/domain/smp-facts.md`) on a head, as map places, the client's left side
 /// first: B the mid-frontal point, E 80 mm along the skin horizontally from the glabella (near
 /// the outer canthus), C the frontotemporal points 80 mm along the skin horizontally from B, and
-/// D the temporal peaks on C–E, 50 mm from C.
+/// D the temporal peaks on C–E, 50 mm from C (a level can set both spans).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MethodPoints {
     /// B, the mid-frontal point.
@@ -413,29 +531,37 @@ pub struct MethodPoints {
     pub temporal_peak: [Point; 2],
 }
 
-/// The method's horizontal distances along the skin (glabella to E, B to C) and C to D, mm.
-const METHOD_MM: (f64, f64) = (80.0, 50.0);
+/// Where the skin is met at height `z` (head frame, mm) coming in horizontally from outside
+/// at `deg` degrees from straight ahead, to the client's left (`side` −1) or right (+1): the map
+/// place and the 3D point; `None` off the map.
+fn at_azimuth(head: &Head, z: f64, side: f64, deg: f64) -> Option<(Point, Vec3)> {
+    let a = deg.to_radians();
+    let inward = Vec3::new(-side * a.sin(), -a.cos(), 0.0);
+    let place = head.locate(Vec3::new(0.0, 0.0, z) - inward * 1000.0, inward)?;
+    Some((place, head.point_at(place)?))
+}
 
-/// The place `mm` along the skin from the face's midline at height `z` (head frame), going round
-/// the head horizontally to the client's left (`side` −1) or right (+1); `None` off the map.
-fn round_the_head(head: &Head, z: f64, side: f64, mm: f64) -> Option<Point> {
-    let at = |deg: f64| {
-        let a = deg.to_radians();
-        let inward = Vec3::new(-side * a.sin(), -a.cos(), 0.0);
-        let place = head.locate(Vec3::new(0.0, 0.0, z) - inward * 1000.0, inward)?;
-        Some((place, head.point_at(place)?))
-    };
-    let (mut previous, mut walked) = (at(0.0)?, 0.0);
+/// The azimuths (degrees from straight ahead, as [`at_azimuth`] takes them) at which the skin
+/// lies `distances` mm (ascending) along it from the face's midline at height `z`, going round
+/// the head horizontally to `side`; `None` off the map or past 120°.
+fn azimuths_round(head: &Head, z: f64, side: f64, distances: &[f64]) -> Option<Vec<f64>> {
+    const STEP_DEG: f64 = 0.5;
+    let mut out = Vec::with_capacity(distances.len());
+    let mut wanted = distances.iter().copied().peekable();
+    let (mut previous, mut walked) = (at_azimuth(head, z, side, 0.0)?.1, 0.0);
     for k in 1..=240 {
-        let next = at(f64::from(k) * 0.5)?;
-        let step = (next.1 - previous.1).length();
-        if walked + step >= mm {
+        let next = at_azimuth(head, z, side, f64::from(k) * STEP_DEG)?.1;
+        let step = (next - previous).length();
+        while let Some(mm) = wanted.next_if(|&mm| walked + step >= mm) {
             let t = if step > 0.0 {
                 (mm - walked) / step
             } else {
                 0.0
             };
-            return Some(previous.0.lerp(next.0, t));
+            out.push((f64::from(k) - 1.0 + t.clamp(0.0, 1.0)) * STEP_DEG);
+        }
+        if wanted.peek().is_none() {
+            return Some(out);
         }
         walked += step;
         previous = next;
@@ -443,20 +569,34 @@ fn round_the_head(head: &Head, z: f64, side: f64, mm: f64) -> Option<Point> {
     None
 }
 
+/// The place `mm` along the skin from the face's midline at height `z` (head frame), going round
+/// the head horizontally to `side` (as [`azimuths_round`]); `None` off the map.
+fn round_the_head(head: &Head, z: f64, side: f64, mm: f64) -> Option<Point> {
+    let deg = *azimuths_round(head, z, side, &[mm])?.first()?;
+    Some(at_azimuth(head, z, side, deg)?.0)
+}
+
 /// The method's points on `head` for a mid-frontal point `height_mm` above the glabella along
-/// the skin; `None` on a head without a face or where a point falls off the map.
-pub fn method_points(head: &Head, height_mm: f64) -> Option<MethodPoints> {
-    let glabella = head.landmark_3d(Landmark::Glabella)?;
+/// the skin, with the spans `targets` gives ([`DesignTargets::frontotemporal_mm`],
+/// [`DesignTargets::temporal_peak_mm`]); `None` on a head without a face or where a point falls
+/// off the map.
+pub fn method_points(head: &Head, height_mm: f64, targets: &DesignTargets) -> Option<MethodPoints> {
     let top = z_at_height(head, height_mm)?;
+    method_points_at(head, top, targets)
+}
+
+/// [`method_points`] for a mid-frontal point at height `top` in the head's frame, mm.
+fn method_points_at(head: &Head, top: f64, targets: &DesignTargets) -> Option<MethodPoints> {
+    let glabella = head.landmark_3d(Landmark::Glabella)?;
     let mfp = seen_from_front(head, 0.0, top)?;
-    let (across, down) = METHOD_MM;
+    let (across, down) = (targets.frontotemporal_mm, targets.temporal_peak_mm);
     let mut lateral = [Point::default(); 2];
     let mut frontotemporal = [Point::default(); 2];
     let mut temporal_peak = [Point::default(); 2];
     for (i, side) in [-1.0, 1.0].into_iter().enumerate() {
         let e = round_the_head(head, glabella.z, side, across)?;
         let c = round_the_head(head, top, side, across)?;
-        // D: along C–E, where the skin lies 50 mm from C (straight through, within a fraction
+        // D: along C–E, where the skin lies `down` from C (straight through, within a fraction
         // of a millimetre of along the skin at this curvature).
         let (mut lo, mut hi) = (0.0f64, 1.0f64);
         for _ in 0..40 {
@@ -479,22 +619,87 @@ pub fn method_points(head: &Head, height_mm: f64) -> Option<MethodPoints> {
     })
 }
 
-/// How a trained artist designs for `targets` on `head`, with a hand's imprecision (seeded by
-/// `seed`): the mid-frontal point near the middle of the band, a bell that falls about 18 mm to
-/// the temples with a gentle wave, the two sides drawn as two strokes that meet in the middle.
+/// A hairline drawn by the measured method on `head`, as an artist walks a tape round the
+/// head: its mid-frontal point `height_mm` above the glabella; at `s` mm along the skin round the
+/// head from it (negative: the client's left), `fall(s)` mm below its height, out to the
+/// frontotemporal points C; then from each end on to the temporal peak D, waving `tail_wave_mm`
+/// across its course. Runs from the client's left temple to the right one (map mm), a place
+/// every 2 mm or so; `None` where the method's points or the line leave the map.
+pub fn drawn_by_method(
+    head: &Head,
+    height_mm: f64,
+    targets: &DesignTargets,
+    fall: impl Fn(f64) -> f64,
+    tail_wave_mm: f64,
+) -> Option<Polyline> {
+    let top = z_at_height(head, height_mm)?;
+    let points = method_points_at(head, top, targets)?;
+    let across = targets.frontotemporal_mm;
+    let n = (across / 2.0).ceil() as usize;
+    let distances: Vec<f64> = (1..=n).map(|k| across * k as f64 / n as f64).collect();
+    let mut halves = Vec::with_capacity(2);
+    for side in [-1.0, 1.0] {
+        let half = azimuths_round(head, top, side, &distances)?
+            .into_iter()
+            .zip(&distances)
+            .map(|(deg, &s)| Some(at_azimuth(head, top - fall(side * s), side, deg)?.0))
+            .collect::<Option<Vec<Point>>>()?;
+        halves.push(half);
+    }
+    let middle = seen_from_front(head, 0.0, top - fall(0.0))?;
+    // `side` −1 on the client's left: the two tails wave as each other's mirror.
+    let tail = |from: Point, to: Point, side: f64| -> Vec<Point> {
+        let (dx, dy) = (to.x_mm - from.x_mm, to.y_mm - from.y_mm);
+        let length = dx.hypot(dy);
+        let steps = ((length / 2.0).ceil() as usize).max(1);
+        // Whole half-waves about 7 mm long, so both ends stay where they are.
+        let half_waves = (length / 7.0).round().max(1.0);
+        (1..=steps)
+            .map(|k| {
+                let t = k as f64 / steps as f64;
+                let off =
+                    side * tail_wave_mm * (std::f64::consts::PI * half_waves * t).sin() / length;
+                Point::new(from.x_mm + dx * t - dy * off, from.y_mm + dy * t + dx * off)
+            })
+            .collect()
+    };
+    let (left, right) = (&halves[0], &halves[1]);
+    let mut vertices: Vec<Point> = tail(*left.last()?, points.temporal_peak[0], -1.0);
+    vertices.reverse();
+    vertices.extend(left.iter().rev());
+    vertices.push(middle);
+    vertices.extend(right);
+    vertices.extend(tail(*right.last()?, points.temporal_peak[1], 1.0));
+    Some(Polyline { vertices })
+}
+
+/// How a trained artist designs for `targets` on `head` by the measured method, with a hand's
+/// imprecision (seeded by `seed`): the mid-frontal point near the middle of the band; level with
+/// the brows out to the frontotemporal points with a gentle wave; then down to the temporal
+/// peaks; the two sides drawn as two strokes that meet in the middle.
 pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<DesignDrawing> {
     let mut hand = crate::rng::Stream::new(seed, crate::rng::Purpose::Design, 0);
     let (lo, hi) = targets.mfp_height_mm;
     let height = (0.5 * (lo + hi) + 1.5 * hand.normal()).clamp(lo + 1.0, hi - 1.0);
-    let wave = hand.range(0.8, 1.1);
-    let period = hand.range(0.4, 0.5);
+    let wave = hand.range(1.0, 1.2);
+    let period = hand.range(0.45, 0.55);
     let phase = hand.range(0.0, std::f64::consts::TAU);
+    let tail_wave = hand.range(0.8, 1.1);
     // A hand's side-to-side error: well inside what reads as symmetric.
     let lean = 0.2 * hand.normal().clamp(-2.0, 2.0) / 54.0;
-    let line = drawn_from_front(head, height, 54.0, |x| {
-        0.006 * x * x - wave * ((x.abs() * period + phase).cos() - phase.cos()) + lean * x
-    })?;
-    let middle = line.vertices.len() / 2;
+    let line = drawn_by_method(
+        head,
+        height,
+        targets,
+        |s| -wave * ((s.abs() * period + phase).cos() - phase.cos()) + lean * s,
+        tail_wave,
+    )?;
+    let mid_x = head.map_size_mm().0 / 2.0;
+    let middle = line
+        .vertices
+        .iter()
+        .position(|p| p.x_mm >= mid_x)
+        .unwrap_or(line.vertices.len() / 2);
     Some(DesignDrawing {
         strokes: vec![
             line.vertices[..=middle].to_vec(),
@@ -575,9 +780,13 @@ fn midline_crossing(line: &Polyline, mid_x: f64) -> Option<Point> {
         .min_by(|p, q| p.y_mm.total_cmp(&q.y_mm))
 }
 
-/// Measures `line` on `head`. `Err` when the line cannot be measured (no midline crossing, a
-/// head without a face, a place off the map).
-pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFault> {
+/// Measures `line` on `head`, with the method's spans from `targets`. `Err` when the line
+/// cannot be measured (no midline crossing, a head without a face, a place off the map).
+pub fn measure(
+    head: &Head,
+    line: &Polyline,
+    targets: &DesignTargets,
+) -> Result<DesignMeasures, DesignFault> {
     let glabella = head
         .landmark(Landmark::Glabella)
         .ok_or(DesignFault::NoFace)?;
@@ -586,6 +795,7 @@ pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFau
     let mfp_height_mm = head
         .along_skin_mm(glabella, mfp)
         .ok_or(DesignFault::NoMidline)?;
+    let mfp_3d = head.point_at(mfp).ok_or(DesignFault::NoMidline)?;
     let normal = head.normal_at_map(mfp).ok_or(DesignFault::NoMidline)?;
     let mfp_tilt_deg = normal.z.clamp(-1.0, 1.0).asin().to_degrees();
 
@@ -594,10 +804,7 @@ pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFau
     let mut asymmetry = (0.0, mfp);
     for &p in points.iter().filter(|p| p.x_mm < mid_x) {
         let mirrored = Point::new(2.0 * mid_x - p.x_mm, p.y_mm);
-        let (_, _, nearest) = line.closest_place_with(mirrored, &[]);
-        let d = nearest
-            .and_then(|q| head.chord_mm(mirrored, q))
-            .unwrap_or(0.0);
+        let d = off_the_line(head, line, mirrored);
         if d > asymmetry.0 {
             asymmetry = (d, p);
         }
@@ -607,14 +814,63 @@ pub fn measure(head: &Head, line: &Polyline) -> Result<DesignMeasures, DesignFau
         .iter()
         .filter_map(|&p| head.point_at(p).map(|v| (v.x, v.z)))
         .collect();
+    // The method's points for the line's own mid-frontal point.
+    let method = method_points_at(head, mfp_3d.z, targets);
+    let passing = |at: [Point; 2]| at.map(|c| (off_the_line(head, line, c), c));
+    // The quartic describes the front of the line; past C it turns down the temples.
+    let frontal = method
+        .and_then(|m| {
+            let reach = |c: Point| head.point_at(c).map(|v| v.x.abs());
+            Some(reach(m.frontotemporal[0])?.min(reach(m.frontotemporal[1])?))
+        })
+        .unwrap_or(f64::INFINITY);
+    let front: Vec<(f64, f64)> = seen
+        .iter()
+        .copied()
+        .filter(|s| s.0.abs() <= frontal)
+        .collect();
     Ok(DesignMeasures {
         mfp,
         mfp_height_mm,
         asymmetry_mm: asymmetry,
         longest_straight_mm,
         mfp_tilt_deg,
-        wave_mm: waviness(&seen),
+        wave_mm: waviness(&front),
+        frontotemporal_mm: method.map(|m| passing(m.frontotemporal)),
+        temporal_peak_mm: method.map(|m| passing(m.temporal_peak)),
+        middle_fall_mm: middle_fall(head, &seen, mfp_3d),
     })
+}
+
+/// How far `p` lies from `line`, mm along the skin (from the line's nearest place on the map;
+/// 0 where it cannot be measured).
+fn off_the_line(head: &Head, line: &Polyline, p: Point) -> f64 {
+    let (_, _, nearest) = line.closest_place_with(p, &[]);
+    nearest.and_then(|q| head.chord_mm(p, q)).unwrap_or(0.0)
+}
+
+/// How far the line `seen` from the front (x across, z up, mm) falls against the brows from the
+/// mid-frontal point `mfp` to the mid-pupil lines: the mean of its falls there, each less the
+/// brows' own; `None` without the landmarks or where the line does not reach both lines.
+fn middle_fall(head: &Head, seen: &[(f64, f64)], mfp: Vec3) -> Option<f64> {
+    let brow = [Landmark::BrowLeft, Landmark::BrowRight].map(|l| head.landmark_3d(l));
+    let (left, right) = (brow[0]?, brow[1]?);
+    let brow_at = |x: f64| left.z + (right.z - left.z) * (x - left.x) / (right.x - left.x);
+    let mut falls = 0.0;
+    for pupil in [Landmark::PupilLeft, Landmark::PupilRight] {
+        let x = head.landmark_3d(pupil)?.x;
+        // The highest crossing, should the line double back.
+        let z = seen
+            .windows(2)
+            .filter_map(|w| {
+                let (a, b) = (w[0], w[1]);
+                let (da, db) = (a.0 - x, b.0 - x);
+                (da * db <= 0.0 && da != db).then(|| a.1 + (b.1 - a.1) * da / (da - db))
+            })
+            .max_by(f64::total_cmp)?;
+        falls += (mfp.z - brow_at(mfp.x)) - (z - brow_at(x));
+    }
+    Some(falls / 2.0)
 }
 
 /// The longest run of `points` that lies within [`STRAIGHT_TOLERANCE_MM`] of a straight line
@@ -737,6 +993,34 @@ pub fn faults(measures: &DesignMeasures, targets: &DesignTargets) -> Vec<DesignF
             max_mm: targets.max_asymmetry_mm,
             at: measures.asymmetry_mm.1,
         });
+    }
+    for (point, found) in [
+        (MethodPoint::Frontotemporal, measures.frontotemporal_mm),
+        (MethodPoint::TemporalPeak, measures.temporal_peak_mm),
+    ] {
+        for (side, (distance_mm, at)) in [Side::Left, Side::Right]
+            .into_iter()
+            .zip(found.into_iter().flatten())
+        {
+            if distance_mm > targets.method_tolerance_mm {
+                out.push(DesignFault::OffTheMethod {
+                    point,
+                    side,
+                    distance_mm,
+                    max_mm: targets.method_tolerance_mm,
+                    at,
+                });
+            }
+        }
+    }
+    if let Some(fall_mm) = measures.middle_fall_mm {
+        let (lo, hi) = targets.middle_fall_mm;
+        if !(lo..=hi).contains(&fall_mm) {
+            out.push(DesignFault::NotParallelToBrows {
+                fall_mm,
+                range_mm: targets.middle_fall_mm,
+            });
+        }
     }
     if measures.wave_mm < targets.min_wave_mm {
         out.push(DesignFault::TooRegular {

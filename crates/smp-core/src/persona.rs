@@ -33,8 +33,8 @@ pub enum Persona {
     /// On a level with a design step, designs the hairline 12 mm below the client's band (the
     /// "aggressive" line that looks false for life); otherwise tattoos as an expert.
     LowDesigner,
-    /// On a level with a design step, rules the middle of the hairline straight across the
-    /// forehead; otherwise tattoos as an expert.
+    /// On a level with a design step, rules the hairline straight from point to point of the
+    /// measured method; otherwise tattoos as an expert.
     StraightDesigner,
 }
 

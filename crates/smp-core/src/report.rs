@@ -188,7 +188,13 @@ pub fn picture(
             if view == View::Front
                 && let Some(design) = &r.attempt.design
             {
-                draw_design(head, &camera, &mut p, &design.hairline);
+                draw_design(
+                    head,
+                    &camera,
+                    &mut p,
+                    &design.hairline,
+                    &plan.design.unwrap_or_default(),
+                );
             }
             let rgba: Vec<u8> = p
                 .rgb

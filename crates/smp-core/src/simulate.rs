@@ -414,7 +414,7 @@ pub fn scored_attempt(
 }
 
 /// How `persona` designs the hairline on `plan`'s design step (`None` without one): the expert's
-/// way, 12 mm below the band, or ruled straight across the forehead.
+/// way, 12 mm below the band, or ruled straight from point to point of the method.
 fn persona_design(persona: Persona, plan: &ReferencePlan, seed: u64) -> Option<DesignDrawing> {
     let targets = plan.design?;
     let head = plan.head()?;
@@ -428,9 +428,9 @@ fn persona_design(persona: Persona, plan: &ReferencePlan, seed: u64) -> Option<D
             crate::design::expert_design(&head, &low, seed)
         }
         Persona::StraightDesigner => {
-            let line = crate::design::drawn_from_front(&head, 0.5 * (lo + hi), 54.0, |x| {
-                0.02 * (x.abs() - 30.0).max(0.0).powi(2)
-            })?;
+            // The method's points, joined with a ruler.
+            let line =
+                crate::design::drawn_by_method(&head, 0.5 * (lo + hi), &targets, |_| 0.0, 0.0)?;
             Some(DesignDrawing {
                 strokes: vec![line.vertices.clone()],
                 hairline: line,

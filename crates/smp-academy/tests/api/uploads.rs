@@ -85,8 +85,12 @@ async fn the_stored_score_is_compared_never_trusted(app: TestApp) {
         v["flags"],
         serde_json::json!(["level-changed", "older-version", "synthetic", "other-name"])
     );
+    // Scored by older rules that gave other numbers: rescored, and said so. (Older rules that
+    // gave the same numbers verify, still flagged as older.)
     let mut old = original.clone();
-    old.score.as_mut().unwrap().scoring_version = 1;
+    let stored = old.score.as_mut().unwrap();
+    stored.scoring_version = 1;
+    stored.total -= 1.0;
     let (s, v) = app.upload(&a.ana, old.to_ron(), "").await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["verification"], "older version");

@@ -119,7 +119,7 @@ impl MarksOnHead {
         marker: &Marker,
         head: &Head,
         hair: &[smp_core::skin::HairRegion],
-        mfp_height_mm: f64,
+        targets: &smp_core::design::DesignTargets,
     ) {
         self.hair.get_or_insert_with(|| {
             hair.iter()
@@ -157,7 +157,9 @@ impl MarksOnHead {
             }
         }
         if marker.rules && self.method.is_none() {
-            let found = smp_core::design::method_points(head, mfp_height_mm);
+            // For a mid-frontal point in the middle of this client's band.
+            let (lo, hi) = targets.mfp_height_mm;
+            let found = smp_core::design::method_points(head, 0.5 * (lo + hi), targets);
             self.method = Some(found.map_or_else(Default::default, |m| {
                 let mut points = vec![m.mfp];
                 points.extend(m.frontotemporal);
@@ -203,13 +205,11 @@ fn draw_marks(
     let Some(head) = practice.level.plan.head() else {
         return;
     };
-    // The method's points for a mid-frontal point in the middle of this client's band.
-    let (lo, hi) = practice.level.plan.design.unwrap_or_default().mfp_height_mm;
     marks.follow(
         &marker,
         &head,
         &practice.level.plan.skin.hair,
-        0.5 * (lo + hi),
+        &practice.level.plan.design.unwrap_or_default(),
     );
     for edge in marks.hair.iter().flatten() {
         gizmos.linestrip(edge.iter().copied(), HAIR_EDGE);

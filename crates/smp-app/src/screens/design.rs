@@ -71,7 +71,7 @@ fn design_panel(
     );
     if figures.measured.is_none() || figures.of != of {
         figures.of = of;
-        figures.measured = Some(marker.measured(&head).map(|(_, m)| m));
+        figures.measured = Some(marker.measured(&head, &targets).map(|(_, m)| m));
     }
     match hover.at {
         Some(at) if pen.at.is_none_or(|p| p.distance(at) > 0.5) => {
@@ -171,6 +171,23 @@ fn design_panel(
                         "Your line: its mid-frontal point {:.0} mm above the glabella",
                         m.mfp_height_mm
                     ));
+                    let passes = |found: Option<[(f64, Point); 2]>| {
+                        found.map_or("—".to_string(), |[l, r]| {
+                            format!("{:.0} / {:.0} mm", l.0, r.0)
+                        })
+                    };
+                    g.label(format!(
+                        "It passes the method's C within {} and D within {} (left / right)",
+                        passes(m.frontotemporal_mm),
+                        passes(m.temporal_peak_mm)
+                    ));
+                    if let Some(fall) = m.middle_fall_mm {
+                        g.label(format!(
+                            "Its middle half {} {:.1} mm against the brows by the mid-pupil lines",
+                            if fall >= 0.0 { "falls" } else { "rises" },
+                            fall.abs()
+                        ));
+                    }
                     g.label(format!(
                         "The two sides differ by up to {:.1} mm",
                         m.asymmetry_mm.0
@@ -262,7 +279,7 @@ fn design_panel(
             {
                 *method = Some((
                     practice.level.hash.clone(),
-                    smp_core::design::method_points(&head, 0.5 * (lo + hi)),
+                    smp_core::design::method_points(&head, 0.5 * (lo + hi), &targets),
                 ));
             }
             if let Some((_, Some(m))) = method.as_ref() {

@@ -1,10 +1,11 @@
 //! A designed hairline drawn over a picture of the head, with the lines it is measured from laid on
 //! the skin ([`crate::design::rule_lines`]: the glabella's level, the midline, the outer canthus
 //! verticals and the mid-pupil lines; thin, teal), the
-//! mid-frontal point (a ringed cross) and the design itself (a marker's pink). An instructor reads the
+//! mid-frontal point (a ringed cross), the measured method's points C and D (teal crosses) and the
+//! design itself (a marker's pink). An instructor reads the
 //! rules off the picture as off a client's head marked with a pencil.
 
-use crate::design::{measure, rule_lines};
+use crate::design::{DesignTargets, measure, rule_lines};
 use crate::geometry::{Point, Polyline, Vec3};
 use crate::surface::Head;
 
@@ -17,9 +18,16 @@ pub const DESIGN_RGB: [u8; 3] = [225, 40, 140];
 pub const RULE_RGB: [u8; 3] = [40, 175, 165];
 
 /// Draws `line` (a design on `head`'s scalp map) and its rule lines ([`rule_lines`]) over
-/// `picture`, which `draw_head` took through `camera`. Parts of the lines on skin turned away
-/// from the camera are left out.
-pub fn draw_design(head: &Head, camera: &Camera, picture: &mut Picture, line: &Polyline) {
+/// `picture`, which `draw_head` took through `camera`, with the mid-frontal point and, in the
+/// rule lines' colour, where the measured method puts C and D for it (`targets`' spans). Parts
+/// of the lines on skin turned away from the camera are left out.
+pub fn draw_design(
+    head: &Head,
+    camera: &Camera,
+    picture: &mut Picture,
+    line: &Polyline,
+    targets: &DesignTargets,
+) {
     let px_per_mm = f64::from(picture.width) / camera.width_mm;
     let right = camera.up.cross(camera.toward_eye);
     let (cx, cy) = (
@@ -66,10 +74,20 @@ pub fn draw_design(head: &Head, camera: &Camera, picture: &mut Picture, line: &P
         on_skin(&rule, RULE_RGB, 0.8, width);
     }
     on_skin(&line.vertices, DESIGN_RGB, 0.95, 2.5 * width);
-    // The mid-frontal point.
-    if let Ok(m) = measure(head, line)
-        && let Some(p) = head.point_at(m.mfp)
-    {
+    let Ok(m) = measure(head, line, targets) else {
+        return;
+    };
+    // The method's points, then the mid-frontal point over them.
+    let method = [m.frontotemporal_mm, m.temporal_peak_mm];
+    for (_, at) in method.into_iter().flatten().flatten() {
+        let facing = head
+            .normal_at_map(at)
+            .is_some_and(|n| n.dot(camera.toward_eye) > 0.05);
+        if let Some(p) = head.point_at(at).filter(|_| facing) {
+            picture.marker(project(p), 1.5, RULE_RGB);
+        }
+    }
+    if let Some(p) = head.point_at(m.mfp) {
         picture.marker(project(p), 1.0, DESIGN_RGB);
     }
 }

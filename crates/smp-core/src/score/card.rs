@@ -9,7 +9,7 @@ use crate::plan::ReferencePlan;
 
 /// The version of the scoring rules. Stored with every score, so a file scored by an older
 /// version is reported as such instead of looking tampered. Version 1 had no field for it.
-pub const SCORING_VERSION: u32 = 2;
+pub const SCORING_VERSION: u32 = 3;
 
 /// The criteria, in the order they are reported and weighted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

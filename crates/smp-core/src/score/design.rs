@@ -19,6 +19,10 @@ const PER_MM_STRAIGHT: f64 = 1.5;
 const PER_MM_TOO_REGULAR: f64 = 150.0;
 /// Points lost per degree the mid-frontal point's skin tilts less than asked.
 const PER_DEG_ON_FOREHEAD: f64 = 4.0;
+/// Points lost per mm the line passes further from a method's point than allowed.
+const PER_MM_OFF_METHOD: f64 = 4.0;
+/// Points lost per mm the middle half falls or rises beyond the range asked.
+const PER_MM_NOT_PARALLEL: f64 = 6.0;
 
 /// What one broken rule leaves of 100.
 fn left_of(fault: &DesignFault) -> f64 {
@@ -38,6 +42,15 @@ fn left_of(fault: &DesignFault) -> f64 {
         DesignFault::OnForeheadPlane { tilt_deg, min_deg } => {
             PER_DEG_ON_FOREHEAD * (min_deg - tilt_deg)
         }
+        DesignFault::OffTheMethod {
+            distance_mm,
+            max_mm,
+            ..
+        } => PER_MM_OFF_METHOD * (distance_mm - max_mm),
+        DesignFault::NotParallelToBrows {
+            fall_mm,
+            range_mm: (lo, hi),
+        } => PER_MM_NOT_PARALLEL * (lo - fall_mm).max(fall_mm - hi),
     };
     (100.0 - lost).clamp(0.0, 100.0)
 }
@@ -50,15 +63,27 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
     let Some(head) = plan.head() else {
         return Judged::new(0.0, "a design is judged on a head", Vec::new());
     };
-    let measures = match measure(&head, &drawing.hairline) {
+    let measures = match measure(&head, &drawing.hairline, targets) {
         Ok(m) => m,
         Err(fault) => return Judged::new(0.0, fault.to_string(), Vec::new()),
     };
     let broken = faults(&measures, targets);
     let (lo, hi) = targets.mfp_height_mm;
+    let farthest = |found: Option<[(f64, crate::geometry::Point); 2]>| {
+        found.map_or("not measurable".to_string(), |[l, r]| {
+            format!("{:.1} / {:.1} mm", l.0, r.0)
+        })
+    };
+    let (fall_lo, fall_hi) = targets.middle_fall_mm;
     let figures = format!(
-        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), waving {:.2} mm (at least {:.1}), skin tilting {:.0}° there (at least {:.0}°)",
+        "mid-frontal point {:.0} mm above the glabella (target {lo:.0}–{hi:.0}), frontotemporal points C passed within {}, temporal peaks D within {} (left / right, up to {:.0}), middle half falling {} against the brows (target {fall_lo:.0} to {fall_hi:.0}), sides within {:.1} mm (up to {:.0}), longest straight run {:.0} mm (up to {:.0}), waving {:.2} mm (at least {:.1}), skin tilting {:.0}° there (at least {:.0}°)",
         measures.mfp_height_mm,
+        farthest(measures.frontotemporal_mm),
+        farthest(measures.temporal_peak_mm),
+        targets.method_tolerance_mm,
+        measures
+            .middle_fall_mm
+            .map_or("not measurable".to_string(), |f| format!("{f:.1} mm")),
         measures.asymmetry_mm.0,
         targets.max_asymmetry_mm,
         measures.longest_straight_mm.0,
@@ -79,7 +104,9 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
         .iter()
         .map(|f| {
             let at = match f {
-                DesignFault::Lopsided { at, .. } | DesignFault::Straight { at, .. } => *at,
+                DesignFault::Lopsided { at, .. }
+                | DesignFault::Straight { at, .. }
+                | DesignFault::OffTheMethod { at, .. } => *at,
                 _ => measures.mfp,
             };
             Place {

@@ -75,8 +75,8 @@ pub enum Verification {
     Verified,
     /// The file holds no stored score: the recomputed one stands alone. Not a mismatch.
     NotStored,
-    /// The stored score was made by an older version of the scoring rules; the recomputed
-    /// score (today's rules) is shown beside it. Not a mismatch.
+    /// The stored score was made by an older version of the scoring rules, and today's rules
+    /// give other numbers; the recomputed score is shown beside it. Not a mismatch.
     OlderVersion {
         /// The scoring version that made the stored score.
         version: u32,
@@ -173,7 +173,9 @@ fn short(hash: &str) -> String {
 impl Score {
     /// Compares `attempt`'s stored score with this one, number by number (criteria matched by
     /// name, in any order), and the attempt's level hash with `level_hash`, the current file's.
-    /// The level is always checked first: a score against another level proves nothing.
+    /// The level is always checked first: a score against another level proves nothing. A
+    /// score stored by another version of the rules whose every number today's rules give again
+    /// is verified; one whose numbers differ is [`Verification::OlderVersion`], not a mismatch.
     pub fn verify(&self, attempt: &Attempt, level_hash: &str) -> Verification {
         if attempt.level_hash != level_hash {
             return Verification::LevelChanged {
@@ -184,16 +186,17 @@ impl Score {
         let Some(stored) = &attempt.score else {
             return Verification::NotStored;
         };
-        if stored.scoring_version != self.scoring_version {
-            return Verification::OlderVersion {
+        let differences = self.differences(stored);
+        if differences.is_empty() {
+            // Rules that changed elsewhere (another criterion, another kind of level) leave this
+            // file's numbers as they were: what the samples give, whichever version wrote them.
+            Verification::Verified
+        } else if stored.scoring_version != self.scoring_version {
+            Verification::OlderVersion {
                 version: stored.scoring_version,
                 stored_total: stored.total,
                 stored_passed: stored.passed,
-            };
-        }
-        let differences = self.differences(stored);
-        if differences.is_empty() {
-            Verification::Verified
+            }
         } else {
             Verification::Mismatch(differences)
         }

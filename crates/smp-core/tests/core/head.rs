@@ -469,7 +469,7 @@ fn the_design_attempt_in_the_format_doc_is_what_the_program_reads() {
     assert_eq!(again.design, attempt.design);
     // The design's line is measurable against the face: it crosses the midline.
     let head = shipped.plan.head().unwrap();
-    let m = smp_core::design::measure(&head, &design.hairline).unwrap();
+    let m = smp_core::design::measure(&head, &design.hairline, &Default::default()).unwrap();
     assert!(m.mfp_height_mm > 70.0 && m.mfp_height_mm < 80.0, "{m:?}");
     // Scored on its level: the design by the level's rules, the impression against the band
     // behind the designed line.
@@ -481,6 +481,9 @@ fn the_design_attempt_in_the_format_doc_is_what_the_program_reads() {
         .find(|c| c.kind == score::CriterionKind::Design)
         .expect("a design criterion");
     assert!(d.reason.contains("mid-frontal point"), "{}", d.reason);
+    // As the doc says: a short line, far from the method's points, scores low.
+    assert!(d.reason.contains("off the method"), "{}", d.reason);
+    assert!(d.score < 50.0, "{}", d.score);
     let followed = shipped.plan.tattooed_with(attempt.design.as_ref());
     assert_eq!(followed.hairline.as_ref().unwrap().line, design.hairline);
     assert!(

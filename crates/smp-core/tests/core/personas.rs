@@ -58,14 +58,16 @@ fn check_level(level: &Level, seeds: &[u64]) {
         };
         // A level whose zones the map barely distorts cannot teach spacing by the map (and
         // `levels check` says so): there the map spacer is an expert. On a level with a design
-        // step the zone is the band behind the design, the expert's here.
-        let design = simulate(level, Persona::Expert, seed, "t", "2026-11-21").design;
-        let tattooed = level.plan.tattooed_with(design.as_ref());
+        // step the zone is the band behind the trainee's own design, whose distortion the level
+        // cannot promise (the expert's band reaches down the temples, where the map stretches
+        // only a small share of it): such a level teaches the design.
         let teaches = |p: Persona| {
             p != Persona::MapSpacer
-                || tattooed
-                    .map_distortion_share()
-                    .is_some_and(|s| s >= smp_core::plan::MIN_DISTORTED_SHARE)
+                || (level.plan.design.is_none()
+                    && level
+                        .plan
+                        .map_distortion_share()
+                        .is_some_and(|s| s >= smp_core::plan::MIN_DISTORTED_SHARE))
         };
         for &persona in faults.iter().filter(|&&p| teaches(p)) {
             let s = scored(level, persona, seed);
