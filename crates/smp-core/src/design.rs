@@ -1,7 +1,8 @@
 //! A designed hairline measured against the face, by the published rules of hairline design
 //! (`../shared/domain/smp-facts.md`, "Hairline design"): the height of the mid-frontal point
-//! above the glabella, left–right symmetry, no straight runs, and the mid-frontal point off the
-//! forehead's vertical plane. A design is a line drawn on the head's scalp map from one temple
+//! above the glabella, the measured method's frontotemporal points and temporal peaks, the
+//! middle half parallel to the brows, left–right symmetry, no straight runs, a gentle wave, and
+//! the mid-frontal point off the forehead's vertical plane. A design is a line drawn on the head's scalp map from one temple
 //! to the other; every length here is measured on the skin, mm.
 
 use serde::{Deserialize, Serialize};

@@ -183,10 +183,12 @@ struct DesignOnSkin {
     path: std::path::PathBuf,
     design: Vec<Vec3>,
     rules: Vec<Vec<Vec3>>,
+    /// Where the measured method puts C and D for the line's own mid-frontal point.
+    method: Vec<Vec3>,
 }
 
-/// The designed hairline (pink) and its rule lines (teal) on the head, when the attempt
-/// holds a design.
+/// The designed hairline (pink), its rule lines (teal) and the method's C and D (teal dots) on
+/// the head, when the attempt holds a design.
 fn draw_design(
     gizmos: &mut Gizmos<HeadGizmos>,
     head: &smp_core::surface::Head,
@@ -211,6 +213,20 @@ fn draw_design(
                 .iter()
                 .map(|l| line_on_skin(head, l))
                 .collect(),
+            method: smp_core::design::measure(
+                head,
+                &drawing.hairline,
+                &r.level.plan.design.unwrap_or_default(),
+            )
+            .map(|m| {
+                [m.frontotemporal_mm, m.temporal_peak_mm]
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|(_, at)| crate::head_view::overlay::on_skin(head, at, 0.6))
+                    .collect()
+            })
+            .unwrap_or_default(),
         });
     }
     let Some(on_skin) = cached.as_ref() else {
@@ -224,6 +240,13 @@ fn draw_design(
         on_skin.design.iter().copied(),
         rgb(smp_core::render::DESIGN_RGB),
     );
+    for p in &on_skin.method {
+        gizmos.sphere(
+            Isometry3d::from_translation(*p),
+            1.2,
+            rgb(smp_core::render::RULE_RGB),
+        );
+    }
 }
 
 /// The ghost, the heatmap, the inspected impression and the comments' pins, through `pen`.

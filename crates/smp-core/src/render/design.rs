@@ -84,7 +84,7 @@ pub fn draw_design(
             .normal_at_map(at)
             .is_some_and(|n| n.dot(camera.toward_eye) > 0.05);
         if let Some(p) = head.point_at(at).filter(|_| facing) {
-            picture.marker(project(p), 1.5, RULE_RGB);
+            picture.marker(project(p), 1.0, RULE_RGB);
         }
     }
     if let Some(p) = head.point_at(m.mfp) {

@@ -83,7 +83,10 @@ pub(super) fn judge(plan: &ReferencePlan, attempt: &Attempt, targets: &DesignTar
         targets.method_tolerance_mm,
         measures
             .middle_fall_mm
-            .map_or("not measurable".to_string(), |f| format!("{f:.1} mm")),
+            // (+ 0.0: no "-0.0" for a line that is level to the tenth of a millimetre.)
+            .map_or("not measurable".to_string(), |f| {
+                format!("{:.1} mm", (f * 10.0).round() / 10.0 + 0.0)
+            }),
         measures.asymmetry_mm.0,
         targets.max_asymmetry_mm,
         measures.longest_straight_mm.0,

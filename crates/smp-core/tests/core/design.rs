@@ -566,6 +566,33 @@ fn a_design_is_drawn_over_the_face_with_its_rule_lines() {
         high + 10.0 < low,
         "a higher design is drawn higher: rows {high} vs {low}"
     );
+    // The method's C is at B's height, round the side of the forehead beyond the canthus
+    // verticals: a teal mark on each side in the mid-frontal point's row.
+    let mut p = draw_head(&head, &compositor, &[], &camera, 600, 600).unwrap();
+    draw_design(
+        &head,
+        &camera,
+        &mut p,
+        &natural(&head, 85.0),
+        &DesignTargets::default(),
+    );
+    let is = |i: usize, rgb: [u8; 3]| {
+        p.rgb[3 * i..3 * i + 3]
+            .iter()
+            .zip(rgb)
+            .all(|(&a, b)| a.abs_diff(b) <= 12)
+    };
+    let mfp_row = (0..600)
+        .find(|&row| is(row * 600 + 300, DESIGN_RGB))
+        .expect("the design crosses the midline");
+    let beyond = 53.0 * 600.0 / camera.width_mm;
+    for side in [-1.0, 1.0] {
+        let marked = (mfp_row.saturating_sub(10)..mfp_row + 10).any(|row| {
+            (0..600)
+                .any(|col| (col as f64 - 300.0) * side > beyond && is(row * 600 + col, RULE_RGB))
+        });
+        assert!(marked, "no C marked at row {mfp_row}, side {side}");
+    }
 }
 
 #[test]
