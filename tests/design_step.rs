@@ -137,6 +137,26 @@ fn the_marker_draws_on_the_head_the_tape_measures_and_the_tattooing_follows_the_
     assert_eq!(marker(&app).strokes.len(), 1, "undone within one frame");
     shortcut(&mut app, true, KeyCode::KeyY);
     assert_eq!(marker(&app).strokes.len(), 2);
+    // As xdotool sends it to an idle window: Ctrl in one frame, then Z pressed, Ctrl let go and
+    // Z let go in the next (Ctrl is up by the time the frame reads its keys).
+    let frames: [&[(KeyCode, bool)]; 2] = [
+        &[(KeyCode::ControlLeft, true)],
+        &[
+            (KeyCode::KeyZ, true),
+            (KeyCode::ControlLeft, false),
+            (KeyCode::KeyZ, false),
+        ],
+    ];
+    for frame in frames {
+        for &(code, pressed) in frame {
+            app.world_mut()
+                .write_message(key_event(code, logical(), pressed));
+        }
+        app.update();
+    }
+    assert_eq!(marker(&app).strokes.len(), 1, "undone across two frames");
+    shortcut(&mut app, true, KeyCode::KeyY);
+    assert_eq!(marker(&app).strokes.len(), 2);
 
     // The tape, from the glabella to the line's mid-frontal point, reads the height along the
     // skin that the design is judged by.

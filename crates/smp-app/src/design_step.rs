@@ -435,7 +435,7 @@ fn marker_keys(
     mut notice: ResMut<Notice>,
     mut finish: MessageWriter<FinishDesign>,
 ) {
-    let chords = ctrl_chords(&mut key_events, &mut modifiers);
+    let chords = ctrl_chords(&mut key_events, &mut modifiers, &keys);
     let Some(mut marker) = marker else { return };
     for (code, shift) in chords {
         let redo = match code {

@@ -74,11 +74,30 @@ pub struct Modifiers {
 /// The keys pressed with Ctrl held, in the order the window delivered them, each with whether
 /// Shift was held too. Read from the events themselves, not from the frame's key state: a
 /// quick Ctrl+Z pressed and released within one frame leaves Ctrl up by the frame's end.
-/// `modifiers` carries the Ctrl and Shift keys from one frame to the next.
+/// `modifiers` carries the Ctrl and Shift keys from one frame to the next; what the frame's key
+/// state `keys` says is up is up (a system that did not run while a key was let go would keep
+/// it down otherwise).
 pub fn ctrl_chords(
     events: &mut MessageReader<bevy::input::keyboard::KeyboardInput>,
     modifiers: &mut Modifiers,
+    keys: &ButtonInput<KeyCode>,
 ) -> Vec<(KeyCode, bool)> {
+    // A key up now that was not let go this frame went up while this system was not running.
+    // (One let go this frame is in the events below, after the keys pressed with it.)
+    for (pair, held) in [
+        (
+            [KeyCode::ControlLeft, KeyCode::ControlRight],
+            &mut modifiers.ctrl,
+        ),
+        (
+            [KeyCode::ShiftLeft, KeyCode::ShiftRight],
+            &mut modifiers.shift,
+        ),
+    ] {
+        if !keys.any_pressed(pair) && !keys.any_just_released(pair) {
+            *held = false;
+        }
+    }
     let mut out = Vec::new();
     for e in events.read() {
         let down = e.state.is_pressed();

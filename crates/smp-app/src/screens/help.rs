@@ -16,11 +16,15 @@ pub(crate) fn plugin(app: &mut App) {
 
 fn global_keys(
     keys: Res<ButtonInput<KeyCode>>,
+    mut key_events: MessageReader<bevy::input::keyboard::KeyboardInput>,
+    mut modifiers: Local<crate::input::Modifiers>,
     mut help: ResMut<HelpShown>,
     mut overlay: ResMut<Overlay>,
     mut exit: MessageWriter<AppExit>,
     typing: Res<crate::input::KeyboardOverUi>,
 ) {
+    // Ctrl+Q from the key events, however quickly it is tapped.
+    let chords = crate::input::ctrl_chords(&mut key_events, &mut modifiers, &keys);
     let ctrl = crate::input::ctrl_held(&keys);
     // F1 and Ctrl+Q work everywhere; a letter typed into a field is text.
     if keys.just_pressed(KeyCode::F1) {
@@ -29,7 +33,7 @@ fn global_keys(
     if keys.just_pressed(KeyCode::KeyO) && !ctrl && !typing.0 {
         overlay.0 = !overlay.0;
     }
-    if ctrl && keys.just_pressed(KeyCode::KeyQ) {
+    if chords.iter().any(|&(code, _)| code == KeyCode::KeyQ) {
         exit.write(AppExit::Success);
     }
 }

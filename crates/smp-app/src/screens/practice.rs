@@ -21,6 +21,8 @@ pub(crate) fn plugin(app: &mut App) {
 
 fn practice_keys(
     keys: Res<ButtonInput<KeyCode>>,
+    mut key_events: MessageReader<bevy::input::keyboard::KeyboardInput>,
+    mut modifiers: Local<crate::input::Modifiers>,
     practice: Option<ResMut<Practice>>,
     mut notice: ResMut<Notice>,
     mut next: ResMut<NextState<Screen>>,
@@ -29,19 +31,25 @@ fn practice_keys(
     hand: Res<HandPressure>,
     typing: Res<KeyboardOverUi>,
 ) {
+    // Ctrl chords from the key events, however quickly they are tapped (read every frame, so
+    // none is left over for later).
+    let chords = crate::input::ctrl_chords(&mut key_events, &mut modifiers, &keys);
     let Some(mut practice) = practice else { return };
     if typing.0 {
         return;
     }
     let ctrl = crate::input::ctrl_held(&keys);
-    if ctrl && keys.just_pressed(KeyCode::KeyZ) {
-        notice.show("A needle cannot be undone: every impression stays in the skin.");
-    }
-    if ctrl && keys.just_pressed(KeyCode::KeyS) {
-        notice.show(match autosave.write(&practice, clock.0, hand.0) {
-            Ok(()) => format!("Saved to {}", autosave.path.display()),
-            Err(e) => format!("Could not save: {e}"),
-        });
+    for (code, _) in chords {
+        match code {
+            KeyCode::KeyZ => {
+                notice.show("A needle cannot be undone: every impression stays in the skin.");
+            }
+            KeyCode::KeyS => notice.show(match autosave.write(&practice, clock.0, hand.0) {
+                Ok(()) => format!("Saved to {}", autosave.path.display()),
+                Err(e) => format!("Could not save: {e}"),
+            }),
+            _ => {}
+        }
     }
     if keys.just_pressed(KeyCode::KeyF) && !ctrl {
         finish_session(&mut practice, &mut next);
