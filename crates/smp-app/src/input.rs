@@ -111,6 +111,21 @@ pub fn ctrl_chords(
     out
 }
 
+/// How far the cursor moved in the window since the last call, logical px (x right, y down),
+/// from the window's cursor events; `last` carries the cursor's place between calls. Turning
+/// and panning follow this rather than the mouse's raw motion, which some X servers (Xvfb
+/// driven by xdotool among them) never send.
+pub fn cursor_moved(events: &mut MessageReader<CursorMoved>, last: &mut Option<Vec2>) -> Vec2 {
+    let mut moved = Vec2::ZERO;
+    for e in events.read() {
+        if let Some(before) = *last {
+            moved += e.position - before;
+        }
+        *last = Some(e.position);
+    }
+    moved
+}
+
 /// Whether a Ctrl key is held.
 pub fn ctrl_held(keys: &ButtonInput<KeyCode>) -> bool {
     keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])

@@ -9,7 +9,7 @@ use bevy::camera::visibility::RenderLayers;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::KeyboardInput;
-use bevy::input::mouse::{MouseMotion, MouseWheel};
+use bevy::input::mouse::MouseWheel;
 use bevy::prelude::*;
 use smp_core::surface::View;
 
@@ -86,7 +86,8 @@ pub const PRESET_KEYS: [(KeyCode, View); 5] = [
 fn orbit_controls(
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
-    mut motion: MessageReader<MouseMotion>,
+    mut cursor: MessageReader<CursorMoved>,
+    mut cursor_at: Local<Option<Vec2>>,
     mut wheel: MessageReader<MouseWheel>,
     mut key_events: MessageReader<KeyboardInput>,
     over_ui: Res<PointerOverUi>,
@@ -95,6 +96,8 @@ fn orbit_controls(
     orbit: Option<ResMut<Orbit>>,
     mut wake: ResMut<Wake>,
 ) {
+    // Followed every frame, so a drag starts from where the cursor is.
+    let moved = crate::input::cursor_moved(&mut cursor, &mut cursor_at);
     let Some(mut orbit) = orbit else { return };
     let free = !typing.0;
     for (key, view) in PRESET_KEYS {
@@ -129,15 +132,11 @@ fn orbit_controls(
     }
     // Orbit on the right or middle button only, and never while the needle is in.
     let dragging = buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle);
-    if dragging && !mouse.down {
+    if dragging && !mouse.down && moved != Vec2::ZERO {
         // Slower when close: a loupe turns by a hair.
         let rate = 0.005 * (orbit.distance / 560.0).clamp(0.05, 1.5);
-        for m in motion.read() {
-            orbit.yaw += m.delta.x * rate;
-            orbit.pitch = (orbit.pitch + m.delta.y * rate).clamp(-1.2, 1.55);
-        }
-    } else {
-        motion.clear();
+        orbit.yaw += moved.x * rate;
+        orbit.pitch = (orbit.pitch + moved.y * rate).clamp(-1.2, 1.55);
     }
     // Arrow keys turn the head too; a held key glides.
     let step = 1.2 * (orbit.distance / 560.0).clamp(0.05, 1.5) / 60.0;

@@ -8,7 +8,8 @@ use crate::input::PointerOverUi;
 pub(super) fn camera_controls(
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
-    mut motion: MessageReader<bevy::input::mouse::MouseMotion>,
+    mut cursor: MessageReader<CursorMoved>,
+    mut cursor_at: Local<Option<Vec2>>,
     mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
     over_ui: Res<PointerOverUi>,
     typing: Res<crate::input::KeyboardOverUi>,
@@ -16,6 +17,8 @@ pub(super) fn camera_controls(
     mut cameras: Query<(&mut Transform, &mut Projection), With<ScalpCamera>>,
     mut wake: ResMut<crate::wake::Wake>,
 ) {
+    // Followed every frame, so a drag starts from where the cursor is.
+    let moved = crate::input::cursor_moved(&mut cursor, &mut cursor_at);
     // Keys typed into a text field ("-" in a comment) are text, not zoom or pan.
     let key = |k: KeyCode| !typing.0 && keys.just_pressed(k);
     let held = |k: KeyCode| !typing.0 && keys.pressed(k);
@@ -55,11 +58,7 @@ pub(super) fn camera_controls(
         }
     }
     if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
-        for m in motion.read() {
-            pan += Vec2::new(-m.delta.x, m.delta.y) * o.scale;
-        }
-    } else {
-        motion.clear();
+        pan += Vec2::new(-moved.x, moved.y) * o.scale;
     }
     tf.translation += pan.extend(0.0);
 }
