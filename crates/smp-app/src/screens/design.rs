@@ -105,8 +105,10 @@ fn design_panel(
             g.heading("Hairline design");
             g.label(&practice.level.plan.brief);
             let (lo, hi) = targets.mfp_height_mm;
+            let (fall_lo, fall_hi) = targets.middle_fall_mm;
             g.small(format!(
-                "This client: the mid-frontal point {lo:.0}–{hi:.0} mm above the glabella, the sides within {:.0} mm.",
+                "This client: the mid-frontal point {lo:.0}–{hi:.0} mm above the glabella; the line through the method's C and on to D on each side (within {:.0} mm); its middle half level with the brows (falling {fall_lo:.0} to {fall_hi:.0} mm by the mid-pupil lines); the sides within {:.0} mm.",
+                targets.method_tolerance_mm,
                 targets.max_asymmetry_mm
             ));
             g.separator();

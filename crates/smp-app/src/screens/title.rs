@@ -239,8 +239,8 @@ fn title_screen(
             c.add_space(6.0);
             if let Some(d) = &p.design {
                 c.label(format!(
-                    "First the design: draw the hairline on the head with the marker, its mid-frontal point {:.0}–{:.0} mm above the glabella, the sides within {:.0} mm; the tattooing then fills the band behind your line.",
-                    d.mfp_height_mm.0, d.mfp_height_mm.1, d.max_asymmetry_mm
+                    "First the design: draw the hairline on the head with the marker, its mid-frontal point {:.0}–{:.0} mm above the glabella, by the measured method (through C and on to D each side, within {:.0} mm), level with the brows, the sides within {:.0} mm; the tattooing then fills the band behind your line.",
+                    d.mfp_height_mm.0, d.mfp_height_mm.1, d.method_tolerance_mm, d.max_asymmetry_mm
                 ));
             }
             for (i, s) in p.sessions.iter().enumerate() {
