@@ -109,6 +109,10 @@ fn open_requested_level(
         match Level::find(id, options.levels_dir.as_deref()) {
             // Like the Start button: an unfinished attempt is not discarded without asking.
             Ok(level) => {
+                // Back in the curriculum, the level opened is the one selected.
+                if let Some(i) = ui.levels.iter().position(|l| l.hash == level.hash) {
+                    ui.selected = i;
+                }
                 starts.write(StartPractice {
                     level,
                     trainee: ui.trainee.clone(),
