@@ -679,12 +679,17 @@ pub fn drawn_by_method(
 /// the brows out to the frontotemporal points with a gentle wave; then down to the temporal
 /// peaks; the two sides drawn as two strokes that meet in the middle.
 pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<DesignDrawing> {
+    use std::f64::consts::TAU;
     let mut hand = crate::rng::Stream::new(seed, crate::rng::Purpose::Design, 0);
     let (lo, hi) = targets.mfp_height_mm;
     let height = (0.5 * (lo + hi) + 1.5 * hand.normal()).clamp(lo + 1.0, hi - 1.0);
+    // One wave about 12 mm long whose length and height drift along the line, so it is not a
+    // regular ripple (a long, low wave would run straight where it turns).
     let wave = hand.range(1.0, 1.2);
-    let period = hand.range(0.45, 0.55);
-    let phase = hand.range(0.0, std::f64::consts::TAU);
+    let per_mm = hand.range(0.45, 0.55);
+    let drift = hand.range(0.0008, 0.0015);
+    let phase = hand.range(0.0, TAU);
+    let swell = hand.range(0.0, TAU);
     let tail_wave = hand.range(0.8, 1.1);
     // A hand's side-to-side error: well inside what reads as symmetric.
     let lean = 0.2 * hand.normal().clamp(-2.0, 2.0) / 54.0;
@@ -692,7 +697,11 @@ pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<
         head,
         height,
         targets,
-        |s| -wave * ((s.abs() * period + phase).cos() - phase.cos()) + lean * s,
+        |s| {
+            let u = s.abs();
+            let height = wave * (1.0 + 0.2 * (0.07 * u + swell).sin());
+            lean * s - height * ((u * (per_mm + drift * u) + phase).cos() - phase.cos())
+        },
         tail_wave,
     )?;
     let mid_x = head.map_size_mm().0 / 2.0;
@@ -711,8 +720,8 @@ pub fn expert_design(head: &Head, targets: &DesignTargets, seed: u64) -> Option<
 }
 
 /// The band `depth_mm` deep behind `line` on the map: the line itself in front, and behind it
-/// the line moved back by `depth_mm` (perpendicular to its course smoothed over about 15 mm, so
-/// a hand's waver does not fold the back edge). Behind is the side away from the face: the map's
+/// the line's course (the line smoothed over about 15 mm) moved back by `depth_mm`,
+/// perpendicular to it, so a hand's waves and waver do not fold or scallop the back edge. Behind is the side away from the face: the map's
 /// front is toward −y.
 pub fn band_behind(line: &Polyline, depth_mm: f64) -> Polygon {
     let points = walk(line);
@@ -734,13 +743,20 @@ pub fn band_behind(line: &Polyline, depth_mm: f64) -> Polygon {
         .step_by(step)
         .chain(std::iter::once(n - 1))
         .filter_map(|i| {
-            let a = points[i.saturating_sub(reach)];
-            let b = points[(i + reach).min(n - 1)];
+            let (first, last) = (i.saturating_sub(reach), (i + reach).min(n - 1));
+            let (a, b) = (points[first], points[last]);
             let (dx, dy) = (b.x_mm - a.x_mm, b.y_mm - a.y_mm);
             let length = dx.hypot(dy);
+            // From the line's course, not its every wave: a wave a few millimetres long would
+            // come out of a 25 mm offset as a row of cusps.
+            let near = &points[first..=last];
+            let k = near.len() as f64;
+            let (cx, cy) = near
+                .iter()
+                .fold((0.0, 0.0), |(x, y), p| (x + p.x_mm / k, y + p.y_mm / k));
             (length > 0.0).then(|| {
                 let s = toward_back * depth_mm / length;
-                Point::new(points[i].x_mm - dy * s, points[i].y_mm + dx * s)
+                Point::new(cx - dy * s, cy + dx * s)
             })
         })
         .collect();

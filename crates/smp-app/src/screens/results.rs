@@ -360,6 +360,14 @@ fn results_screen(
                 crate::head_view::orbit::MIN_DISTANCE_MM,
             );
         }
+        // The trainee's own design, above the band's front edge (the same line) so it is seen.
+        if let Some(design) = &practice.attempt.design {
+            let c = smp_core::render::DESIGN_RGB;
+            head_gizmos.linestrip(
+                crate::head_view::overlay::line_above_skin(&head, &design.hairline.vertices, 1.2),
+                Color::srgb_u8(c[0], c[1], c[2]),
+            );
+        }
         let mut pen = crate::head_view::overlay::OnHead {
             gizmos: &mut head_gizmos,
             head: &head,
