@@ -121,6 +121,7 @@ pub fn plugin(app: &mut App) {
         screens::plugin,
         screenshot::plugin,
         window::plugin,
+        wake::render_plugin,
     ));
 }
 

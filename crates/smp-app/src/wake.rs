@@ -29,6 +29,42 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_systems(First, count_frames);
 }
 
+/// With a renderer: frames go on while a render pipeline is still being compiled. A pipeline
+/// compiles in the background (seconds for a software renderer), and whatever needs it (the
+/// head's skin, the panels) is left out of the frames drawn until then: without a frame after it
+/// is ready, a trainer that waits for input would show a window without its panels.
+pub(crate) fn render_plugin(app: &mut App) {
+    app.init_resource::<PipelinesWaiting>();
+    app.add_systems(Last, wait_for_pipelines.before(AskTheLoop));
+    if let Some(render_app) = app.get_sub_app_mut(bevy::render::RenderApp) {
+        render_app.add_systems(ExtractSchedule, note_waiting_pipelines);
+    }
+}
+
+/// Whether the renderer had pipelines still compiling at the last frame's extraction.
+#[derive(Resource, Debug, Default)]
+struct PipelinesWaiting(bool);
+
+fn note_waiting_pipelines(
+    mut main_world: ResMut<bevy::render::MainWorld>,
+    pipelines: Res<bevy::render::render_resource::PipelineCache>,
+) {
+    if let Some(mut waiting) = main_world.get_resource_mut::<PipelinesWaiting>() {
+        let any = pipelines.waiting_pipelines().next().is_some();
+        if waiting.0 != any {
+            waiting.0 = any;
+        }
+    }
+}
+
+/// While pipelines compile, a frame every tenth of a second, so the first one drawn with them
+/// all comes without waiting for input.
+fn wait_for_pipelines(waiting: Res<PipelinesWaiting>, mut wake: ResMut<Wake>) {
+    if waiting.0 {
+        wake.within(0.1);
+    }
+}
+
 /// The frame rate while something moves (the pen, a replay), for the HUD: a trainee sees at once
 /// if the machine cannot keep up. Frames that end a wait for input or for a due moment say
 /// nothing about that, so only frames that follow another within a quarter second count.

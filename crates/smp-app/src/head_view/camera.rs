@@ -82,6 +82,9 @@ pub const PRESET_KEYS: [(KeyCode, View); 5] = [
     (KeyCode::Digit5, View::Back),
 ];
 
+/// How far a quick tap of an arrow key turns the head, rad (5°).
+const TAP_RAD: f32 = 0.087;
+
 #[allow(clippy::too_many_arguments, reason = "a Bevy system's inputs")]
 fn orbit_controls(
     keys: Res<ButtonInput<KeyCode>>,
@@ -150,6 +153,11 @@ fn orbit_controls(
             orbit.yaw += dyaw * step;
             orbit.pitch = (orbit.pitch + dpitch * step).clamp(-1.2, 1.55);
             wake.next_frame();
+        } else if free && keys.just_pressed(key) {
+            // Pressed and let go within one frame (a quick tap): a few degrees, not one frame's
+            // glide.
+            orbit.yaw += dyaw * TAP_RAD;
+            orbit.pitch = (orbit.pitch + dpitch * TAP_RAD).clamp(-1.2, 1.55);
         }
     }
 }
