@@ -76,6 +76,68 @@ fn impressions_outcomes_and_score_match_the_core() {
 }
 
 #[test]
+fn a_replay_draws_the_design_with_the_marker_before_it_tattoos() {
+    use smp_app::design_step::Marker;
+
+    let dir = temp_dir("app-design-replay");
+    let level = Level::find("design-young", None).unwrap();
+    let attempt = simulate(&level, Persona::Expert, 2, "t", "2026-12-01");
+    let design = attempt.design.clone().expect("the expert designs first");
+    let mut app = headless(&dir);
+    // The design step reads the keyboard.
+    app.add_plugins(smp_app::bevy::input::InputPlugin);
+    app.insert_resource(practice_for_replay(level.clone(), &attempt));
+    let driver = ReplayDriver::new(attempt.clone(), 400.0).drawing_the_design();
+    assert_eq!(driver.first_screen(), Screen::Design);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(driver.first_screen());
+    app.insert_resource(driver);
+    // The design step, until every stroke is drawn.
+    let mut frames = 0;
+    while matches!(
+        app.world().resource::<ReplayDriver>().phase,
+        ReplayPhase::Designing { .. }
+    ) {
+        app.update();
+        frames += 1;
+        assert!(frames < 2_000, "the drawing never ends");
+    }
+    assert!(frames > 1, "drawn over frames, not at once");
+    let marker = app.world().resource::<Marker>();
+    assert_eq!(marker.strokes.len(), design.strokes.len());
+    for (drawn, recorded) in marker.strokes.iter().zip(&design.strokes) {
+        assert_eq!(drawn.first(), recorded.first());
+        assert_eq!(drawn.last(), recorded.last());
+    }
+    // A replay is nobody's design in progress: no draft is left beside the autosave.
+    let drafts = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("design-draft"))
+        })
+        .count();
+    assert_eq!(drafts, 0);
+    // Then the tattooing, behind the attempt's own design, to the same score.
+    for _ in 0..20_000 {
+        app.update();
+        if app.world().resource::<ReplayDriver>().phase == ReplayPhase::Done {
+            break;
+        }
+    }
+    assert_eq!(
+        *app.world().resource::<State<Screen>>().get(),
+        Screen::Results
+    );
+    let practice = app.world().resource::<Practice>();
+    assert_eq!(practice.attempt.design.as_ref(), Some(&design));
+    let s = practice.score.as_ref().expect("scored");
+    assert!(s.matches(attempt.score.as_ref().unwrap()));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn no_sample_is_dropped_at_1000_samples_per_second_and_60_frames_per_second() {
     let dir = temp_dir("app-1khz");
     let level = Level::find("depth-drill", None).unwrap();

@@ -87,6 +87,9 @@ pub struct Marker {
     pub rules: bool,
     /// Counts every change to the strokes (the draft is written when it moves).
     pub revision: u64,
+    /// Drawn by `play --replay` from an attempt file: nobody's design in progress, so no draft
+    /// is kept.
+    pub replaying: bool,
     /// A pen-down that landed on a panel: its stroke goes to the panel, not the head.
     ignoring_stroke: bool,
 }
@@ -377,7 +380,10 @@ fn keep_draft(
     let (Some(marker), Some(p), Some(autosave)) = (marker, practice, autosave) else {
         return;
     };
-    if *written == Some(marker.revision) || (written.is_none() && marker.revision == 0) {
+    if marker.replaying
+        || *written == Some(marker.revision)
+        || (written.is_none() && marker.revision == 0)
+    {
         return;
     }
     *written = Some(marker.revision);

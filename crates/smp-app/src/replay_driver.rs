@@ -8,8 +8,12 @@ use bevy::prelude::*;
 use smp_core::attempt::Attempt;
 use smp_core::levels::Level;
 
+use smp_core::geometry::Point;
+use smp_core::pen::PenSample;
+
 use crate::autosave::Autosave;
 use crate::clock::{ClockRunning, SessionClock};
+use crate::design_step::Marker;
 use crate::input::PenInput;
 use crate::screen::Screen;
 use crate::session::Practice;
@@ -20,7 +24,7 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_systems(Startup, start_replay);
     app.add_systems(
         Update,
-        feed_samples
+        (draw_design, feed_samples)
             .in_set(AppSystems::Input)
             .run_if(resource_exists::<ReplayDriver>),
     );
@@ -44,6 +48,14 @@ fn keep_going(driver: Res<ReplayDriver>, mut wake: ResMut<Wake>) {
 /// Where a replay is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ReplayPhase {
+    /// Drawing the attempt's hairline design with the marker, stroke by stroke, on the design
+    /// step; then the tattooing.
+    Designing {
+        /// The stroke being drawn.
+        stroke: usize,
+        /// Its next place.
+        place: usize,
+    },
     /// Feeding samples.
     Playing,
     /// All samples fed; waiting `frames` more frames for the practice screenshot.
@@ -101,7 +113,30 @@ impl ReplayDriver {
             pending_shots: 0,
         }
     }
+
+    /// The same driver drawing the attempt's design on the design step first, when it holds
+    /// one (the design the tattooing follows stays the attempt's own, as recorded).
+    pub fn drawing_the_design(mut self) -> Self {
+        if self.attempt.design.is_some() {
+            self.phase = ReplayPhase::Designing {
+                stroke: 0,
+                place: 0,
+            };
+        }
+        self
+    }
+
+    /// The screen the replay starts on.
+    pub fn first_screen(&self) -> Screen {
+        match self.phase {
+            ReplayPhase::Designing { .. } => Screen::Design,
+            _ => Screen::Practice,
+        }
+    }
 }
+
+/// Marker places drawn per second of replay at speed 1 (a hand draws a hairline in seconds).
+const DESIGN_PLACES_PER_S: f64 = 60.0;
 
 /// Sets up a practice that replays `attempt` on `level` (its trainee, device, curve and seed).
 pub fn practice_for_replay(level: Level, attempt: &Attempt) -> Practice {
@@ -138,13 +173,14 @@ fn start_replay(
     match loaded {
         Ok((attempt, level)) => {
             commands.insert_resource(practice_for_replay(level, &attempt));
-            commands.insert_resource(ReplayDriver::new(attempt, options.speed));
+            let driver = ReplayDriver::new(attempt, options.speed).drawing_the_design();
+            next.set(driver.first_screen());
+            commands.insert_resource(driver);
             // A replay is nobody's unfinished work: its autosave goes to a temporary file, so
             // the trainee's own autosave is neither replaced nor offered for a replay.
             commands.insert_resource(Autosave::at(
                 std::env::temp_dir().join(format!("smp-trainer-play-{}.ron", std::process::id())),
             ));
-            next.set(Screen::Practice);
         }
         Err(e) => {
             error!("play: {e}");
@@ -152,6 +188,73 @@ fn start_replay(
             exit.write(AppExit::from(2u8));
         }
     }
+}
+
+/// Draws the attempt's design stroke by stroke through the pen's input path, at
+/// [`DESIGN_PLACES_PER_S`] times the speed; when all are drawn, on to the tattooing.
+fn draw_design(
+    time: Res<Time<Real>>,
+    state: Res<State<Screen>>,
+    mut driver: ResMut<ReplayDriver>,
+    marker: Option<ResMut<Marker>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut out: MessageWriter<PenInput>,
+) {
+    let ReplayPhase::Designing { stroke, place } = driver.phase else {
+        return;
+    };
+    let Some(mut marker) = marker.filter(|_| *state.get() == Screen::Design) else {
+        return;
+    };
+    // Nobody's design in progress: no draft is kept for it.
+    marker.replaying = true;
+    let strokes = driver
+        .attempt
+        .design
+        .as_ref()
+        .map(|d| d.strokes.clone())
+        .unwrap_or_default();
+    let due = (time.delta_secs_f64() * driver.speed * DESIGN_PLACES_PER_S).ceil() as usize;
+    let (mut stroke, mut place) = (stroke, place);
+    let pen = |at: Point, contact: bool| PenInput {
+        sample: PenSample {
+            t_s: 0.0,
+            at,
+            pressure: if contact { 0.3 } else { 0.0 },
+            tilt_x_rad: 0.0,
+            tilt_y_rad: 0.0,
+            contact,
+            axis: None,
+        },
+        over_ui: false,
+    };
+    for _ in 0..due.max(1) {
+        let Some(run) = strokes.get(stroke) else {
+            break;
+        };
+        match run.get(place) {
+            Some(&at) => {
+                out.write(pen(at, true));
+                place += 1;
+            }
+            None => {
+                // The pen lifts at the stroke's end.
+                if let Some(&last) = run.last() {
+                    out.write(pen(last, false));
+                }
+                stroke += 1;
+                place = 0;
+            }
+        }
+    }
+    driver.phase = if stroke < strokes.len() {
+        ReplayPhase::Designing { stroke, place }
+    } else {
+        // The tattooing follows the attempt's recorded design, already set on the practice.
+        next.set(Screen::Practice);
+        driver.clock = 0.0;
+        ReplayPhase::Playing
+    };
 }
 
 fn feed_samples(
@@ -212,7 +315,7 @@ fn finish_replay(
     let shots = options.as_ref().and_then(|o| o.screenshot.clone());
     let exit_when_done = options.as_ref().is_some_and(|o| o.exit_when_done);
     match driver.phase {
-        ReplayPhase::Playing => {}
+        ReplayPhase::Designing { .. } | ReplayPhase::Playing => {}
         ReplayPhase::PracticeShot { frames } => {
             let last = driver.session + 1 >= driver.attempt.sessions.len();
             if !last {
