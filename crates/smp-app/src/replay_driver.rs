@@ -206,15 +206,24 @@ fn draw_design(
     let Some(mut marker) = marker.filter(|_| *state.get() == Screen::Design) else {
         return;
     };
-    // Nobody's design in progress: no draft is kept for it.
-    marker.replaying = true;
+    // Nobody's design in progress: no draft is kept for it, and none read before counts.
+    if !marker.replaying {
+        marker.replaying = true;
+        marker.strokes.clear();
+        marker.undone.clear();
+        driver.clock = 0.0;
+        driver.next = 0;
+    }
     let strokes = driver
         .attempt
         .design
         .as_ref()
         .map(|d| d.strokes.clone())
         .unwrap_or_default();
-    let due = (time.delta_secs_f64() * driver.speed * DESIGN_PLACES_PER_S).ceil() as usize;
+    // The places whose time has come (the clock keeps the fractions between frames); `next`
+    // counts those drawn.
+    driver.clock += time.delta_secs_f64() * driver.speed;
+    let due = ((driver.clock * DESIGN_PLACES_PER_S) as usize).saturating_sub(driver.next);
     let (mut stroke, mut place) = (stroke, place);
     let pen = |at: Point, contact: bool| PenInput {
         sample: PenSample {
@@ -228,7 +237,8 @@ fn draw_design(
         },
         over_ui: false,
     };
-    for _ in 0..due.max(1) {
+    for _ in 0..due {
+        driver.next += 1;
         let Some(run) = strokes.get(stroke) else {
             break;
         };
@@ -253,6 +263,7 @@ fn draw_design(
         // The tattooing follows the attempt's recorded design, already set on the practice.
         next.set(Screen::Practice);
         driver.clock = 0.0;
+        driver.next = 0;
         ReplayPhase::Playing
     };
 }

@@ -599,6 +599,10 @@ fn method_points_at(head: &Head, top: f64, targets: &DesignTargets) -> Option<Me
         let c = round_the_head(head, top, side, across)?;
         // D: along C–E, where the skin lies `down` from C (straight through, within a fraction
         // of a millimetre of along the skin at this curvature).
+        // The span must fit between C and E, or there is no D on C–E.
+        if head.chord_mm(c, e)? < down {
+            return None;
+        }
         let (mut lo, mut hi) = (0.0f64, 1.0f64);
         for _ in 0..40 {
             let mid = 0.5 * (lo + hi);
@@ -821,7 +825,7 @@ pub fn measure(
     let mut asymmetry = (0.0, mfp);
     for &p in points.iter().filter(|p| p.x_mm < mid_x) {
         let mirrored = Point::new(2.0 * mid_x - p.x_mm, p.y_mm);
-        let d = off_the_line(head, line, mirrored);
+        let d = off_the_line(head, line, mirrored).unwrap_or(0.0);
         if d > asymmetry.0 {
             asymmetry = (d, p);
         }
@@ -833,7 +837,9 @@ pub fn measure(
         .collect();
     // The method's points for the line's own mid-frontal point.
     let method = method_points_at(head, mfp_3d.z, targets);
-    let passing = |at: [Point; 2]| at.map(|c| (off_the_line(head, line, c), c));
+    // A point whose distance cannot be measured is not passed.
+    let passing =
+        |at: [Point; 2]| at.map(|c| (off_the_line(head, line, c).unwrap_or(f64::INFINITY), c));
     // The quartic describes the front of the line; past C it turns down the temples.
     let frontal = method
         .and_then(|m| {
@@ -859,11 +865,11 @@ pub fn measure(
     })
 }
 
-/// How far `p` lies from `line`, mm along the skin (from the line's nearest place on the map;
-/// 0 where it cannot be measured).
-fn off_the_line(head: &Head, line: &Polyline, p: Point) -> f64 {
+/// How far `p` lies from `line`, mm along the skin (from the line's nearest place on the map);
+/// `None` where it cannot be measured.
+fn off_the_line(head: &Head, line: &Polyline, p: Point) -> Option<f64> {
     let (_, _, nearest) = line.closest_place_with(p, &[]);
-    nearest.and_then(|q| head.chord_mm(p, q)).unwrap_or(0.0)
+    nearest.and_then(|q| head.chord_mm(p, q))
 }
 
 /// How far the line `seen` from the front (x across, z up, mm) falls against the brows from the

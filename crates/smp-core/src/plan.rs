@@ -887,6 +887,21 @@ impl ReferencePlan {
             }
             if let Some(p) = design.problem() {
                 bad("design", p);
+            } else if let Some(head) = self.head() {
+                // The method's points must exist for every mid-frontal point the client allows.
+                let (lo, hi) = design.mfp_height_mm;
+                if [lo, hi]
+                    .iter()
+                    .any(|&h| crate::design::method_points(&head, h, design).is_none())
+                {
+                    bad(
+                        "design",
+                        format!(
+                            "design: the measured method does not fit this head for a mid-frontal point {lo}–{hi} mm up: C ({} mm round from it) must lie on the head and D ({} mm from C) on the line from C to E",
+                            design.frontotemporal_mm, design.temporal_peak_mm
+                        ),
+                    );
+                }
             }
         }
         if !is_valid_level_id(&self.id) {

@@ -52,6 +52,10 @@ fn left_of(fault: &DesignFault) -> f64 {
             range_mm: (lo, hi),
         } => PER_MM_NOT_PARALLEL * (lo - fall_mm).max(fall_mm - hi),
     };
+    // A figure that could not be measured (NaN) loses everything, never nothing.
+    if lost.is_nan() {
+        return 0.0;
+    }
     (100.0 - lost).clamp(0.0, 100.0)
 }
 

@@ -161,6 +161,13 @@ impl Verification {
     }
 }
 
+/// Whether the scoring rules changed, since `version`, for an attempt like `attempt`: version 1
+/// had seven criteria; version 3 changed only the design criterion and the band behind a design
+/// (attempts with a design). Any other difference is a mismatch, as is a version from the future.
+fn rules_changed_since(version: u32, attempt: &Attempt) -> bool {
+    version < 2 || (version < 3 && attempt.design.is_some())
+}
+
 /// The first hex digits of a `sha256:` hash, enough to tell files apart in a message.
 fn short(hash: &str) -> String {
     let hex = hash.strip_prefix("sha256:").unwrap_or(hash);
@@ -175,7 +182,9 @@ impl Score {
     /// name, in any order), and the attempt's level hash with `level_hash`, the current file's.
     /// The level is always checked first: a score against another level proves nothing. A
     /// score stored by another version of the rules whose every number today's rules give again
-    /// is verified; one whose numbers differ is [`Verification::OlderVersion`], not a mismatch.
+    /// is verified; one whose numbers differ is [`Verification::OlderVersion`], not a mismatch,
+    /// where the rules changed since that version for such an attempt (and a mismatch where they
+    /// did not).
     pub fn verify(&self, attempt: &Attempt, level_hash: &str) -> Verification {
         if attempt.level_hash != level_hash {
             return Verification::LevelChanged {
@@ -191,7 +200,7 @@ impl Score {
             // Rules that changed elsewhere (another criterion, another kind of level) leave this
             // file's numbers as they were: what the samples give, whichever version wrote them.
             Verification::Verified
-        } else if stored.scoring_version != self.scoring_version {
+        } else if rules_changed_since(stored.scoring_version, attempt) {
             Verification::OlderVersion {
                 version: stored.scoring_version,
                 stored_total: stored.total,
@@ -203,9 +212,9 @@ impl Score {
     }
 
     /// Whether a stored score is exactly this one (every number bit for bit, criteria in any
-    /// order, the same scoring version).
+    /// order), whichever version of the rules stored it.
     pub fn matches(&self, stored: &StoredScore) -> bool {
-        stored.scoring_version == self.scoring_version && self.differences(stored).is_empty()
+        self.differences(stored).is_empty()
     }
 
     /// Every number of `stored` that is not exactly this score's.

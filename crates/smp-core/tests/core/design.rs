@@ -105,7 +105,12 @@ fn too_low_and_too_high_say_so_with_the_figures() {
 #[test]
 fn a_line_low_on_the_forehead_sits_on_its_vertical_plane() {
     let head = head();
-    let m = measure(&head, &natural(&head, 45.0), &DesignTargets::default()).unwrap();
+    let m = measure(
+        &head,
+        &smp_core::design::drawn_from_front(&head, 45.0, 54.0, wave).unwrap(),
+        &DesignTargets::default(),
+    )
+    .unwrap();
     assert!(
         m.mfp_tilt_deg < DesignTargets::default().min_mfp_tilt_deg,
         "{m:?}"
@@ -946,5 +951,69 @@ fn the_methods_points_lie_where_its_distances_put_them() {
         // The left side mirrors the right (the shipped head is symmetric).
         let other = head.point_at(points.frontotemporal[1 - side]).unwrap();
         assert!((c.x + other.x).abs() < 0.5 && (c.z - other.z).abs() < 0.5);
+    }
+}
+
+#[test]
+fn a_level_whose_method_does_not_fit_the_head_is_refused() {
+    let text = include_str!("../../../../levels/10-head-hairline.ron");
+    let end = text.trim_end().rfind(')').unwrap();
+    // D 80 mm from C: past E, where the line from C to E ends.
+    let level = format!(
+        "{}    design: Some((temporal_peak_mm: 80.0)),\n)\n",
+        &text[..end]
+    );
+    let err = smp_core::Level::parse("long-peak.ron".as_ref(), &level)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("measured method does not fit"), "{err}");
+    // The defaults fit.
+    with_design_step("Some(())");
+}
+
+#[test]
+fn an_older_score_is_rescored_only_where_the_rules_changed_for_it() {
+    use smp_core::persona::Persona;
+    use smp_core::score::{SCORING_VERSION, Verification, score};
+    use smp_core::simulate::simulate;
+
+    for (id, changed_for_it) in [("design-young", true), ("head-hairline", false)] {
+        let level = smp_core::Level::find(id, None).unwrap();
+        let attempt = simulate(&level, Persona::Expert, 1, "Ana", "2026-12-01");
+        let s = score(
+            &level.plan,
+            &attempt,
+            &smp_core::replay::replay(&level.plan, &attempt),
+        );
+        let stored_as = |version: u32, shift: f64| {
+            let mut a = attempt.clone();
+            let st = a.score.as_mut().unwrap();
+            st.scoring_version = version;
+            st.total += shift;
+            s.verify(&a, &level.hash)
+        };
+        // The same numbers verify, whichever version stored them.
+        assert_eq!(stored_as(2, 0.0), Verification::Verified);
+        // Other numbers from version 2: rescored where version 3 changed the rules (designs),
+        // tampered where it did not.
+        match stored_as(2, -1.0) {
+            Verification::OlderVersion { version: 2, .. } => assert!(changed_for_it, "{id}"),
+            Verification::Mismatch(_) => assert!(!changed_for_it, "{id}"),
+            other => panic!("{id}: {other:?}"),
+        }
+        // Version 1 had other criteria everywhere; a version from the future is no excuse.
+        assert!(matches!(
+            stored_as(1, -1.0),
+            Verification::OlderVersion { .. }
+        ));
+        assert!(matches!(
+            stored_as(SCORING_VERSION + 1, -1.0),
+            Verification::Mismatch(_)
+        ));
+        assert!(matches!(
+            stored_as(SCORING_VERSION, -1.0),
+            Verification::Mismatch(_)
+        ));
     }
 }
