@@ -111,19 +111,42 @@ pub fn ctrl_chords(
     out
 }
 
-/// How far the cursor moved in the window since the last call, logical px (x right, y down),
-/// from the window's cursor events; `last` carries the cursor's place between calls. Turning
-/// and panning follow this rather than the mouse's raw motion, which some X servers (Xvfb
-/// driven by xdotool among them) never send.
-pub fn cursor_moved(events: &mut MessageReader<CursorMoved>, last: &mut Option<Vec2>) -> Vec2 {
-    let mut moved = Vec2::ZERO;
-    for e in events.read() {
-        if let Some(before) = *last {
-            moved += e.position - before;
+/// The cursor's moves in the window, for turning and panning by a drag: from the window's
+/// cursor events rather than the mouse's raw motion, which some X servers (Xvfb driven by
+/// xdotool among them) never send.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct CursorTrail<'w, 's> {
+    moves: MessageReader<'w, 's, CursorMoved>,
+    leaves: MessageReader<'w, 's, CursorLeft>,
+    /// Where the cursor was last seen in the window, logical px.
+    last: Local<'s, Option<Vec2>>,
+}
+
+impl CursorTrail<'_, '_> {
+    /// How far the cursor moved since the last call, logical px (x right, y down). Call it every
+    /// frame, so a drag starts from where the cursor is; once it leaves the window, the next
+    /// place it comes in at is a start, not a move.
+    pub fn moved(&mut self) -> Vec2 {
+        let mut moved = Vec2::ZERO;
+        for e in self.moves.read() {
+            if let Some(before) = *self.last {
+                moved += e.position - before;
+            }
+            *self.last = Some(e.position);
         }
-        *last = Some(e.position);
+        if self.leaves.read().count() > 0 {
+            *self.last = None;
+        }
+        moved
     }
-    moved
+}
+
+/// Whether the right or middle button drags: held since an earlier frame (the move that
+/// brought the cursor to where the button went down is no part of the drag).
+pub fn turn_dragging(buttons: &ButtonInput<MouseButton>) -> bool {
+    [MouseButton::Right, MouseButton::Middle]
+        .iter()
+        .any(|&b| buttons.pressed(b) && !buttons.just_pressed(b))
 }
 
 /// Whether a Ctrl key is held.

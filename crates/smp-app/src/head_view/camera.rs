@@ -89,8 +89,7 @@ const TAP_RAD: f32 = 0.087;
 fn orbit_controls(
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
-    mut cursor: MessageReader<CursorMoved>,
-    mut cursor_at: Local<Option<Vec2>>,
+    mut cursor: crate::input::CursorTrail,
     mut wheel: MessageReader<MouseWheel>,
     mut key_events: MessageReader<KeyboardInput>,
     over_ui: Res<PointerOverUi>,
@@ -100,7 +99,7 @@ fn orbit_controls(
     mut wake: ResMut<Wake>,
 ) {
     // Followed every frame, so a drag starts from where the cursor is.
-    let moved = crate::input::cursor_moved(&mut cursor, &mut cursor_at);
+    let moved = cursor.moved();
     let Some(mut orbit) = orbit else { return };
     let free = !typing.0;
     for (key, view) in PRESET_KEYS {
@@ -134,7 +133,7 @@ fn orbit_controls(
         orbit.distance = (orbit.distance * zoom).clamp(MIN_DISTANCE_MM, MAX_DISTANCE_MM);
     }
     // Orbit on the right or middle button only, and never while the needle is in.
-    let dragging = buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle);
+    let dragging = crate::input::turn_dragging(&buttons);
     if dragging && !mouse.down && moved != Vec2::ZERO {
         // Slower when close: a loupe turns by a hair.
         let rate = 0.005 * (orbit.distance / 560.0).clamp(0.05, 1.5);

@@ -8,8 +8,7 @@ use crate::input::PointerOverUi;
 pub(super) fn camera_controls(
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
-    mut cursor: MessageReader<CursorMoved>,
-    mut cursor_at: Local<Option<Vec2>>,
+    mut cursor: crate::input::CursorTrail,
     mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
     over_ui: Res<PointerOverUi>,
     typing: Res<crate::input::KeyboardOverUi>,
@@ -18,7 +17,7 @@ pub(super) fn camera_controls(
     mut wake: ResMut<crate::wake::Wake>,
 ) {
     // Followed every frame, so a drag starts from where the cursor is.
-    let moved = crate::input::cursor_moved(&mut cursor, &mut cursor_at);
+    let moved = cursor.moved();
     // Keys typed into a text field ("-" in a comment) are text, not zoom or pan.
     let key = |k: KeyCode| !typing.0 && keys.just_pressed(k);
     let held = |k: KeyCode| !typing.0 && keys.pressed(k);
@@ -57,7 +56,7 @@ pub(super) fn camera_controls(
             wake.next_frame();
         }
     }
-    if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
+    if crate::input::turn_dragging(&buttons) {
         pan += Vec2::new(-moved.x, moved.y) * o.scale;
     }
     tf.translation += pan.extend(0.0);
