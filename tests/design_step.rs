@@ -52,6 +52,16 @@ fn shortcut(app: &mut App, ctrl: bool, code: KeyCode) {
     }
 }
 
+/// Key presses (`true`) and releases, in order, all delivered before one frame.
+fn keys_in_one_frame(app: &mut App, keys: &[(KeyCode, bool)]) {
+    let logical = || Key::Unidentified(smp_app::bevy::input::keyboard::NativeKey::Unidentified);
+    for &(code, pressed) in keys {
+        app.world_mut()
+            .write_message(key_event(code, logical(), pressed));
+    }
+    app.update();
+}
+
 /// The window position where the map place `at` is seen.
 fn seen(pointing: &PointerToHead, head: &Head, at: Point) -> Vec2 {
     pointing
@@ -123,37 +133,29 @@ fn the_marker_draws_on_the_head_the_tape_measures_and_the_tattooing_follows_the_
     assert_eq!(marker(&app).strokes.len(), 2);
     assert!(marker(&app).undone.is_empty());
     // A quick Ctrl+Z, down and up within one frame as a fast hand or xdotool gives it.
-    let logical = || Key::Unidentified(smp_app::bevy::input::keyboard::NativeKey::Unidentified);
-    for (code, pressed) in [
-        (KeyCode::ControlLeft, true),
-        (KeyCode::KeyZ, true),
-        (KeyCode::KeyZ, false),
-        (KeyCode::ControlLeft, false),
-    ] {
-        app.world_mut()
-            .write_message(key_event(code, logical(), pressed));
-    }
-    app.update();
+    keys_in_one_frame(
+        &mut app,
+        &[
+            (KeyCode::ControlLeft, true),
+            (KeyCode::KeyZ, true),
+            (KeyCode::KeyZ, false),
+            (KeyCode::ControlLeft, false),
+        ],
+    );
     assert_eq!(marker(&app).strokes.len(), 1, "undone within one frame");
     shortcut(&mut app, true, KeyCode::KeyY);
     assert_eq!(marker(&app).strokes.len(), 2);
     // As xdotool sends it to an idle window: Ctrl in one frame, then Z pressed, Ctrl let go and
     // Z let go in the next (Ctrl is up by the time the frame reads its keys).
-    let frames: [&[(KeyCode, bool)]; 2] = [
-        &[(KeyCode::ControlLeft, true)],
+    keys_in_one_frame(&mut app, &[(KeyCode::ControlLeft, true)]);
+    keys_in_one_frame(
+        &mut app,
         &[
             (KeyCode::KeyZ, true),
             (KeyCode::ControlLeft, false),
             (KeyCode::KeyZ, false),
         ],
-    ];
-    for frame in frames {
-        for &(code, pressed) in frame {
-            app.world_mut()
-                .write_message(key_event(code, logical(), pressed));
-        }
-        app.update();
-    }
+    );
     assert_eq!(marker(&app).strokes.len(), 1, "undone across two frames");
     shortcut(&mut app, true, KeyCode::KeyY);
     assert_eq!(marker(&app).strokes.len(), 2);

@@ -214,12 +214,12 @@ fn draw_design(
         driver.clock = 0.0;
         driver.next = 0;
     }
-    let strokes = driver
+    let driver = &mut *driver;
+    let strokes: &[Vec<Point>] = driver
         .attempt
         .design
         .as_ref()
-        .map(|d| d.strokes.clone())
-        .unwrap_or_default();
+        .map_or(&[], |d| d.strokes.as_slice());
     // The places whose time has come (the clock keeps the fractions between frames); `next`
     // counts those drawn.
     driver.clock += time.delta_secs_f64() * driver.speed;

@@ -207,32 +207,20 @@ impl DesignTargets {
                 "design: mfp_height_mm ({lo}, {hi}) must be a band within 30–150 mm, lowest first"
             ));
         }
-        if !(0.5..=20.0).contains(&self.max_asymmetry_mm) {
-            return Some("design: max_asymmetry_mm must be 0.5–20".into());
-        }
-        if !(5.0..=200.0).contains(&self.max_straight_mm) {
-            return Some("design: max_straight_mm must be 5–200".into());
-        }
-        if !(0.0..=80.0).contains(&self.min_mfp_tilt_deg) {
-            return Some("design: min_mfp_tilt_deg must be 0–80".into());
-        }
-        if !(0.0..=10.0).contains(&self.weight) {
-            return Some("design: weight must be 0–10".into());
-        }
-        if !(5.0..=80.0).contains(&self.band_mm) {
-            return Some("design: band_mm must be 5–80".into());
-        }
-        if !(0.0..=5.0).contains(&self.min_wave_mm) {
-            return Some("design: min_wave_mm must be 0–5".into());
-        }
-        if !(40.0..=120.0).contains(&self.frontotemporal_mm) {
-            return Some("design: frontotemporal_mm must be 40–120".into());
-        }
-        if !(10.0..=80.0).contains(&self.temporal_peak_mm) {
-            return Some("design: temporal_peak_mm must be 10–80".into());
-        }
-        if !(1.0..=100.0).contains(&self.method_tolerance_mm) {
-            return Some("design: method_tolerance_mm must be 1–100".into());
+        for (field, value, least, most) in [
+            ("max_asymmetry_mm", self.max_asymmetry_mm, 0.5, 20.0),
+            ("max_straight_mm", self.max_straight_mm, 5.0, 200.0),
+            ("min_mfp_tilt_deg", self.min_mfp_tilt_deg, 0.0, 80.0),
+            ("weight", self.weight, 0.0, 10.0),
+            ("band_mm", self.band_mm, 5.0, 80.0),
+            ("min_wave_mm", self.min_wave_mm, 0.0, 5.0),
+            ("frontotemporal_mm", self.frontotemporal_mm, 40.0, 120.0),
+            ("temporal_peak_mm", self.temporal_peak_mm, 10.0, 80.0),
+            ("method_tolerance_mm", self.method_tolerance_mm, 1.0, 100.0),
+        ] {
+            if !(least..=most).contains(&value) {
+                return Some(format!("design: {field} must be {least}–{most}"));
+            }
         }
         let (fall_lo, fall_hi) = self.middle_fall_mm;
         if !(-30.0..=30.0).contains(&fall_lo)

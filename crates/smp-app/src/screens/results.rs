@@ -68,6 +68,8 @@ struct ResultsData {
     /// The distances alone, for the spacing histogram.
     spacings: Vec<f64>,
     density: Vec<smp_core::score::DensityCell>,
+    /// The trainee's design laid on the head (none without a design or a head).
+    design_on_skin: Vec<Vec3>,
 }
 
 fn leave_on_escape(
@@ -106,6 +108,13 @@ fn on_results(
         spacings: nearest.iter().flatten().map(|(_, d)| *d).collect(),
         nearest,
         density: smp_core::score::density_map(&practice.level.plan, &replayed),
+        // Above the band's front edge (the same line), so it is seen.
+        design_on_skin: match (&practice.attempt.design, practice.level.plan.head()) {
+            (Some(design), Some(head)) => {
+                crate::head_view::overlay::line_above_skin(&head, &design.hairline.vertices, 1.2)
+            }
+            _ => Vec::new(),
+        },
     });
     if ui.copy_to.is_empty() {
         let who: String = practice
@@ -360,11 +369,11 @@ fn results_screen(
                 crate::head_view::orbit::MIN_DISTANCE_MM,
             );
         }
-        // The trainee's own design, above the band's front edge (the same line) so it is seen.
-        if let Some(design) = &practice.attempt.design {
+        // The trainee's own design.
+        if let Some(data) = &ui.results {
             let c = smp_core::render::DESIGN_RGB;
             head_gizmos.linestrip(
-                crate::head_view::overlay::line_above_skin(&head, &design.hairline.vertices, 1.2),
+                data.design_on_skin.iter().copied(),
                 Color::srgb_u8(c[0], c[1], c[2]),
             );
         }

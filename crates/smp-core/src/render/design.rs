@@ -42,6 +42,11 @@ pub fn draw_design(
         )
     };
     let width = (f64::from(picture.width) / 700.0).max(1.0);
+    // Whether the skin at a map place faces the camera.
+    let facing = |at: Point| {
+        head.normal_at_map(at)
+            .is_some_and(|n| n.dot(camera.toward_eye) > 0.05)
+    };
     // A map polyline on the skin, a run at a time where the skin faces the camera.
     let mut on_skin = |points: &[Point], rgb: [u8; 3], alpha: f64, width_px: f64| {
         let mut run: Vec<Point> = Vec::new();
@@ -60,10 +65,7 @@ pub fn draw_design(
             .collect();
         places.extend(points.last());
         for at in places {
-            let facing = head
-                .normal_at_map(at)
-                .is_some_and(|n| n.dot(camera.toward_eye) > 0.05);
-            match head.point_at(at).filter(|_| facing) {
+            match head.point_at(at).filter(|_| facing(at)) {
                 Some(p) => run.push(project(p)),
                 None => flush(&mut run, picture),
             }
@@ -80,10 +82,7 @@ pub fn draw_design(
     // The method's points, then the mid-frontal point over them.
     let method = [m.frontotemporal_mm, m.temporal_peak_mm];
     for (_, at) in method.into_iter().flatten().flatten() {
-        let facing = head
-            .normal_at_map(at)
-            .is_some_and(|n| n.dot(camera.toward_eye) > 0.05);
-        if let Some(p) = head.point_at(at).filter(|_| facing) {
+        if let Some(p) = head.point_at(at).filter(|_| facing(at)) {
             picture.marker(project(p), 1.0, RULE_RGB);
         }
     }
